@@ -1,0 +1,15 @@
+"""ig_widget: Integrated Gradients on your live PyTorch model, inside the notebook."""
+
+from .engine import IntegratedGradients
+
+__all__ = ["IntegratedGradients", "IGWidget"]
+__version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # the widget pulls in ipywidgets/anywidget; the engine alone must not need them
+    if name == "IGWidget":
+        from .widget import IGWidget
+
+        return IGWidget
+    raise AttributeError(f"module 'ig_widget' has no attribute {name!r}")

@@ -1,0 +1,16 @@
+"""The Integrated Gradients engine: numerics only (torch), nothing about widgets."""
+
+from .integrated_gradients import Attribution, Cancelled, IntegratedGradients, PathTrace
+from .paths import AllOrderings, Custom, Extremal, Path, StraightLine
+
+__all__ = [
+    "AllOrderings",
+    "Attribution",
+    "Cancelled",
+    "Custom",
+    "Extremal",
+    "IntegratedGradients",
+    "Path",
+    "PathTrace",
+    "StraightLine",
+]
