@@ -198,8 +198,9 @@ class Target:
         if chosen.dim() != 1:
             per_row = tuple(chosen.shape[1:])
             if self.shared is None and self.per_example is None:
+                count = per_row[0] if len(per_row) == 1 else "x".join(map(str, per_row))
                 raise ValueError(
-                    f"The model returns {per_row} outputs per example, so a target is "
+                    f"The model returns {count} outputs per example, so a target is "
                     "needed: pass target=<class index> (an int, or one per example)."
                 )
             raise ValueError(
@@ -292,8 +293,8 @@ def format_target(target: Any, batch: int, device: torch.device) -> Target:
             return _per_example(cols, batch, device)
         return _per_example([[_index(f"target[{i}]", t) for i, t in enumerate(target)]], batch, device)
     raise TypeError(
-        f"target must be None, an int, a tuple of ints, a list or a 1-d integer tensor; "
-        f"got {type(target).__name__}."
+        f"target must be an int class index (or None, a tuple of ints, a list or a 1-d "
+        f"integer tensor), got {type(target).__name__} {target!r}."
     )
 
 

@@ -25,6 +25,7 @@ from .batching import ChunkPlanner
 from .inputs import (
     Target,
     check_additional_args,
+    check_output,
     check_forward,
     expand_additional_args,
     format_additional_args,
@@ -254,11 +255,10 @@ class _Core:
 
     def _outputs(self, rows: Sequence[torch.Tensor], reps: int) -> torch.Tensor:
         out = self.fwd(*rows, *expand_additional_args(self.args, reps))
-        chosen = self.target.select(out, reps)
         if not self.range_checked:
-            self.target.check_range(out)
+            self.target.check_range(check_output(out, reps * self.batch))
             self.range_checked = True
-        return chosen
+        return self.target.select(out, reps)
 
     def _planner(self, n: int, xs: Sequence[torch.Tensor]) -> ChunkPlanner:
         per_row = sum(x[0].numel() for x in xs)

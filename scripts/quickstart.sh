@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Opens the quick-start notebook in JupyterLab. With --execute (or when no terminal is
+# attached) it runs the notebook top to bottom instead and says where the output is.
+source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
+cd "$ROOT"
+NB="example_notebooks/quickstart.ipynb"
+if [ "${1:-}" = "--execute" ] || [ ! -t 1 ]; then
+  mkdir -p example_notebooks/_output
+  "$PY" -m jupyter nbconvert --to notebook --execute "$NB" \
+      --output-dir example_notebooks/_output --ExecutePreprocessor.timeout=600
+  "$PY" -m jupyter nbconvert --to html example_notebooks/_output/quickstart.ipynb \
+      --output-dir example_notebooks/_output >/dev/null 2>&1 || true
+  echo "[ig_widget] executed notebook: $ROOT/example_notebooks/_output/quickstart.ipynb"
+  echo "[ig_widget] HTML (static, widget state embedded): $ROOT/example_notebooks/_output/quickstart.html"
+  exit 0
+fi
+echo "[ig_widget] starting JupyterLab; open the URL it prints (Ctrl-C to stop)"
+exec "$PY" -m jupyterlab "$NB" --ServerApp.ip=127.0.0.1 ${JUPYTER_EXTRA_ARGS:-}

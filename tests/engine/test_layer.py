@@ -1,0 +1,82 @@
+"""Attribution through an embedding layer, for models that take token ids."""
+
+import threading
+
+import pytest
+import torch
+
+from ig_widget import IntegratedGradients
+from ig_widget.engine.layer import embedding_forward, find_embedding
+
+
+class Bag(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(2)
+        self.emb = torch.nn.Embedding(30, 6)
+        self.lin = torch.nn.Linear(6, 3)
+
+    def forward(self, ids, scale=1.0):
+        return self.lin(torch.tanh(self.emb(ids).sum(1) * scale))
+
+
+def test_embedding_forward_reproduces_the_model():
+    net = Bag().double().eval()
+    ids = torch.tensor([[1, 5, 7], [2, 2, 9]])
+    emb, f = embedding_forward(net, find_embedding(net), ids)
+    assert emb.shape == (2, 3, 6)
+    torch.testing.assert_close(f(emb), net(ids))
+    stacked = torch.cat([emb, emb * 0.5])  # two path points per example, step-major
+    torch.testing.assert_close(f(stacked)[:2], net(ids))
+
+
+def test_layer_attribution_completeness_and_captum_agreement():
+    captum_attr = pytest.importorskip("captum.attr")
+    net = Bag().double().eval()
+    ids = torch.tensor([[1, 5, 7, 3]])
+    attr, delta = IntegratedGradients(embedding_forward(net, net.emb, ids)[1]).attribute(
+        embedding_forward(net, net.emb, ids)[0], target=2, n_steps=64, return_convergence_delta=True
+    )
+    assert abs(delta.item()) < 1e-6
+    theirs = captum_attr.LayerIntegratedGradients(net, net.emb).attribute(
+        ids, baselines=None, target=2, n_steps=64
+    )
+    # captum's layer baseline for ids=None is id 0's embedding; ours here is the zero
+    # embedding, so compare with captum given the zero embedding through IG on emb directly
+    ref = captum_attr.IntegratedGradients(lambda e: net.lin(torch.tanh(e.sum(1)))).attribute(
+        net.emb(ids).detach(), target=2, n_steps=64
+    )
+    torch.testing.assert_close(attr, ref, rtol=1e-6, atol=1e-9)
+    assert theirs.shape == attr.shape
+
+
+def test_hook_ignores_other_threads():
+    net = Bag().eval()
+    ids = torch.tensor([[1, 2, 3]])
+    emb, f = embedding_forward(net, net.emb, ids)
+    seen = {}
+
+    def other():
+        seen["out"] = net(ids)
+
+    zero = torch.zeros_like(emb)
+    hook_active = threading.Event()
+    orig = net.lin.forward
+
+    def lin(x):  # runs while our hook is registered: call the model from another thread
+        if not hook_active.is_set():
+            hook_active.set()
+            t = threading.Thread(target=other)
+            t.start()
+            t.join()
+        return orig(x)
+
+    net.lin.forward = lin
+    f(zero)
+    del net.lin.forward
+    torch.testing.assert_close(seen["out"], net(ids))
+
+
+def test_no_embedding_layer():
+    with pytest.raises(ValueError, match="layer="):
+        find_embedding(torch.nn.Linear(3, 3))
