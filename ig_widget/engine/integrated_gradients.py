@@ -21,6 +21,7 @@ from typing import Any, Callable, Sequence
 import torch
 
 from . import quadrature
+from .adaptive import integrate_adaptive
 from .batching import ChunkPlanner
 from .inputs import (
     Target,
@@ -106,6 +107,8 @@ class IntegratedGradients:
         internal_batch_size: int | None = None,
         return_convergence_delta: bool = False,
         path: Path | str | None = None,
+        tol: float = 0.01,
+        max_steps: int = 1024,
     ):
         """Attribute ``F(inputs)[target]`` to the input features.
 
@@ -118,7 +121,9 @@ class IntegratedGradients:
                 per example (list or 1-d tensor).
             additional_forward_args: passed after the inputs; tensors with a batch
                 dimension are repeated with the steps, everything else passed as is.
-            n_steps: quadrature nodes (gradient evaluations per example).
+            n_steps: quadrature nodes (gradient evaluations per example), or "auto":
+                nested trapezoid panels bisected where the completeness error is,
+                until it is below ``tol`` (see ``ig_widget.engine.adaptive``).
             method: ``riemann_left``, ``riemann_right``, ``riemann_middle``,
                 ``riemann_trapezoid`` or ``gausslegendre``.
             internal_batch_size: rows per forward pass; None lets the engine choose
@@ -126,6 +131,9 @@ class IntegratedGradients:
             return_convergence_delta: also return sum(attributions) - (F(x) - F(x')).
             path: ``StraightLine()`` (default), ``Extremal(order)``,
                 ``AllOrderings(samples)`` or ``Custom(g)`` from ``ig_widget.paths``.
+            tol: with ``n_steps="auto"``, the allowed error as a fraction of
+                |F(x) - F(x')|.
+            max_steps: with ``n_steps="auto"``, the most gradient evaluations to spend.
 
         Returns:
             Attributions shaped like ``inputs`` (a tuple when ``inputs`` was a tuple),
@@ -133,7 +141,7 @@ class IntegratedGradients:
         """
         res = self.attribute_detailed(
             inputs, baselines, target, additional_forward_args, n_steps, method,
-            internal_batch_size, path=path,
+            internal_batch_size, path=path, tol=tol, max_steps=max_steps,
         )
         attrs = res.attributions if isinstance(inputs, (tuple, list)) else res.attributions[0]
         return (attrs, res.delta) if return_convergence_delta else attrs
@@ -150,6 +158,8 @@ class IntegratedGradients:
         path: Path | str | None = None,
         trace: bool = False,
         progress: Callable[[float], None] | None = None,
+        tol: float = 0.01,
+        max_steps: int = 1024,
     ) -> Attribution:
         """Like ``attribute``, returning an ``Attribution`` with outputs and diagnostics.
 
@@ -168,7 +178,11 @@ class IntegratedGradients:
         _check_model_device(self.forward_func, device)
         path_obj = check_path(path)
         method = quadrature.check_method(method)
-        if path_obj.uses_gradients:
+        auto = isinstance(n_steps, str) and n_steps == "auto"
+        if auto:
+            _check_auto(tol, max_steps, path_obj)
+            _check_cost(max_steps, batch)
+        elif path_obj.uses_gradients:
             n = quadrature.check_n_steps(n_steps, method)
             _check_cost(n, batch)
         if internal_batch_size is not None and (
@@ -191,6 +205,9 @@ class IntegratedGradients:
         core = _Core(self.forward_func, tgt, args, batch, internal_batch_size, progress)
         if isinstance(path_obj, (Extremal, AllOrderings)):
             res = core.forward_only(xs, bs, path_obj, trace)
+        elif auto:
+            g = path_obj.g if isinstance(path_obj, Custom) else None
+            res = integrate_adaptive(core, xs, bs, g, float(tol), int(max_steps), trace)
         else:
             g = path_obj.g if isinstance(path_obj, Custom) else None
             weights, alphas = quadrature.rule_tensors(method, n, device, xs[0].dtype)
@@ -207,6 +224,21 @@ def _check_model_device(forward_func: Callable, device: torch.device) -> None:
                 f"The model's parameters are on {p.device} but the inputs are on {device}; "
                 f"move the inputs with x.to('{p.device}') (the engine runs where the model is)."
             )
+
+
+def _check_auto(tol: Any, max_steps: Any, path: Path) -> None:
+    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 < tol < 1:
+        raise ValueError(
+            f"tol={tol!r} must be a number between 0 and 1: the allowed error as a "
+            "fraction of |F(x) - F(baseline)| (0.01 is 1%)."
+        )
+    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 2:
+        raise ValueError(f"max_steps={max_steps!r} must be an int >= 2.")
+    if not path.uses_gradients:
+        raise ValueError(
+            f"n_steps='auto' is for gradient paths; {path!r} is computed exactly with "
+            "forward passes and needs no n_steps."
+        )
 
 
 def _check_cost(n_steps: int, batch: int) -> None:
@@ -270,6 +302,35 @@ class _Core:
 
     # -- gradient paths: straight line and custom ------------------------------------
 
+    def gradient_chunk(self, xs, bs, diffs, g, a: torch.Tensor, with_ends: bool):
+        """F and dF/dx at the path points of alphas ``a`` (one forward, one backward).
+
+        Returns (outputs (k*N [+2N],), gradients per input (k*N, ...), slopes or None);
+        with ``with_ends`` the outputs end with F(x) and F(x') for the delta.
+        """
+        k, N = a.shape[0], self.batch
+        if g is None:
+            pts = tuple(b + a.view((k,) + (1,) * x.dim()) * d for x, b, d in zip(xs, bs, diffs))
+            slopes = None
+        else:
+            pts, slopes = _custom_points(g, a, xs)
+        rows = [p.reshape((k * N,) + x.shape[1:]) for p, x in zip(pts, xs)]
+        if with_ends:
+            rows = [torch.cat([r, x, b]) for r, x, b in zip(rows, xs, bs)]
+        rows = [r.detach().requires_grad_() for r in rows]
+        with torch.enable_grad():
+            sel = self._outputs(rows, k + 2 if with_ends else k)
+            path_sel = sel[: k * N]
+            if path_sel.requires_grad:
+                grads = torch.autograd.grad(path_sel.sum(), rows, allow_unused=True)
+            else:  # no differentiable path from these inputs to the output
+                grads = (None,) * len(rows)
+        grads = [
+            torch.zeros_like(r[: k * N]) if gr is None else gr[: k * N]
+            for gr, r in zip(grads, rows)
+        ]
+        return sel.detach(), grads, slopes
+
     def integrate(self, xs, bs, weights, alphas, g, multiply_by_inputs, trace) -> Attribution:
         n, N = alphas.shape[0], self.batch
         acc = torch.float32 if xs[0].dtype in (torch.float16, torch.bfloat16) else xs[0].dtype
@@ -283,30 +344,7 @@ class _Core:
         planner = self._planner(n, xs)
 
         def chunk(s0: int, s1: int):
-            k = s1 - s0
-            a = alphas[s0:s1]
-            if g is None:
-                pts = tuple(b + a.view((k,) + (1,) * x.dim()) * d for x, b, d in zip(xs, bs, diffs))
-                slopes = None
-            else:
-                pts, slopes = _custom_points(g, a, xs)
-            rows = [p.reshape((k * N,) + x.shape[1:]) for p, x in zip(pts, xs)]
-            with_ends = ends is None
-            if with_ends:
-                rows = [torch.cat([r, x, b]) for r, x, b in zip(rows, xs, bs)]
-            rows = [r.detach().requires_grad_() for r in rows]
-            with torch.enable_grad():
-                sel = self._outputs(rows, k + 2 if with_ends else k)
-                path_sel = sel[: k * N]
-                if path_sel.requires_grad:
-                    grads = torch.autograd.grad(path_sel.sum(), rows, allow_unused=True)
-                else:  # no differentiable path from these inputs to the output
-                    grads = (None,) * len(rows)
-            grads = [
-                torch.zeros_like(r[: k * N]) if gr is None else gr[: k * N]
-                for gr, r in zip(grads, rows)
-            ]
-            return sel.detach(), grads, slopes
+            return self.gradient_chunk(xs, bs, diffs, g, alphas[s0:s1], with_ends=ends is None)
 
         start = 0
         while start < n:

@@ -40,7 +40,7 @@ def check_method(method: object) -> str:
 def check_n_steps(n_steps: object, method: str) -> int:
     if isinstance(n_steps, bool) or not isinstance(n_steps, (int, np.integer)):
         raise TypeError(
-            f"n_steps must be an int (got {type(n_steps).__name__} {n_steps!r}); "
+            f"n_steps must be an int or 'auto' (got {type(n_steps).__name__} {n_steps!r}); "
             "pass a whole number of integration steps such as 50."
         )
     n = int(n_steps)
