@@ -15,6 +15,7 @@ registered, and train/eval mode and ``requires_grad`` flags are left alone.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -175,7 +176,6 @@ class IntegratedGradients:
         xs, is_tuple = format_inputs(inputs)
         bs = format_baselines(baselines, xs, is_tuple)
         batch, device = xs[0].shape[0], xs[0].device
-        _check_model_device(self.forward_func, device)
         path_obj = check_path(path)
         method = quadrature.check_method(method)
         auto = isinstance(n_steps, str) and n_steps == "auto"
@@ -203,6 +203,15 @@ class IntegratedGradients:
         args = format_additional_args(additional_forward_args)
         check_additional_args(args, batch)
         core = _Core(self.forward_func, tgt, args, batch, internal_batch_size, progress)
+        try:
+            res = self._run(core, xs, bs, path_obj, method, n_steps, auto, tol, max_steps, trace)
+        except RuntimeError as err:
+            _explain_device_mismatch(self.forward_func, device, err)
+            raise
+        _check_finite(res)
+        return res
+
+    def _run(self, core, xs, bs, path_obj, method, n_steps, auto, tol, max_steps, trace):
         if isinstance(path_obj, (Extremal, AllOrderings)):
             res = core.forward_only(xs, bs, path_obj, trace)
         elif auto:
@@ -210,20 +219,21 @@ class IntegratedGradients:
             res = integrate_adaptive(core, xs, bs, g, float(tol), int(max_steps), trace)
         else:
             g = path_obj.g if isinstance(path_obj, Custom) else None
-            weights, alphas = quadrature.rule_tensors(method, n, device, xs[0].dtype)
+            weights, alphas = quadrature.rule_tensors(method, int(n_steps), xs[0].device, xs[0].dtype)
             res = core.integrate(xs, bs, weights, alphas, g, self.multiply_by_inputs, trace)
-        _check_finite(res)
         return res
 
 
-def _check_model_device(forward_func: Callable, device: torch.device) -> None:
+def _explain_device_mismatch(forward_func: Callable, device: torch.device, err: Exception) -> None:
+    """Turn torch's device error into one that names the fix (checked only on failure,
+    so the common path pays nothing)."""
     if isinstance(forward_func, torch.nn.Module):
         p = next(forward_func.parameters(), None)
         if p is not None and p.device != device:
             raise ValueError(
                 f"The model's parameters are on {p.device} but the inputs are on {device}; "
                 f"move the inputs with x.to('{p.device}') (the engine runs where the model is)."
-            )
+            ) from err
 
 
 def _check_auto(tol: Any, max_steps: Any, path: Path) -> None:
@@ -253,18 +263,27 @@ def _check_cost(n_steps: int, batch: int) -> None:
 
 
 def _check_finite(res: Attribution) -> None:
-    checks = [("F(x)", res.output), ("F(baseline)", res.baseline_output),
-              *(("attributions", a) for a in res.attributions)]
-    for name, t in checks:
-        if not bool(torch.isfinite(t).all()):
-            raise ValueError(
-                f"The model produced NaN or inf ({name} is not finite). Check the input "
-                "and baseline for NaN/inf values, and the model for overflow (float16 "
-                "models overflow easily: try float32)."
-            )
-    if all(bool((a == 0).all()) for a in res.attributions) and bool(
-        (res.output != res.baseline_output).any()
-    ):
+    """Refuse NaN/inf and warn about all-zero attributions, with one device sync.
+
+    The delta adds every attribution to F(x) - F(x'), so it is finite exactly when they
+    all are (barring overflow of the sum, which the detailed pass tells apart); and if
+    every attribution is zero the delta is exactly -(F(x) - F(x')).
+    """
+    acc = res.delta.dtype
+    gap = _to(res.output, acc) - _to(res.baseline_output, acc)
+    deltas, gaps = torch.stack([res.delta, gap]).tolist()
+    if not all(math.isfinite(v) for v in deltas + gaps):
+        checks = [("F(x)", res.output), ("F(baseline)", res.baseline_output),
+                  *(("attributions", a) for a in res.attributions)]
+        for name, t in checks:
+            if not bool(torch.isfinite(t).all()):
+                raise ValueError(
+                    f"The model produced NaN or inf ({name} is not finite). Check the input "
+                    "and baseline for NaN/inf values, and the model for overflow (float16 "
+                    "models overflow easily: try float32)."
+                )
+    suspicious = any(g != 0 and d == -g for d, g in zip(deltas, gaps))
+    if suspicious and all(bool((a == 0).all()) for a in res.attributions):
         res.warnings.append(
             "All attributions are exactly zero although F(x) != F(baseline): the output "
             "has no differentiable path to these inputs (detached tensors, integer "
@@ -310,7 +329,7 @@ class _Core:
         """
         k, N = a.shape[0], self.batch
         if g is None:
-            pts = tuple(b + a.view((k,) + (1,) * x.dim()) * d for x, b, d in zip(xs, bs, diffs))
+            pts = tuple(torch.addcmul(b, a.view((k,) + (1,) * x.dim()), d) for x, b, d in zip(xs, bs, diffs))
             slopes = None
         else:
             pts, slopes = _custom_points(g, a, xs)
@@ -334,11 +353,11 @@ class _Core:
     def integrate(self, xs, bs, weights, alphas, g, multiply_by_inputs, trace) -> Attribution:
         n, N = alphas.shape[0], self.batch
         acc = torch.float32 if xs[0].dtype in (torch.float16, torch.bfloat16) else xs[0].dtype
-        w_acc = weights.to(acc)
+        w_acc = _to(weights, acc)
         if g is not None:
             xs, bs = _custom_endpoints(g, xs, alphas)
         diffs = tuple(x - b for x, b in zip(xs, bs))
-        totals = [torch.zeros(N * x[0].numel(), dtype=acc, device=x.device) for x in xs]
+        totals: list[torch.Tensor | None] = [None] * len(xs)
         keep_integrand = trace and n * sum(x.numel() for x in xs) <= MAX_TRACE_ELEMENTS
         node_out, node_int, ends = [], [], None
         planner = self._planner(n, xs)
@@ -354,14 +373,15 @@ class _Core:
             if ends is None:
                 ends = (sel[k * N: k * N + N], sel[k * N + N:])
             for i, (gr, x) in enumerate(zip(grads, xs)):
-                gk = gr.reshape(k, -1).to(acc)
+                gk = _to(gr.reshape(k, -1), acc)
                 if slopes is not None:
-                    gk = gk * slopes[i].reshape(k, -1).to(acc)
-                totals[i] += w @ gk
+                    gk = gk * _to(slopes[i].reshape(k, -1), acc)
+                part = w @ gk
+                totals[i] = part if totals[i] is None else totals[i] + part
                 if keep_integrand:
                     contrib = w.view(k, 1) * gk
                     if slopes is None:
-                        contrib = contrib * diffs[i].reshape(1, -1).to(acc)
+                        contrib = contrib * _to(diffs[i].reshape(1, -1), acc)
                     node_int.append((i, contrib.reshape((k,) + tuple(x.shape))))
             if trace:
                 node_out.append(sel[: k * N].reshape(k, N))
@@ -372,8 +392,8 @@ class _Core:
         for total, x, d in zip(totals, xs, diffs):
             t = total.reshape(x.shape)
             if g is None and multiply_by_inputs:
-                t = t * d.to(acc)
-            attrs.append(t.to(x.dtype))
+                t = t * _to(d, acc)
+            attrs.append(_to(t, x.dtype))
         out, base_out = ends
         tr = None
         if trace:
@@ -495,8 +515,16 @@ def _split_features(flat: torch.Tensor, xs: Sequence[torch.Tensor]) -> tuple[tor
 
 def _delta(attrs, out: torch.Tensor, base_out: torch.Tensor) -> torch.Tensor:
     acc = torch.float64 if out.dtype == torch.float64 else torch.float32
-    total = sum(a.reshape(a.shape[0], -1).to(acc).sum(1) for a in attrs)
-    return total - (out.to(acc) - base_out.to(acc))
+    total = None
+    for a in attrs:
+        part = _to(a.reshape(a.shape[0], -1), acc).sum(1)
+        total = part if total is None else total + part
+    return total - (_to(out, acc) - _to(base_out, acc))
+
+
+def _to(t: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """``t.to(dtype)`` without the call when it would do nothing (this is a hot path)."""
+    return t if t.dtype == dtype else t.to(dtype)
 
 
 def _sorted_trace(alphas, outputs, integrand) -> PathTrace:
