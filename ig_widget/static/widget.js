@@ -1,0 +1,1247 @@
+// js/dom.js
+var SVG_NS = "http://www.w3.org/2000/svg";
+function h(tag, props = {}, children = []) {
+  return build(document.createElement(tag), props, children);
+}
+function s(tag, props = {}, children = []) {
+  return build(document.createElementNS(SVG_NS, tag), props, children);
+}
+function build(el, props, children) {
+  if (props.class) el.setAttribute("class", props.class);
+  if (props.text != null) el.textContent = String(props.text);
+  for (const [k, v] of Object.entries(props.attrs || {})) {
+    if (v != null && v !== false) el.setAttribute(k, v === true ? "" : String(v));
+  }
+  if (props.style) Object.assign(el.style, props.style);
+  for (const c of children) if (c != null) el.append(c);
+  return el;
+}
+function suppressShortcuts(el) {
+  el.setAttribute("data-lm-suppress-shortcuts", "true");
+  return el;
+}
+var Disposer = class {
+  constructor() {
+    this.fns = [];
+  }
+  add(fn) {
+    this.fns.push(fn);
+    return fn;
+  }
+  /** DOM event listener, removed on dispose. */
+  on(target, type, handler, opts) {
+    target.addEventListener(type, handler, opts);
+    this.add(() => target.removeEventListener(type, handler, opts));
+  }
+  /** anywidget model listener ("change:x"), removed on dispose. */
+  model(model, event, handler) {
+    model.on(event, handler);
+    this.add(() => model.off(event, handler));
+  }
+  dispose() {
+    for (const fn of this.fns.splice(0).reverse()) {
+      try {
+        fn();
+      } catch (e) {
+        console.error("ig_widget cleanup", e);
+      }
+    }
+  }
+};
+function frameScheduler(fn) {
+  let id = null;
+  const schedule = () => {
+    if (id === null) {
+      id = requestAnimationFrame(() => {
+        id = null;
+        fn();
+      });
+    }
+  };
+  schedule.cancel = () => {
+    if (id !== null) cancelAnimationFrame(id);
+    id = null;
+  };
+  return schedule;
+}
+
+// js/lib/debounce.js
+function debounce(fn, getWait) {
+  let timer = null;
+  let lastArgs = null;
+  const run = () => {
+    timer = null;
+    const args = lastArgs;
+    lastArgs = null;
+    fn(...args);
+  };
+  const debounced = (...args) => {
+    lastArgs = args;
+    if (timer !== null) clearTimeout(timer);
+    const wait = Math.max(0, Number(getWait()) || 0);
+    timer = setTimeout(run, wait);
+  };
+  debounced.cancel = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    lastArgs = null;
+  };
+  debounced.flush = () => {
+    if (timer !== null) {
+      clearTimeout(timer);
+      run();
+    }
+  };
+  debounced.pending = () => timer !== null;
+  return debounced;
+}
+
+// js/lib/logscale.js
+var SLIDER_MAX = 1e3;
+function sliderToValue(pos, lo, hi) {
+  const t = Math.min(1, Math.max(0, pos / SLIDER_MAX));
+  const v = Math.round(Math.exp(Math.log(lo) + t * (Math.log(hi) - Math.log(lo))));
+  return Math.min(hi, Math.max(lo, v));
+}
+function valueToSlider(v, lo, hi) {
+  const c = Math.min(hi, Math.max(lo, Number(v) || lo));
+  if (hi === lo) return 0;
+  return Math.round((Math.log(c) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) * SLIDER_MAX);
+}
+
+// js/lib/format.js
+function formatNumber(x, digits = 3) {
+  if (typeof x !== "number") x = Number(x);
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Infinity) return "\u221E";
+  if (x === -Infinity) return "\u2212\u221E";
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  let s2;
+  if (a < 1e-3 || a >= 1e4) {
+    const [m, e] = x.toExponential(Math.max(0, digits - 1)).split("e");
+    s2 = `${trimZeros(m)}e${Number(e)}`;
+  } else {
+    const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(a)));
+    s2 = trimZeros(x.toFixed(Math.min(20, decimals)));
+  }
+  return s2.replace(/^-/, "\u2212");
+}
+function trimZeros(s2) {
+  return s2.includes(".") ? s2.replace(/\.?0+$/, "") : s2;
+}
+function formatValue(x, digits = 4) {
+  if (typeof x === "number" && Number.isInteger(x) && Math.abs(x) < 1e12) return String(x).replace(/^-/, "\u2212");
+  return formatNumber(x, digits);
+}
+function formatSigned(x, digits = 3) {
+  const s2 = formatNumber(x, digits);
+  return x > 0 ? `+${s2}` : s2;
+}
+function formatDelta(delta, digits = 2) {
+  return `\u03B4 = ${formatNumber(delta, digits)}`;
+}
+function formatPercent(p) {
+  if (!Number.isFinite(p)) return "\u2013";
+  const v = p * 100;
+  if (v > 0 && v < 0.1) return "<0.1%";
+  return `${v.toFixed(1)}%`;
+}
+function formatShare(r) {
+  if (!Number.isFinite(r)) return "\u2013";
+  if (r < 1e-4) return r === 0 ? "0%" : "<0.01%";
+  return `${formatNumber(r * 100, 3)}%`;
+}
+function formatTick(value, step) {
+  const a = Math.abs(value);
+  if (!(step > 0) || step < 1e-4 || a >= 1e5) return formatNumber(value, 3);
+  if (value === 0) return "0";
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  return value.toFixed(decimals).replace(/^-/, "\u2212");
+}
+
+// js/lib/scale.js
+var SIGN_MODES = ["signed", "positive", "negative", "absolute"];
+function signValue(v, mode) {
+  switch (mode) {
+    case "positive":
+      return v > 0 ? v : 0;
+    case "negative":
+      return v < 0 ? -v : 0;
+    case "absolute":
+      return Math.abs(v);
+    default:
+      return v;
+  }
+}
+function applySign(values2, mode) {
+  if (mode === "signed" || !SIGN_MODES.includes(mode)) return values2;
+  const out = new Float32Array(values2.length);
+  for (let i = 0; i < values2.length; i++) out[i] = signValue(values2[i], mode);
+  return out;
+}
+function sortedAbs(values2) {
+  const out = new Float64Array(values2.length);
+  let n = 0;
+  for (let i = 0; i < values2.length; i++) {
+    const a = Math.abs(values2[i]);
+    if (a === a) out[n++] = a;
+  }
+  return out.subarray(0, n).sort();
+}
+function percentileSorted(sorted, p) {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const q = Math.min(100, Math.max(0, p)) / 100;
+  const pos = q * (n - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+function clipLimit(sorted, p) {
+  const c = percentileSorted(sorted, p);
+  if (c > 0) return c;
+  const max = sorted.length ? sorted[sorted.length - 1] : 0;
+  return max > 0 ? max : 0;
+}
+function displayRange(mode, clip) {
+  const c = Math.abs(clip) || 0;
+  if (mode === "signed") return [-c, c];
+  if (mode === "negative") return [-c, 0];
+  return [0, c];
+}
+function extent(values2) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values2.length; i++) {
+    const v = values2[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo <= hi ? [lo, hi] : [NaN, NaN];
+}
+function niceTicks(lo, hi, count = 5) {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
+  if (lo === hi) return [lo];
+  if (lo > hi) [lo, hi] = [hi, lo];
+  const raw = (hi - lo) / Math.max(1, count);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s2) => s2 >= raw) || 10 * mag;
+  const ticks = [];
+  for (let i = Math.ceil(lo / step - 1e-9); i * step <= hi + step * 1e-9; i++) {
+    ticks.push(Math.abs(i * step) < step * 1e-9 ? 0 : i * step);
+  }
+  return ticks;
+}
+function topByMagnitude(values2, k) {
+  const idx = Array.from(values2, (_, i) => i);
+  const mag = (i) => {
+    const a = Math.abs(values2[i]);
+    return a === a ? a : -1;
+  };
+  idx.sort((i, j) => mag(j) - mag(i) || i - j);
+  return idx.slice(0, Math.max(0, Math.floor(k)));
+}
+function scaleCache(attr) {
+  const byMode = /* @__PURE__ */ new Map();
+  return (mode, percentile) => {
+    let entry = byMode.get(mode);
+    if (!entry) {
+      const values2 = applySign(attr, mode);
+      entry = { values: values2, sorted: sortedAbs(values2) };
+      byMode.set(mode, entry);
+    }
+    return { values: entry.values, clip: clipLimit(entry.sorted, percentile) };
+  };
+}
+
+// js/controls.js
+var STEPS_MIN = 1;
+var STEPS_MAX = 2e3;
+var control = (tag, cls, attrs) => suppressShortcuts(h(tag, { class: `igw-input ${cls}`, attrs }));
+function field(label, name, ...controls) {
+  return h("label", { class: `igw-field igw-field-${name}` }, [h("span", { class: "igw-label", text: label }), ...controls]);
+}
+function setOptions(select, groups, current) {
+  select.replaceChildren();
+  for (const g of groups) {
+    const parent = g.label ? h("optgroup", { attrs: { label: g.label } }) : select;
+    for (const o of g.options) parent.append(h("option", { text: o.label, attrs: { value: String(o.value) } }));
+    if (g.label) select.append(parent);
+  }
+  if (current != null) select.value = String(current);
+}
+var plain = (list) => [{ options: (Array.isArray(list) ? list : []).map((v) => ({ value: v, label: String(v) })) }];
+function withCurrent(groups, current, label) {
+  const has = groups.some((g) => g.options.some((o) => String(o.value) === String(current)));
+  if (has || current == null || current === "") return groups;
+  return [{ options: [{ value: current, label: label ?? String(current) }] }, ...groups];
+}
+function createControls(model, d) {
+  const saveNow = (name, value) => {
+    model.set(name, value);
+    model.save_changes();
+  };
+  const setLocal = (name, value) => model.set(name, value);
+  const saveSteps = debounce((n) => saveNow("n_steps", n), () => model.get("debounce_ms") ?? 150);
+  d.add(saveSteps.cancel);
+  const steps = control("input", "igw-steps", { type: "range", min: 0, max: SLIDER_MAX, step: 1, "aria-label": "integration steps" });
+  const stepsNum = control("input", "igw-steps-number", { type: "number", min: STEPS_MIN, max: STEPS_MAX, step: 1, "aria-label": "integration steps (exact)" });
+  d.on(steps, "input", () => {
+    const n = sliderToValue(Number(steps.value), STEPS_MIN, STEPS_MAX);
+    stepsNum.value = String(n);
+    saveSteps(n);
+  });
+  d.on(steps, "keydown", (e) => {
+    const dir = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 }[e.key];
+    if (!dir) return;
+    e.preventDefault();
+    const cur = Number(stepsNum.value) || sliderToValue(Number(steps.value), STEPS_MIN, STEPS_MAX);
+    const n = Math.min(STEPS_MAX, Math.max(STEPS_MIN, cur + dir));
+    stepsNum.value = String(n);
+    steps.value = String(valueToSlider(n, STEPS_MIN, STEPS_MAX));
+    saveSteps(n);
+  });
+  function commitSteps() {
+    const n = Math.round(Number(stepsNum.value));
+    if (stepsNum.value.trim() === "" || !Number.isFinite(n)) return syncSteps();
+    const c = Math.min(STEPS_MAX, Math.max(STEPS_MIN, n));
+    stepsNum.value = String(c);
+    steps.value = String(valueToSlider(c, STEPS_MIN, STEPS_MAX));
+    saveSteps.cancel();
+    if (c !== Number(model.get("n_steps"))) saveNow("n_steps", c);
+  }
+  d.on(stepsNum, "change", commitSteps);
+  d.on(stepsNum, "keydown", (e) => {
+    if (e.key !== "Enter") return;
+    e.preventDefault();
+    e.stopPropagation();
+    commitSteps();
+  });
+  function syncSteps() {
+    const n = Number(model.get("n_steps"));
+    stepsNum.value = String(n);
+    if (sliderToValue(Number(steps.value), STEPS_MIN, STEPS_MAX) !== n) {
+      steps.value = String(valueToSlider(n, STEPS_MIN, STEPS_MAX));
+    }
+  }
+  const method = control("select", "igw-method", { "aria-label": "integration method" });
+  const baseline = control("select", "igw-baseline", { "aria-label": "baseline" });
+  const path = control("select", "igw-path", { "aria-label": "path" });
+  const target = control("select", "igw-target", { "aria-label": "target class" });
+  const sign = control("select", "igw-sign", { "aria-label": "sign" });
+  const colormap = control("select", "igw-colormap", { "aria-label": "colormap" });
+  d.on(method, "change", () => saveNow("method", method.value));
+  d.on(baseline, "change", () => saveNow("baseline", baseline.value));
+  d.on(path, "change", () => saveNow("path", path.value));
+  d.on(target, "change", () => saveNow("target", Number(target.value)));
+  d.on(sign, "change", () => setLocal("sign", sign.value));
+  d.on(colormap, "change", () => setLocal("colormap", colormap.value));
+  const syncSelect = (sel, optionsTrait, trait) => () => setOptions(sel, withCurrent(plain(model.get(optionsTrait)), model.get(trait)), model.get(trait));
+  const syncMethod = syncSelect(method, "method_options", "method");
+  const syncBaseline = syncSelect(baseline, "baseline_options", "baseline");
+  const syncPath = syncSelect(path, "path_options", "path");
+  const syncSign = () => setOptions(sign, withCurrent(plain(SIGN_MODES), model.get("sign")), model.get("sign"));
+  function syncTarget() {
+    const classes = Array.isArray(model.get("top_classes")) ? model.get("top_classes") : [];
+    const opts = classes.map((c) => ({ value: c.index, label: `${c.label ?? c.index} (${formatPercent(Number(c.prob))})` }));
+    const cur = model.get("target");
+    setOptions(target, withCurrent([{ options: opts }], cur, `class ${cur}`), cur);
+  }
+  function syncColormap() {
+    const maps = model.get("_colormaps") || {};
+    const groups = ["diverging", "sequential"].map((kind) => ({
+      label: kind,
+      options: Object.keys(maps).filter((k) => maps[k]?.kind === "diverging" === (kind === "diverging")).map((k) => ({ value: k, label: k }))
+    })).filter((g) => g.options.length);
+    setOptions(colormap, withCurrent(groups, model.get("colormap")), model.get("colormap"));
+  }
+  const opacity = control("input", "igw-opacity", { type: "range", min: 0, max: 1, step: 0.01, "aria-label": "heatmap opacity" });
+  const opacityVal = h("span", { class: "igw-value igw-opacity-value" });
+  const clip = control("input", "igw-clip", { type: "range", min: 50, max: 100, step: 0.1, "aria-label": "clip percentile" });
+  const clipVal = h("span", { class: "igw-value igw-clip-value" });
+  const topk = control("input", "igw-topk", { type: "number", min: 1, step: 1, "aria-label": "features shown" });
+  d.on(opacity, "input", () => setLocal("opacity", Number(opacity.value)));
+  d.on(clip, "input", () => setLocal("clip_percentile", Number(clip.value)));
+  d.on(topk, "input", () => {
+    const k = Math.round(Number(topk.value));
+    if (Number.isFinite(k) && k >= 1) setLocal("top_k", k);
+  });
+  d.on(topk, "change", () => {
+    topk.value = String(model.get("top_k"));
+  });
+  function syncOpacity() {
+    const v = Number(model.get("opacity"));
+    opacity.value = String(v);
+    opacityVal.textContent = `${Math.round(v * 100)}%`;
+  }
+  function syncClip() {
+    const v = Number(model.get("clip_percentile"));
+    clip.value = String(v);
+    clipVal.textContent = `p${v.toFixed(1).replace(/\.0$/, "")}`;
+  }
+  const syncTopk = () => {
+    if (document.activeElement !== topk) topk.value = String(model.get("top_k"));
+  };
+  const topkField = field("top k", "topk", topk);
+  const opacityField = field("opacity", "opacity", opacity, opacityVal);
+  const clipField = field("clip", "clip", clip, clipVal);
+  const el = h("div", { class: "igw-controls" }, [
+    h("div", { class: "igw-row igw-row-compute" }, [
+      field("target", "target", target),
+      field("steps", "steps", steps, stepsNum),
+      field("method", "method", method),
+      field("baseline", "baseline", baseline),
+      field("path", "path", path)
+    ]),
+    h("div", { class: "igw-row igw-row-display" }, [
+      field("sign", "sign", sign),
+      field("colormap", "colormap", colormap),
+      opacityField,
+      clipField,
+      topkField
+    ])
+  ]);
+  const syncs = {
+    n_steps: syncSteps,
+    method: syncMethod,
+    method_options: syncMethod,
+    baseline: syncBaseline,
+    baseline_options: syncBaseline,
+    path: syncPath,
+    path_options: syncPath,
+    target: syncTarget,
+    top_classes: syncTarget,
+    sign: syncSign,
+    colormap: syncColormap,
+    _colormaps: syncColormap,
+    opacity: syncOpacity,
+    clip_percentile: syncClip,
+    top_k: syncTopk
+  };
+  for (const [trait, fn] of Object.entries(syncs)) d.model(model, `change:${trait}`, fn);
+  for (const fn of new Set(Object.values(syncs))) fn();
+  return {
+    el,
+    /** Show only the controls that mean something for this modality. */
+    setKind(kind) {
+      topkField.hidden = kind !== "tabular";
+      opacityField.hidden = kind !== "image";
+      clipField.hidden = kind === "tabular";
+    }
+  };
+}
+
+// js/status.js
+function createStatus(model, d, staleTargets) {
+  const fill = h("div", { class: "igw-progress-fill" });
+  const bar = h("div", { class: "igw-progress", attrs: { role: "progressbar", "aria-valuemin": 0, "aria-valuemax": 100 } }, [fill]);
+  const label = h("span", { class: "igw-progress-label" });
+  const running = h("div", { class: "igw-running" }, [bar, label]);
+  const provisional = h("span", { class: "igw-provisional", text: "refining\u2026", attrs: { title: "coarse early result; a finer one is on its way" } });
+  const warning = h("div", { class: "igw-warning", attrs: { role: "status" } });
+  const errorMsg = h("pre", { class: "igw-error-message" });
+  const error = h("div", { class: "igw-error", attrs: { role: "alert" } }, [h("strong", { text: "Attribution failed" }), errorMsg]);
+  const el = h("div", { class: "igw-status" }, [h("div", { class: "igw-status-line" }, [running, provisional]), warning, error]);
+  let payloadAtRunStart = model.get("status") === "running" ? model.get("_payload") : void 0;
+  function update() {
+    const isRunning = model.get("status") === "running";
+    const p = Math.min(1, Math.max(0, Number(model.get("progress")) || 0));
+    running.hidden = !isRunning;
+    fill.style.width = `${(p * 100).toFixed(1)}%`;
+    bar.setAttribute("aria-valuenow", String(Math.round(p * 100)));
+    label.textContent = `computing\u2026 ${Math.round(p * 100)}%`;
+    provisional.hidden = !model.get("_provisional");
+    const warn = String(model.get("warning") ?? "");
+    warning.textContent = warn;
+    warning.hidden = warn === "";
+    const err = String(model.get("error") ?? "");
+    errorMsg.textContent = err;
+    error.hidden = err === "";
+    const stale = isRunning && payloadAtRunStart !== void 0 && model.get("_payload") === payloadAtRunStart;
+    for (const t of staleTargets) t.classList.toggle("igw-stale", stale);
+    el.hidden = !isRunning && provisional.hidden && warning.hidden && error.hidden;
+  }
+  d.model(model, "change:status", () => {
+    payloadAtRunStart = model.get("status") === "running" ? model.get("_payload") : void 0;
+    update();
+  });
+  for (const t of ["progress", "_provisional", "warning", "error", "_payload"]) d.model(model, `change:${t}`, update);
+  update();
+  return { el };
+}
+
+// js/lib/codec.js
+var CTORS = {
+  float32: Float32Array,
+  float64: Float64Array,
+  uint8: Uint8Array
+};
+function shapeSize(shape) {
+  let n = 1;
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) throw new Error(`bad shape ${JSON.stringify(shape)}`);
+    n *= d;
+  }
+  return n;
+}
+function toBytes(data) {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new TypeError(`array data must be binary, got ${Object.prototype.toString.call(data)}`);
+}
+function decodeArray(rec) {
+  if (rec == null || typeof rec !== "object") throw new TypeError("array record missing");
+  const { dtype, data } = rec;
+  const Ctor = CTORS[dtype];
+  if (!Ctor) throw new Error(`unsupported dtype ${dtype}`);
+  const shape = Array.isArray(rec.shape) ? rec.shape : [];
+  const n = shapeSize(shape);
+  let array;
+  if (data instanceof Ctor) {
+    array = data;
+  } else if (Array.isArray(data)) {
+    array = Ctor.from(data);
+  } else {
+    const bytes = toBytes(data);
+    const size = Ctor.BYTES_PER_ELEMENT;
+    if (bytes.byteLength !== n * size) {
+      throw new Error(`${dtype}${JSON.stringify(shape)} needs ${n * size} bytes, got ${bytes.byteLength}`);
+    }
+    array = bytes.byteOffset % size === 0 ? new Ctor(bytes.buffer, bytes.byteOffset, n) : new Ctor(bytes.slice().buffer);
+  }
+  if (array.length !== n) throw new Error(`${dtype}${JSON.stringify(shape)} has ${array.length} elements`);
+  return { dtype, shape, array };
+}
+
+// js/lib/colormap.js
+var LUT_SIZE = 256;
+function lutFromData(data) {
+  const bytes = Array.isArray(data) ? Uint8Array.from(data) : toBytes(data);
+  if (bytes.length !== LUT_SIZE * 3) throw new Error(`colormap LUT needs 768 bytes, got ${bytes.length}`);
+  return bytes;
+}
+function lutFromStops(stops) {
+  const lut = new Uint8Array(LUT_SIZE * 3);
+  for (let i = 0; i < LUT_SIZE; i++) {
+    const t = i / (LUT_SIZE - 1);
+    let k = 1;
+    while (k < stops.length - 1 && stops[k][0] < t) k++;
+    const [t0, ...a] = stops[k - 1];
+    const [t1, ...b] = stops[k];
+    const u = t1 > t0 ? Math.min(1, Math.max(0, (t - t0) / (t1 - t0))) : 0;
+    for (let c = 0; c < 3; c++) lut[i * 3 + c] = Math.round(a[c] + (b[c] - a[c]) * u);
+  }
+  return lut;
+}
+var BUILTIN = {
+  diverging: lutFromStops([[0, 33, 102, 172], [0.5, 247, 247, 247], [1, 178, 24, 43]]),
+  sequential: lutFromStops([[0, 255, 255, 255], [1, 165, 15, 21]])
+};
+function resolveColormap(colormaps, name, mode) {
+  const maps = colormaps && typeof colormaps === "object" ? colormaps : {};
+  const want = mode === "signed" ? "diverging" : "sequential";
+  const tryOne = (key) => {
+    const cm = maps[key];
+    if (!cm) return null;
+    try {
+      return { name: key, kind: cm.kind === "diverging" ? "diverging" : "sequential", lut: lutFromData(cm.lut) };
+    } catch {
+      return null;
+    }
+  };
+  const named = name != null ? tryOne(name) : null;
+  if (named) return named;
+  for (const key of Object.keys(maps)) {
+    if (maps[key] && maps[key].kind === want) {
+      const cm = tryOne(key);
+      if (cm) return cm;
+    }
+  }
+  return { name: `built-in ${want}`, kind: want, lut: BUILTIN[want] };
+}
+function linearMap(kind, mode, clip) {
+  const ok = Number.isFinite(clip) && clip > 0;
+  const inv = ok ? 1 / clip : 0;
+  if (mode === "signed") return { offset: 0.5, slope: 0.5 * inv };
+  if (kind !== "diverging") return { offset: 0, slope: inv };
+  if (mode === "negative") return { offset: 0.5, slope: -0.5 * inv };
+  return { offset: 0.5, slope: 0.5 * inv };
+}
+function lutIndex(m, v) {
+  let t = m.offset + m.slope * v;
+  if (!(t === t)) t = m.offset;
+  if (t <= 0) return 0;
+  if (t >= 1) return LUT_SIZE - 1;
+  return Math.min(LUT_SIZE - 1, Math.floor(t * LUT_SIZE));
+}
+function rgbAt(lut, i) {
+  return [lut[i * 3], lut[i * 3 + 1], lut[i * 3 + 2]];
+}
+function cssRgb([r, g, b]) {
+  return `rgb(${r}, ${g}, ${b})`;
+}
+function textColorOn([r, g, b]) {
+  const lin = (c) => {
+    const s2 = c / 255;
+    return s2 <= 0.03928 ? s2 / 12.92 : ((s2 + 0.055) / 1.055) ** 2.4;
+  };
+  const L = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  return L > 0.179 ? "#000" : "#fff";
+}
+function parseCssColor(css) {
+  const str2 = String(css ?? "").trim();
+  let m = str2.match(/^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)(?:[\s,/]+([\d.]+%?))?\s*\)$/);
+  if (m) {
+    const alpha = m[4] == null ? 1 : m[4].endsWith("%") ? parseFloat(m[4]) / 100 : parseFloat(m[4]);
+    return alpha === 0 ? null : [m[1], m[2], m[3]].map((v) => Math.round(Number(v)));
+  }
+  m = str2.match(/^#([0-9a-f]{3}|[0-9a-f]{6})$/i);
+  if (m) {
+    const hex = m[1].length === 3 ? m[1].replace(/./g, "$&$&") : m[1];
+    return [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  }
+  return null;
+}
+function mixRgb(a, b, t) {
+  return a.map((v, i) => Math.round(v + (b[i] - v) * t));
+}
+function strength(v, clip) {
+  if (!(clip > 0) || !Number.isFinite(v)) return 0;
+  return Math.min(1, Math.abs(v) / clip);
+}
+var CATEGORICAL = [
+  "#1f77b4",
+  "#ff7f0e",
+  "#2ca02c",
+  "#d62728",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+  "#17becf"
+];
+
+// js/lib/raster.js
+function blendHeatmap(values2, image, lut, map, opacity, out) {
+  const n = values2.length;
+  if (out.length !== 4 * n) throw new Error("output size mismatch");
+  if (image && image.length !== 4 * n) throw new Error("image size mismatch");
+  const a = Math.min(1, Math.max(0, Number.isFinite(opacity) ? opacity : 0));
+  const b = 1 - a;
+  for (let p = 0, q = 0; p < n; p++, q += 4) {
+    const k = lutIndex(map, values2[p]) * 3;
+    if (image) {
+      const ia = image[q + 3] / 255;
+      const white = 255 * (1 - ia);
+      out[q] = (image[q] * ia + white) * b + lut[k] * a;
+      out[q + 1] = (image[q + 1] * ia + white) * b + lut[k + 1] * a;
+      out[q + 2] = (image[q + 2] * ia + white) * b + lut[k + 2] * a;
+    } else {
+      out[q] = lut[k];
+      out[q + 1] = lut[k + 1];
+      out[q + 2] = lut[k + 2];
+    }
+    out[q + 3] = 255;
+  }
+  return out;
+}
+function colorBarPixels(width, colorOf) {
+  const out = new Uint8ClampedArray(width * 4);
+  for (let x = 0; x < width; x++) {
+    const [r, g, b] = colorOf(width === 1 ? 0.5 : x / (width - 1));
+    out.set([r, g, b, 255], x * 4);
+  }
+  return out;
+}
+
+// js/colorbar.js
+var WIDTH = 256;
+function createColorBar() {
+  const canvas = h("canvas", { class: "igw-colorbar", attrs: { width: WIDTH, height: 1 } });
+  const min = h("span", { class: "igw-colorbar-min" });
+  const mid = h("span", { class: "igw-colorbar-mid" });
+  const max = h("span", { class: "igw-colorbar-max" });
+  const caption = h("div", { class: "igw-colorbar-caption" });
+  const el = h("div", { class: "igw-colorbar-wrap" }, [
+    canvas,
+    h("div", { class: "igw-colorbar-labels" }, [min, mid, max]),
+    caption
+  ]);
+  function draw({ lut, map, mode, clip, percentile, cmapName }) {
+    const [lo, hi] = displayRange(mode, clip);
+    const px = colorBarPixels(WIDTH, (u) => rgbAt(lut, lutIndex(map, signValue(lo + (hi - lo) * u, mode))));
+    canvas.getContext("2d").putImageData(new ImageData(px, WIDTH, 1), 0, 0);
+    min.textContent = formatNumber(lo);
+    max.textContent = formatNumber(hi);
+    mid.textContent = mode === "signed" ? "0" : "";
+    const what = mode === "signed" ? "|attr|" : `${mode} part`;
+    caption.textContent = clip > 0 ? `${cmapName} \xB7 clipped at p${formatNumber(percentile, 4)} of ${what} = ${formatNumber(clip)}` : `${cmapName} \xB7 all ${mode === "signed" ? "" : `${mode} `}attributions are 0`;
+  }
+  return { el, draw };
+}
+
+// js/image-heatmap.js
+var MIN_DISPLAY = 256;
+function createImageView() {
+  const d = new Disposer();
+  const canvas = h("canvas", { class: "igw-heatmap" });
+  const hover = h("div", { class: "igw-hover igw-image-hover" });
+  const colorbar = createColorBar();
+  const el = h("div", { class: "igw-view igw-image-view" }, [h("div", { class: "igw-canvas-wrap" }, [canvas]), colorbar.el, hover]);
+  const ctx = canvas.getContext("2d");
+  let p = null;
+  let cache = null;
+  let pixels = null;
+  const idleText = () => `${p.width} \xD7 ${p.height} px \xB7 hover for values`;
+  d.on(canvas, "mousemove", (e) => {
+    if (!p) return;
+    const r = canvas.getBoundingClientRect();
+    const x = Math.min(p.width - 1, Math.max(0, Math.floor((e.clientX - r.left) / r.width * p.width)));
+    const y = Math.min(p.height - 1, Math.max(0, Math.floor((e.clientY - r.top) / r.height * p.height)));
+    hover.textContent = `(x ${x}, y ${y})  attribution ${formatSigned(p.attr[y * p.width + x], 4)}`;
+  });
+  d.on(canvas, "mouseleave", () => {
+    if (p) hover.textContent = idleText();
+  });
+  return {
+    el,
+    setData(payload) {
+      p = payload;
+      cache = scaleCache(p.attr);
+      if (canvas.width !== p.width || canvas.height !== p.height || !pixels) {
+        canvas.width = p.width;
+        canvas.height = p.height;
+        pixels = ctx.createImageData(p.width, p.height);
+      }
+      const scale = Math.max(1, Math.ceil(MIN_DISPLAY / Math.max(p.width, p.height)));
+      canvas.style.width = `${p.width * scale}px`;
+      hover.textContent = idleText();
+    },
+    draw(display, cmap) {
+      if (!p) return;
+      const { values: values2, clip } = cache(display.sign, display.clip_percentile);
+      const map = linearMap(cmap.kind, display.sign, clip);
+      blendHeatmap(values2, p.image, cmap.lut, map, display.opacity, pixels.data);
+      ctx.putImageData(pixels, 0, 0);
+      colorbar.draw({ lut: cmap.lut, map, mode: display.sign, clip, percentile: display.clip_percentile, cmapName: cmap.name });
+    },
+    destroy: () => d.dispose()
+  };
+}
+
+// js/lib/subwords.js
+var BPE_SPACE = "\u0120";
+var BPE_NEWLINE = "\u010A";
+var SP_SPACE = "\u2581";
+var SPECIAL = /^(\[[A-Za-z_]+\]|<\/?[A-Za-z_]+>|<\|[^|<>]*\|>)$/;
+function detectScheme(tokens) {
+  let bpe = 0;
+  let sp = 0;
+  for (const t of tokens) {
+    if (typeof t !== "string") continue;
+    if (t.startsWith(BPE_SPACE) || t.startsWith(BPE_NEWLINE)) bpe++;
+    else if (t.startsWith(SP_SPACE)) sp++;
+  }
+  if (bpe === 0 && sp === 0) return "wordpiece";
+  return bpe >= sp ? "bpe" : "sentencepiece";
+}
+function joinSubwords(tokens) {
+  const scheme = detectScheme(tokens);
+  return tokens.map((raw, i) => {
+    const tok = raw == null ? "" : String(raw);
+    const special = SPECIAL.test(tok);
+    let text = tok;
+    let continues;
+    if (special) {
+      continues = false;
+    } else if (scheme === "wordpiece") {
+      continues = tok.length > 2 && tok.startsWith("##");
+      if (continues) text = tok.slice(2);
+    } else {
+      const marker = scheme === "bpe" ? BPE_SPACE : SP_SPACE;
+      const newline = scheme === "bpe" && tok.startsWith(BPE_NEWLINE);
+      continues = !tok.startsWith(marker) && !newline;
+      if (tok.startsWith(marker)) text = tok.slice(marker.length);
+      if (scheme === "bpe") text = text.replaceAll(BPE_NEWLINE, "\u21B5").replaceAll(BPE_SPACE, " ");
+    }
+    const prevSpecial = i > 0 && SPECIAL.test(String(tokens[i - 1] ?? ""));
+    const attachToPrevious = i > 0 && continues && !prevSpecial;
+    return { text, attachToPrevious, startsWord: !attachToPrevious, special };
+  });
+}
+
+// js/token-highlight.js
+var FADE = 3;
+function createTextView() {
+  const d = new Disposer();
+  const tokensEl = h("div", { class: "igw-tokens" });
+  const hover = h("div", { class: "igw-hover igw-text-hover" });
+  const colorbar = createColorBar();
+  const el = h("div", { class: "igw-view igw-text-view" }, [tokensEl, colorbar.el, hover]);
+  let p = null;
+  let cache = null;
+  let spans = [];
+  const idleText = () => `${p.tokens.length} tokens \xB7 hover a token for its attribution`;
+  d.on(tokensEl, "mouseover", (e) => {
+    const span = e.target.closest?.(".igw-token");
+    if (!span || !p) return;
+    const i = Number(span.dataset.index);
+    hover.textContent = `#${i} ${JSON.stringify(p.tokens[i])}  attribution ${formatSigned(p.attr[i], 4)}`;
+  });
+  d.on(tokensEl, "mouseleave", () => {
+    if (p) hover.textContent = idleText();
+  });
+  return {
+    el,
+    setData(payload) {
+      p = payload;
+      cache = scaleCache(p.attr);
+      const pieces = joinSubwords(p.tokens);
+      const frag = document.createDocumentFragment();
+      spans = pieces.map((piece, i) => {
+        if (i > 0 && !piece.attachToPrevious) frag.append(document.createTextNode(" "));
+        const cls = ["igw-token"];
+        if (piece.attachToPrevious) cls.push("igw-token-cont");
+        if (piece.special) cls.push("igw-token-special");
+        if (piece.text === "") cls.push("igw-token-blank");
+        const span = h("span", { class: cls.join(" "), text: piece.text, attrs: { "data-index": i } });
+        span.title = `${p.tokens[i]}: ${formatSigned(p.attr[i], 4)}`;
+        frag.append(span);
+        return span;
+      });
+      tokensEl.replaceChildren(frag);
+      hover.textContent = idleText();
+    },
+    draw(display, cmap) {
+      if (!p) return;
+      const { values: values2, clip } = cache(display.sign, display.clip_percentile);
+      const map = linearMap(cmap.kind, display.sign, clip);
+      const bg = parseCssColor(getComputedStyle(el.closest(".igw-root") ?? el).backgroundColor) ?? [255, 255, 255];
+      spans.forEach((span, i) => {
+        const rgb = mixRgb(bg, rgbAt(cmap.lut, lutIndex(map, values2[i])), Math.min(1, FADE * strength(values2[i], clip)));
+        span.style.backgroundColor = cssRgb(rgb);
+        span.style.color = textColorOn(rgb);
+      });
+      colorbar.draw({ lut: cmap.lut, map, mode: display.sign, clip, percentile: display.clip_percentile, cmapName: cmap.name });
+    },
+    destroy: () => d.dispose()
+  };
+}
+
+// js/tabular-bars.js
+var END = 0.8;
+function candidates(attr, mode) {
+  const keep = mode === "positive" ? (v) => v > 0 : mode === "negative" ? (v) => v < 0 : () => true;
+  const idx = [];
+  for (let i = 0; i < attr.length; i++) if (keep(attr[i])) idx.push(i);
+  return idx;
+}
+function createTabularView() {
+  const rows = h("div", { class: "igw-bars" });
+  const foot = h("div", { class: "igw-bars-foot" });
+  const head = h("div", { class: "igw-bars-head" }, ["feature", "value", "attribution", ""].map((t) => h("span", { text: t })));
+  const el = h("div", { class: "igw-view igw-tabular-view" }, [head, rows, foot]);
+  let p = null;
+  let maxAbs = 0;
+  return {
+    el,
+    setData(payload) {
+      p = payload;
+      maxAbs = 0;
+      for (const v of p.attr) if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
+    },
+    draw(display, cmap) {
+      if (!p) return;
+      const mode = display.sign;
+      const oneSided = mode === "absolute";
+      const signed = linearMap(cmap.kind, "signed", 1);
+      const pos = cssRgb(rgbAt(cmap.lut, lutIndex(signed, END)));
+      const neg = cssRgb(rgbAt(cmap.lut, lutIndex(signed, -END)));
+      const pool = candidates(p.attr, mode);
+      const sub = Float64Array.from(pool, (i) => p.attr[i]);
+      const k = Math.max(1, Math.floor(Number(display.top_k) || 1));
+      const shown = topByMagnitude(sub, k).map((j) => pool[j]);
+      rows.classList.toggle("igw-bars-onesided", oneSided);
+      rows.replaceChildren(...shown.map((i) => {
+        const a = p.attr[i];
+        const frac = maxAbs > 0 && Number.isFinite(a) ? Math.abs(a) / maxAbs : 0;
+        const fill = h("div", { class: `igw-bar-fill ${a < 0 ? "igw-bar-neg" : "igw-bar-pos"}` });
+        fill.style.width = `${(frac * (oneSided ? 100 : 50)).toFixed(2)}%`;
+        if (oneSided) fill.style.left = "0";
+        else if (a < 0) fill.style.right = "50%";
+        else fill.style.left = "50%";
+        fill.style.backgroundColor = a < 0 ? neg : pos;
+        const name = p.names[i];
+        const value = p.values ? formatValue(p.values[i]) : "";
+        const row = h("div", { class: "igw-bar", attrs: { "data-index": i } }, [
+          h("span", { class: "igw-bar-name", text: name, attrs: { title: name } }),
+          h("span", { class: "igw-bar-input", text: value }),
+          h("div", { class: "igw-bar-track" }, [h("div", { class: "igw-bar-axis" }), fill]),
+          h("span", { class: "igw-bar-value", text: formatSigned(a, 3) })
+        ]);
+        row.title = `${name} = ${value}: attribution ${formatSigned(a, 4)}`;
+        return row;
+      }));
+      let rest = 0;
+      const shownSet = new Set(shown);
+      for (let i = 0; i < p.attr.length; i++) if (!shownSet.has(i)) rest += p.attr[i];
+      const filtered = mode === "positive" || mode === "negative" ? ` ${mode}` : "";
+      foot.textContent = shown.length < p.attr.length ? `top ${shown.length} of ${pool.length}${filtered} features (${p.attr.length} total) \xB7 the other ${p.attr.length - shown.length} sum to ${formatSigned(rest)}` : `all ${p.attr.length} features`;
+    },
+    destroy() {
+    }
+  };
+}
+
+// js/lib/quality.js
+var GOOD = 0.01;
+var FAIR = 0.05;
+function deltaQuality(delta, output, baselineOutput) {
+  if (![delta, output, baselineOutput].every(Number.isFinite)) {
+    return { level: "unknown", rel: NaN, basis: "change" };
+  }
+  const change = Math.abs(output - baselineOutput);
+  const size = Math.max(Math.abs(output), Math.abs(baselineOutput), 1);
+  const degenerate = change <= 1e-9 * size;
+  const scale = degenerate ? size : change;
+  const rel = Math.abs(delta) / scale;
+  const level = rel < GOOD ? "good" : rel < FAIR ? "fair" : "poor";
+  return { level, rel, basis: degenerate ? "output" : "change" };
+}
+
+// js/readout.js
+var LEVEL_TEXT = { good: "good", fair: "fair", poor: "poor: try more steps", unknown: "n/a" };
+function createReadout() {
+  const target = h("div", { class: "igw-readout-target" });
+  const cell = (cls) => h("span", { class: `igw-num ${cls}` });
+  const fx = cell("igw-fx");
+  const fb = cell("igw-fb");
+  const diff = cell("igw-diff");
+  const sum = cell("igw-sum");
+  const delta = h("span", { class: "igw-delta" });
+  const quality = h("span", { class: "igw-delta-note" });
+  const settings = h("div", { class: "igw-settings" });
+  const row = (label, value, title) => [h("span", { class: "igw-key", text: label, attrs: { title } }), value];
+  const el = h("div", { class: "igw-readout" }, [
+    target,
+    h("div", { class: "igw-grid" }, [
+      ...row("F(x)", fx, "model output at the input, for the target"),
+      ...row("F(x\u2032)", fb, "model output at the baseline"),
+      ...row("F(x) \u2212 F(x\u2032)", diff, "what the attributions should add up to"),
+      ...row("\u03A3 attributions", sum, "sum of all attributions"),
+      ...row("completeness", h("span", {}, [delta, quality]), "\u03B4 = \u03A3 attributions \u2212 (F(x) \u2212 F(x\u2032))")
+    ]),
+    settings
+  ]);
+  function update(r) {
+    const label = r.targetLabel || (r.target != null ? `class ${r.target}` : "output");
+    target.textContent = r.target != null && r.targetLabel ? `target: ${label} (#${r.target})` : `target: ${label}`;
+    fx.textContent = formatNumber(r.output, 4);
+    fb.textContent = formatNumber(r.baselineOutput, 4);
+    diff.textContent = formatNumber(r.output - r.baselineOutput, 4);
+    sum.textContent = formatNumber(r.sum, 4);
+    delta.textContent = formatDelta(r.delta);
+    const q = deltaQuality(r.delta, r.output, r.baselineOutput);
+    delta.className = `igw-delta igw-delta-${q.level}`;
+    quality.textContent = Number.isFinite(q.rel) ? ` ${formatShare(q.rel)} \xB7 ${LEVEL_TEXT[q.level]}` : "";
+    const basis = q.basis === "change" ? "|F(x) \u2212 F(x\u2032)|" : "max(|F(x)|, |F(x\u2032)|, 1), since F(x) \u2248 F(x\u2032)";
+    delta.title = Number.isFinite(q.rel) ? `|\u03B4| is ${formatShare(q.rel)} of ${basis}; good < 1%, fair < 5%` : "not a finite number";
+    const parts = [
+      r.method,
+      r.nSteps != null ? `${r.nSteps} steps` : "",
+      r.baseline ? `baseline: ${r.baseline}` : "",
+      r.path ? `path: ${r.path}` : ""
+    ].filter(Boolean);
+    settings.textContent = parts.join(" \xB7 ");
+  }
+  return { el, update };
+}
+
+// js/path-panel.js
+var VW = 320;
+var M = { left: 44, right: 8 };
+var MAX_DOTS = 64;
+function chart(g, top, height, title, series) {
+  const x0 = M.left;
+  const x1 = VW - M.right;
+  const y0 = top + 14;
+  const y1 = top + height - 14;
+  let [lo, hi] = [Infinity, -Infinity];
+  for (const ser of series) {
+    const [a, b] = extent(ser.ys);
+    if (a < lo) lo = a;
+    if (b > hi) hi = b;
+  }
+  if (!(lo <= hi)) [lo, hi] = [0, 1];
+  if (lo === hi) [lo, hi] = [lo - 0.5 * (Math.abs(lo) || 1), hi + 0.5 * (Math.abs(hi) || 1)];
+  const pad = 0.06 * (hi - lo);
+  [lo, hi] = [lo - pad, hi + pad];
+  const X = (a) => x0 + a * (x1 - x0);
+  const Y = (v) => y1 - (v - lo) / (hi - lo) * (y1 - y0);
+  g.append(s("text", { class: "igw-chart-title", text: title, attrs: { x: x0, y: top + 9 } }));
+  const ticks = niceTicks(lo, hi, 4);
+  const step = ticks.length > 1 ? ticks[1] - ticks[0] : 0;
+  for (const t of ticks) {
+    g.append(s("line", { class: t === 0 ? "igw-chart-zero" : "igw-chart-grid", attrs: { x1: x0, x2: x1, y1: Y(t), y2: Y(t) } }));
+    g.append(s("text", { class: "igw-chart-tick", text: formatTick(t, step), attrs: { x: x0 - 4, y: Y(t) + 3, "text-anchor": "end" } }));
+  }
+  g.append(s("rect", { class: "igw-chart-frame", attrs: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } }));
+  for (const ser of series) {
+    const pts = Array.from(ser.xs, (a, i) => Number.isFinite(ser.ys[i]) ? `${X(a).toFixed(1)},${Y(ser.ys[i]).toFixed(1)}` : "").filter(Boolean).join(" ");
+    g.append(s("polyline", { class: "igw-chart-line", attrs: { points: pts }, style: { stroke: ser.color } }));
+    if (ser.xs.length <= MAX_DOTS) {
+      ser.xs.forEach((a, i) => Number.isFinite(ser.ys[i]) && g.append(s("circle", { class: "igw-chart-dot", attrs: { cx: X(a), cy: Y(ser.ys[i]), r: 1.8 }, style: { fill: ser.color } })));
+    }
+  }
+  return { X, y0, y1 };
+}
+function createPathPanel() {
+  const d = new Disposer();
+  const svg = s("svg", { class: "igw-path-chart", attrs: { viewBox: `0 0 ${VW} 100`, role: "img", "aria-label": "attribution along the path" } });
+  const legend = h("div", { class: "igw-legend" });
+  const hover = h("div", { class: "igw-hover igw-path-hover" });
+  const note = h("div", { class: "igw-path-note" });
+  const el = h("div", { class: "igw-path-panel" }, [h("div", { class: "igw-panel-title", text: "Along the path" }), svg, legend, hover, note]);
+  let trace = null;
+  let guides = [];
+  let X = null;
+  function idle() {
+    hover.textContent = trace ? `${trace.alphas.length} nodes \xB7 hover for values at \u03B1` : "";
+  }
+  d.on(svg, "mousemove", (e) => {
+    if (!trace || !X) return;
+    const r = svg.getBoundingClientRect();
+    const vx = (e.clientX - r.left) / r.width * VW;
+    let best = 0;
+    trace.alphas.forEach((a, i) => {
+      if (Math.abs(X(a) - vx) < Math.abs(X(trace.alphas[best]) - vx)) best = i;
+    });
+    const gx = X(trace.alphas[best]);
+    for (const g of guides) {
+      g.setAttribute("x1", gx);
+      g.setAttribute("x2", gx);
+      g.style.display = "";
+    }
+    const parts = [`\u03B1 = ${formatNumber(trace.alphas[best], 3)}`];
+    if (trace.outputs) parts.push(`F = ${formatNumber(trace.outputs[best], 4)}`);
+    for (const f of trace.features.slice(0, 4)) parts.push(`${f.name} ${formatSigned(f.cumulative[best], 3)}`);
+    hover.textContent = parts.join(" \xB7 ");
+  });
+  d.on(svg, "mouseleave", () => {
+    for (const g of guides) g.style.display = "none";
+    idle();
+  });
+  function update(t) {
+    trace = t;
+    svg.replaceChildren();
+    legend.replaceChildren();
+    guides = [];
+    X = null;
+    el.classList.toggle("igw-path-empty", !t);
+    if (!t) {
+      note.textContent = "no path trace for this result";
+      svg.setAttribute("viewBox", `0 0 ${VW} 0`);
+      idle();
+      return;
+    }
+    const hasF = Boolean(t.outputs);
+    const hasFeat = t.features.length > 0;
+    let top = 0;
+    const spans = [];
+    if (hasF) {
+      const c = chart(svg, top, 110, "F along the path", [{ xs: t.alphas, ys: t.outputs, color: "var(--igw-accent)" }]);
+      X = c.X;
+      spans.push(c);
+      top += 110;
+    }
+    if (hasFeat) {
+      const series = t.features.map((f, i) => ({ xs: t.alphas, ys: f.cumulative, color: CATEGORICAL[i % CATEGORICAL.length] }));
+      const c = chart(svg, top, 130, "cumulative attribution", series);
+      X = c.X;
+      spans.push(c);
+      top += 130;
+      t.features.forEach((f, i) => legend.append(h("span", { class: "igw-legend-item" }, [
+        h("span", { class: "igw-swatch", style: { background: series[i].color } }),
+        h("span", { class: "igw-legend-name", text: f.name })
+      ])));
+    }
+    if (X) {
+      for (const a of [0, 0.25, 0.5, 0.75, 1]) svg.append(s("text", { class: "igw-chart-tick", text: String(a), attrs: { x: X(a), y: top + 2, "text-anchor": "middle" } }));
+      svg.append(s("text", { class: "igw-chart-title", text: "\u03B1 (0 = baseline, 1 = input)", attrs: { x: X(0.5), y: top + 13, "text-anchor": "middle" } }));
+      top += 11;
+      guides = spans.map((c) => svg.appendChild(s("line", { class: "igw-chart-guide", attrs: { y1: c.y0, y2: c.y1 }, style: { display: "none" } })));
+    }
+    svg.setAttribute("viewBox", `0 0 ${VW} ${top + 8}`);
+    note.textContent = hasFeat ? "" : "per-feature running attribution not sent for this result";
+    idle();
+  }
+  return { el, update, destroy: () => d.dispose() };
+}
+
+// js/lib/payload.js
+var KINDS = ["image", "text", "tabular"];
+var num = (v) => typeof v === "number" ? v : v == null ? NaN : Number(v);
+var str = (v) => v == null ? "" : String(v);
+function values(rec, what) {
+  try {
+    return decodeArray(rec).array;
+  } catch (e) {
+    throw new Error(`payload ${what}: ${e.message}`);
+  }
+}
+function decodeReadout(r = {}) {
+  return {
+    output: num(r.output),
+    baselineOutput: num(r.baseline_output),
+    sum: num(r.sum),
+    delta: num(r.delta),
+    target: r.target == null ? null : num(r.target),
+    targetLabel: str(r.target_label),
+    nSteps: r.n_steps == null ? null : num(r.n_steps),
+    method: str(r.method),
+    baseline: str(r.baseline),
+    path: str(r.path)
+  };
+}
+function decodeTrace(t) {
+  if (!t || !t.alphas) return null;
+  const alphas = values(t.alphas, "path_trace.alphas");
+  if (alphas.length === 0) return null;
+  const outputs = t.outputs ? values(t.outputs, "path_trace.outputs") : null;
+  if (outputs && outputs.length !== alphas.length) {
+    throw new Error(`payload path_trace: ${outputs.length} outputs for ${alphas.length} alphas`);
+  }
+  const features = (Array.isArray(t.features) ? t.features : []).map((f, i) => {
+    const cumulative = values(f.cumulative, `path_trace.features[${i}]`);
+    if (cumulative.length !== alphas.length) {
+      throw new Error(`payload path_trace: feature ${i} has ${cumulative.length} points for ${alphas.length} alphas`);
+    }
+    return { name: str(f.name), cumulative };
+  });
+  return { alphas, outputs, features };
+}
+function lengthOf(arr, n, what) {
+  if (arr.length !== n) throw new Error(`payload ${what}: expected ${n} values, got ${arr.length}`);
+  return arr;
+}
+function decodePayload(p) {
+  if (!p || typeof p !== "object" || !p.kind) return null;
+  if (!KINDS.includes(p.kind)) throw new Error(`payload kind "${p.kind}" is not one of ${KINDS.join(", ")}`);
+  const out = {
+    kind: p.kind,
+    requestId: p.request_id == null ? null : num(p.request_id),
+    readout: decodeReadout(p.readout),
+    trace: decodeTrace(p.path_trace)
+  };
+  const attr = values(p.attr, "attr");
+  if (p.kind === "image") {
+    const height = num(p.height);
+    const width = num(p.width);
+    if (!(Number.isInteger(height) && Number.isInteger(width) && height > 0 && width > 0)) {
+      throw new Error(`payload image: bad size ${p.height}x${p.width}`);
+    }
+    out.height = height;
+    out.width = width;
+    out.attr = lengthOf(attr, height * width, "attr");
+    out.image = p.image ? lengthOf(values(p.image, "image"), height * width * 4, "image (RGBA)") : null;
+  } else if (p.kind === "text") {
+    const tokens = (Array.isArray(p.tokens) ? p.tokens : []).map(str);
+    out.tokens = tokens;
+    out.attr = lengthOf(attr, tokens.length, "attr (one per token)");
+  } else {
+    const names = (Array.isArray(p.names) ? p.names : []).map(str);
+    out.names = names;
+    out.attr = lengthOf(attr, names.length, "attr (one per feature)");
+    out.values = p.values ? lengthOf(values(p.values, "values"), names.length, "values") : null;
+  }
+  return out;
+}
+
+// js/widget.js
+var VIEWS = { image: createImageView, text: createTextView, tabular: createTabularView };
+var DISPLAY_TRAITS = ["sign", "colormap", "opacity", "clip_percentile", "top_k", "_colormaps"];
+function readDisplay(model) {
+  return {
+    sign: model.get("sign") || "signed",
+    colormap: model.get("colormap"),
+    opacity: Number(model.get("opacity") ?? 0.6),
+    clip_percentile: Number(model.get("clip_percentile") ?? 99),
+    top_k: Number(model.get("top_k") ?? 10)
+  };
+}
+function render({ model, el }) {
+  const d = new Disposer();
+  const empty = h("div", { class: "igw-empty", text: "waiting for the first result\u2026" });
+  const main = h("div", { class: "igw-main" }, [empty]);
+  const renderError = h("div", { class: "igw-render-error", attrs: { role: "alert" } });
+  renderError.hidden = true;
+  const readout = createReadout();
+  const pathPanel = createPathPanel();
+  d.add(pathPanel.destroy);
+  const side = h("div", { class: "igw-side" }, [readout.el, pathPanel.el]);
+  const controls = createControls(model, d);
+  const status = createStatus(model, d, [main, side]);
+  const root = h("div", { class: "igw-root" }, [
+    controls.el,
+    status.el,
+    renderError,
+    h("div", { class: "igw-body" }, [main, side])
+  ]);
+  el.append(root);
+  let payload = null;
+  let view = null;
+  let viewKind = null;
+  d.add(() => view?.destroy());
+  const failures = { payload: "", draw: "" };
+  function guard(slot, fn) {
+    try {
+      fn();
+      failures[slot] = "";
+    } catch (e) {
+      console.error("ig_widget", e);
+      failures[slot] = `Could not draw this result: ${e.message}`;
+    }
+    const msg = failures.payload || failures.draw;
+    renderError.textContent = msg;
+    renderError.hidden = msg === "";
+  }
+  const draw = frameScheduler(() => guard("draw", () => {
+    if (!payload || !view) return;
+    const display = readDisplay(model);
+    view.draw(display, resolveColormap(model.get("_colormaps"), display.colormap, display.sign));
+  }));
+  d.add(draw.cancel);
+  function onPayload() {
+    guard("payload", () => {
+      payload = decodePayload(model.get("_payload"));
+      const kind = payload?.kind ?? null;
+      controls.setKind(kind ?? model.get("modality"));
+      if (kind !== viewKind) {
+        view?.destroy();
+        view = kind ? VIEWS[kind]() : null;
+        viewKind = kind;
+        main.replaceChildren(view ? view.el : empty);
+      }
+      side.hidden = !payload;
+      if (!payload) return;
+      view.setData(payload);
+      readout.update(payload.readout);
+      pathPanel.update(payload.trace);
+      draw();
+    });
+  }
+  d.model(model, "change:_payload", onPayload);
+  for (const t of DISPLAY_TRAITS) d.model(model, `change:${t}`, draw);
+  d.model(model, "change:modality", () => controls.setKind(payload?.kind ?? model.get("modality")));
+  onPayload();
+  return () => {
+    d.dispose();
+    root.remove();
+  };
+}
+var widget_default = { render };
+export {
+  widget_default as default
+};

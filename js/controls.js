@@ -1,0 +1,196 @@
+// Control strip. Recompute traits (n_steps, method, baseline, path, target) are
+// saved to Python (sliders debounced by the `debounce_ms` trait); display traits
+// (sign, colormap, opacity, clip_percentile, top_k) are only set locally, so the
+// view redraws from the cached payload without a round trip.
+import { h, suppressShortcuts } from "./dom.js";
+import { debounce } from "./lib/debounce.js";
+import { sliderToValue, valueToSlider, SLIDER_MAX } from "./lib/logscale.js";
+import { formatPercent } from "./lib/format.js";
+import { SIGN_MODES } from "./lib/scale.js";
+
+const STEPS_MIN = 1;
+const STEPS_MAX = 2000;
+
+const control = (tag, cls, attrs) => suppressShortcuts(h(tag, { class: `igw-input ${cls}`, attrs }));
+
+function field(label, name, ...controls) {
+  return h("label", { class: `igw-field igw-field-${name}` }, [h("span", { class: "igw-label", text: label }), ...controls]);
+}
+
+/** Replace a select's options; groups = [{label?, options: [{value, label}]}]. Keeps `current` selected. */
+function setOptions(select, groups, current) {
+  select.replaceChildren();
+  for (const g of groups) {
+    const parent = g.label ? h("optgroup", { attrs: { label: g.label } }) : select;
+    for (const o of g.options) parent.append(h("option", { text: o.label, attrs: { value: String(o.value) } }));
+    if (g.label) select.append(parent);
+  }
+  if (current != null) select.value = String(current);
+}
+
+const plain = (list) => [{ options: (Array.isArray(list) ? list : []).map((v) => ({ value: v, label: String(v) })) }];
+
+/** Options list that always contains the current value, even if the kernel's list lacks it. */
+function withCurrent(groups, current, label) {
+  const has = groups.some((g) => g.options.some((o) => String(o.value) === String(current)));
+  if (has || current == null || current === "") return groups;
+  return [{ options: [{ value: current, label: label ?? String(current) }] }, ...groups];
+}
+
+/**
+ * Build the controls; every listener goes through `d` (a Disposer).
+ * Returns {el, setKind(kind)}: setKind shows the top-k box only for tabular.
+ */
+export function createControls(model, d) {
+  const saveNow = (name, value) => {
+    model.set(name, value);
+    model.save_changes();
+  };
+  const setLocal = (name, value) => model.set(name, value); // display-only: no message
+  const saveSteps = debounce((n) => saveNow("n_steps", n), () => model.get("debounce_ms") ?? 150);
+  d.add(saveSteps.cancel);
+
+  // --- n_steps: log slider + exact number box
+  const steps = control("input", "igw-steps", { type: "range", min: 0, max: SLIDER_MAX, step: 1, "aria-label": "integration steps" });
+  const stepsNum = control("input", "igw-steps-number", { type: "number", min: STEPS_MIN, max: STEPS_MAX, step: 1, "aria-label": "integration steps (exact)" });
+  d.on(steps, "input", () => {
+    const n = sliderToValue(Number(steps.value), STEPS_MIN, STEPS_MAX);
+    stepsNum.value = String(n);
+    saveSteps(n);
+  });
+  // Arrow keys step by one integer: near 50, one slider position is less than one step.
+  d.on(steps, "keydown", (e) => {
+    const dir = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 }[e.key];
+    if (!dir) return;
+    e.preventDefault();
+    const cur = Number(stepsNum.value) || sliderToValue(Number(steps.value), STEPS_MIN, STEPS_MAX);
+    const n = Math.min(STEPS_MAX, Math.max(STEPS_MIN, cur + dir));
+    stepsNum.value = String(n);
+    steps.value = String(valueToSlider(n, STEPS_MIN, STEPS_MAX));
+    saveSteps(n);
+  });
+  function commitSteps() {
+    const n = Math.round(Number(stepsNum.value));
+    if (stepsNum.value.trim() === "" || !Number.isFinite(n)) return syncSteps(); // undo bad typing
+    const c = Math.min(STEPS_MAX, Math.max(STEPS_MIN, n));
+    stepsNum.value = String(c);
+    steps.value = String(valueToSlider(c, STEPS_MIN, STEPS_MAX));
+    saveSteps.cancel();
+    if (c !== Number(model.get("n_steps"))) saveNow("n_steps", c);
+  }
+  d.on(stepsNum, "change", commitSteps);
+  // JupyterLab swallows Enter before the input's own "change" fires, so commit here.
+  d.on(stepsNum, "keydown", (e) => {
+    if (e.key !== "Enter") return;
+    e.preventDefault();
+    e.stopPropagation();
+    commitSteps();
+  });
+  function syncSteps() {
+    const n = Number(model.get("n_steps"));
+    stepsNum.value = String(n);
+    // Leave the thumb alone if it already means n (avoids a jump mid-drag).
+    if (sliderToValue(Number(steps.value), STEPS_MIN, STEPS_MAX) !== n) {
+      steps.value = String(valueToSlider(n, STEPS_MIN, STEPS_MAX));
+    }
+  }
+
+  // --- selects
+  const method = control("select", "igw-method", { "aria-label": "integration method" });
+  const baseline = control("select", "igw-baseline", { "aria-label": "baseline" });
+  const path = control("select", "igw-path", { "aria-label": "path" });
+  const target = control("select", "igw-target", { "aria-label": "target class" });
+  const sign = control("select", "igw-sign", { "aria-label": "sign" });
+  const colormap = control("select", "igw-colormap", { "aria-label": "colormap" });
+  d.on(method, "change", () => saveNow("method", method.value));
+  d.on(baseline, "change", () => saveNow("baseline", baseline.value));
+  d.on(path, "change", () => saveNow("path", path.value));
+  d.on(target, "change", () => saveNow("target", Number(target.value)));
+  d.on(sign, "change", () => setLocal("sign", sign.value));
+  d.on(colormap, "change", () => setLocal("colormap", colormap.value));
+
+  const syncSelect = (sel, optionsTrait, trait) => () =>
+    setOptions(sel, withCurrent(plain(model.get(optionsTrait)), model.get(trait)), model.get(trait));
+  const syncMethod = syncSelect(method, "method_options", "method");
+  const syncBaseline = syncSelect(baseline, "baseline_options", "baseline");
+  const syncPath = syncSelect(path, "path_options", "path");
+  const syncSign = () => setOptions(sign, withCurrent(plain(SIGN_MODES), model.get("sign")), model.get("sign"));
+  function syncTarget() {
+    const classes = Array.isArray(model.get("top_classes")) ? model.get("top_classes") : [];
+    const opts = classes.map((c) => ({ value: c.index, label: `${c.label ?? c.index} (${formatPercent(Number(c.prob))})` }));
+    const cur = model.get("target");
+    setOptions(target, withCurrent([{ options: opts }], cur, `class ${cur}`), cur);
+  }
+  function syncColormap() {
+    const maps = model.get("_colormaps") || {};
+    const groups = ["diverging", "sequential"].map((kind) => ({
+      label: kind,
+      options: Object.keys(maps).filter((k) => (maps[k]?.kind === "diverging") === (kind === "diverging")).map((k) => ({ value: k, label: k })),
+    })).filter((g) => g.options.length);
+    setOptions(colormap, withCurrent(groups, model.get("colormap")), model.get("colormap"));
+  }
+
+  // --- display sliders (redraw on every input event; drawing is rAF-coalesced)
+  const opacity = control("input", "igw-opacity", { type: "range", min: 0, max: 1, step: 0.01, "aria-label": "heatmap opacity" });
+  const opacityVal = h("span", { class: "igw-value igw-opacity-value" });
+  const clip = control("input", "igw-clip", { type: "range", min: 50, max: 100, step: 0.1, "aria-label": "clip percentile" });
+  const clipVal = h("span", { class: "igw-value igw-clip-value" });
+  const topk = control("input", "igw-topk", { type: "number", min: 1, step: 1, "aria-label": "features shown" });
+  d.on(opacity, "input", () => setLocal("opacity", Number(opacity.value)));
+  d.on(clip, "input", () => setLocal("clip_percentile", Number(clip.value)));
+  d.on(topk, "input", () => {
+    const k = Math.round(Number(topk.value));
+    if (Number.isFinite(k) && k >= 1) setLocal("top_k", k);
+  });
+  d.on(topk, "change", () => { topk.value = String(model.get("top_k")); }); // undo invalid typing
+  function syncOpacity() {
+    const v = Number(model.get("opacity"));
+    opacity.value = String(v);
+    opacityVal.textContent = `${Math.round(v * 100)}%`;
+  }
+  function syncClip() {
+    const v = Number(model.get("clip_percentile"));
+    clip.value = String(v);
+    clipVal.textContent = `p${v.toFixed(1).replace(/\.0$/, "")}`;
+  }
+  const syncTopk = () => { if (document.activeElement !== topk) topk.value = String(model.get("top_k")); };
+
+  const topkField = field("top k", "topk", topk);
+  const opacityField = field("opacity", "opacity", opacity, opacityVal);
+  const clipField = field("clip", "clip", clip, clipVal);
+  const el = h("div", { class: "igw-controls" }, [
+    h("div", { class: "igw-row igw-row-compute" }, [
+      field("target", "target", target),
+      field("steps", "steps", steps, stepsNum),
+      field("method", "method", method),
+      field("baseline", "baseline", baseline),
+      field("path", "path", path),
+    ]),
+    h("div", { class: "igw-row igw-row-display" }, [
+      field("sign", "sign", sign),
+      field("colormap", "colormap", colormap),
+      opacityField,
+      clipField,
+      topkField,
+    ]),
+  ]);
+
+  const syncs = {
+    n_steps: syncSteps, method: syncMethod, method_options: syncMethod, baseline: syncBaseline,
+    baseline_options: syncBaseline, path: syncPath, path_options: syncPath, target: syncTarget,
+    top_classes: syncTarget, sign: syncSign, colormap: syncColormap, _colormaps: syncColormap,
+    opacity: syncOpacity, clip_percentile: syncClip, top_k: syncTopk,
+  };
+  for (const [trait, fn] of Object.entries(syncs)) d.model(model, `change:${trait}`, fn);
+  for (const fn of new Set(Object.values(syncs))) fn();
+
+  return {
+    el,
+    /** Show only the controls that mean something for this modality. */
+    setKind(kind) {
+      topkField.hidden = kind !== "tabular";
+      opacityField.hidden = kind !== "image"; // only the image view blends
+      clipField.hidden = kind === "tabular"; // bars scale to the largest |attr|
+    },
+  };
+}

@@ -1,0 +1,132 @@
+// Path chart: F(γ(α)) against α, and each listed feature's running attribution
+// against α, so one can see where along the path attribution accrues (e.g. a
+// saturated model gains everything near α = 0).
+import { h, s, Disposer } from "./dom.js";
+import { CATEGORICAL } from "./lib/colormap.js";
+import { extent, niceTicks } from "./lib/scale.js";
+import { formatNumber, formatSigned, formatTick } from "./lib/format.js";
+
+const VW = 320; // viewBox units; the SVG scales to the panel width
+const M = { left: 44, right: 8 };
+const MAX_DOTS = 64; // show quadrature nodes as dots when there are few
+
+/** One small line chart into SVG group `g`. Returns {x(alpha), box}. */
+function chart(g, top, height, title, series) {
+  const x0 = M.left;
+  const x1 = VW - M.right;
+  const y0 = top + 14;
+  const y1 = top + height - 14;
+  let [lo, hi] = [Infinity, -Infinity];
+  for (const ser of series) {
+    const [a, b] = extent(ser.ys);
+    if (a < lo) lo = a;
+    if (b > hi) hi = b;
+  }
+  if (!(lo <= hi)) [lo, hi] = [0, 1];
+  if (lo === hi) [lo, hi] = [lo - 0.5 * (Math.abs(lo) || 1), hi + 0.5 * (Math.abs(hi) || 1)];
+  const pad = 0.06 * (hi - lo);
+  [lo, hi] = [lo - pad, hi + pad];
+  const X = (a) => x0 + a * (x1 - x0);
+  const Y = (v) => y1 - ((v - lo) / (hi - lo)) * (y1 - y0);
+  g.append(s("text", { class: "igw-chart-title", text: title, attrs: { x: x0, y: top + 9 } }));
+  const ticks = niceTicks(lo, hi, 4);
+  const step = ticks.length > 1 ? ticks[1] - ticks[0] : 0;
+  for (const t of ticks) {
+    g.append(s("line", { class: t === 0 ? "igw-chart-zero" : "igw-chart-grid", attrs: { x1: x0, x2: x1, y1: Y(t), y2: Y(t) } }));
+    g.append(s("text", { class: "igw-chart-tick", text: formatTick(t, step), attrs: { x: x0 - 4, y: Y(t) + 3, "text-anchor": "end" } }));
+  }
+  g.append(s("rect", { class: "igw-chart-frame", attrs: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } }));
+  for (const ser of series) {
+    // Non-finite points are skipped so one NaN does not blank the whole line.
+    const pts = Array.from(ser.xs, (a, i) => (Number.isFinite(ser.ys[i]) ? `${X(a).toFixed(1)},${Y(ser.ys[i]).toFixed(1)}` : ""))
+      .filter(Boolean).join(" ");
+    g.append(s("polyline", { class: "igw-chart-line", attrs: { points: pts }, style: { stroke: ser.color } }));
+    if (ser.xs.length <= MAX_DOTS) {
+      ser.xs.forEach((a, i) => Number.isFinite(ser.ys[i]) && g.append(s("circle", { class: "igw-chart-dot", attrs: { cx: X(a), cy: Y(ser.ys[i]), r: 1.8 }, style: { fill: ser.color } })));
+    }
+  }
+  return { X, y0, y1 };
+}
+
+export function createPathPanel() {
+  const d = new Disposer();
+  const svg = s("svg", { class: "igw-path-chart", attrs: { viewBox: `0 0 ${VW} 100`, role: "img", "aria-label": "attribution along the path" } });
+  const legend = h("div", { class: "igw-legend" });
+  const hover = h("div", { class: "igw-hover igw-path-hover" });
+  const note = h("div", { class: "igw-path-note" });
+  const el = h("div", { class: "igw-path-panel" }, [h("div", { class: "igw-panel-title", text: "Along the path" }), svg, legend, hover, note]);
+  let trace = null;
+  let guides = [];
+  let X = null;
+
+  function idle() {
+    hover.textContent = trace ? `${trace.alphas.length} nodes · hover for values at α` : "";
+  }
+
+  d.on(svg, "mousemove", (e) => {
+    if (!trace || !X) return;
+    const r = svg.getBoundingClientRect();
+    const vx = ((e.clientX - r.left) / r.width) * VW;
+    // Nearest node in screen space.
+    let best = 0;
+    trace.alphas.forEach((a, i) => { if (Math.abs(X(a) - vx) < Math.abs(X(trace.alphas[best]) - vx)) best = i; });
+    const gx = X(trace.alphas[best]);
+    for (const g of guides) { g.setAttribute("x1", gx); g.setAttribute("x2", gx); g.style.display = ""; }
+    const parts = [`α = ${formatNumber(trace.alphas[best], 3)}`];
+    if (trace.outputs) parts.push(`F = ${formatNumber(trace.outputs[best], 4)}`);
+    for (const f of trace.features.slice(0, 4)) parts.push(`${f.name} ${formatSigned(f.cumulative[best], 3)}`);
+    hover.textContent = parts.join(" · ");
+  });
+  d.on(svg, "mouseleave", () => {
+    for (const g of guides) g.style.display = "none";
+    idle();
+  });
+
+  function update(t) {
+    trace = t;
+    svg.replaceChildren();
+    legend.replaceChildren();
+    guides = [];
+    X = null;
+    el.classList.toggle("igw-path-empty", !t);
+    if (!t) {
+      note.textContent = "no path trace for this result";
+      svg.setAttribute("viewBox", `0 0 ${VW} 0`);
+      idle();
+      return;
+    }
+    const hasF = Boolean(t.outputs);
+    const hasFeat = t.features.length > 0;
+    let top = 0;
+    const spans = [];
+    if (hasF) {
+      const c = chart(svg, top, 110, "F along the path", [{ xs: t.alphas, ys: t.outputs, color: "var(--igw-accent)" }]);
+      X = c.X;
+      spans.push(c);
+      top += 110;
+    }
+    if (hasFeat) {
+      const series = t.features.map((f, i) => ({ xs: t.alphas, ys: f.cumulative, color: CATEGORICAL[i % CATEGORICAL.length] }));
+      const c = chart(svg, top, 130, "cumulative attribution", series);
+      X = c.X;
+      spans.push(c);
+      top += 130;
+      t.features.forEach((f, i) => legend.append(h("span", { class: "igw-legend-item" }, [
+        h("span", { class: "igw-swatch", style: { background: series[i].color } }),
+        h("span", { class: "igw-legend-name", text: f.name }),
+      ])));
+    }
+    // x axis labels under the last chart
+    if (X) {
+      for (const a of [0, 0.25, 0.5, 0.75, 1]) svg.append(s("text", { class: "igw-chart-tick", text: String(a), attrs: { x: X(a), y: top + 2, "text-anchor": "middle" } }));
+      svg.append(s("text", { class: "igw-chart-title", text: "α (0 = baseline, 1 = input)", attrs: { x: X(0.5), y: top + 13, "text-anchor": "middle" } }));
+      top += 11;
+      guides = spans.map((c) => svg.appendChild(s("line", { class: "igw-chart-guide", attrs: { y1: c.y0, y2: c.y1 }, style: { display: "none" } })));
+    }
+    svg.setAttribute("viewBox", `0 0 ${VW} ${top + 8}`);
+    note.textContent = hasFeat ? "" : "per-feature running attribution not sent for this result";
+    idle();
+  }
+
+  return { el, update, destroy: () => d.dispose() };
+}

@@ -1,0 +1,108 @@
+// anywidget entry: wires the model to the controls, the status strip, one view
+// per payload kind, the readout and the path chart. Payload changes decode once
+// and redraw; display-only traits redraw from the cached payload (no message).
+import { h, Disposer, frameScheduler } from "./dom.js";
+import { createControls } from "./controls.js";
+import { createStatus } from "./status.js";
+import { createImageView } from "./image-heatmap.js";
+import { createTextView } from "./token-highlight.js";
+import { createTabularView } from "./tabular-bars.js";
+import { createReadout } from "./readout.js";
+import { createPathPanel } from "./path-panel.js";
+import { decodePayload } from "./lib/payload.js";
+import { resolveColormap } from "./lib/colormap.js";
+
+const VIEWS = { image: createImageView, text: createTextView, tabular: createTabularView };
+const DISPLAY_TRAITS = ["sign", "colormap", "opacity", "clip_percentile", "top_k", "_colormaps"];
+
+function readDisplay(model) {
+  return {
+    sign: model.get("sign") || "signed",
+    colormap: model.get("colormap"),
+    opacity: Number(model.get("opacity") ?? 0.6),
+    clip_percentile: Number(model.get("clip_percentile") ?? 99),
+    top_k: Number(model.get("top_k") ?? 10),
+  };
+}
+
+function render({ model, el }) {
+  const d = new Disposer();
+  const empty = h("div", { class: "igw-empty", text: "waiting for the first result…" });
+  const main = h("div", { class: "igw-main" }, [empty]);
+  const renderError = h("div", { class: "igw-render-error", attrs: { role: "alert" } });
+  renderError.hidden = true;
+  const readout = createReadout();
+  const pathPanel = createPathPanel();
+  d.add(pathPanel.destroy);
+  const side = h("div", { class: "igw-side" }, [readout.el, pathPanel.el]);
+  const controls = createControls(model, d);
+  const status = createStatus(model, d, [main, side]);
+  const root = h("div", { class: "igw-root" }, [
+    controls.el,
+    status.el,
+    renderError,
+    h("div", { class: "igw-body" }, [main, side]),
+  ]);
+  el.append(root);
+
+  let payload = null;
+  let view = null;
+  let viewKind = null;
+  d.add(() => view?.destroy());
+
+  // A bug or malformed payload shows as a message in the widget, not a blank cell.
+  // Payload and draw failures are tracked apart so a redraw cannot hide a bad payload.
+  const failures = { payload: "", draw: "" };
+  function guard(slot, fn) {
+    try {
+      fn();
+      failures[slot] = "";
+    } catch (e) {
+      console.error("ig_widget", e);
+      failures[slot] = `Could not draw this result: ${e.message}`;
+    }
+    const msg = failures.payload || failures.draw;
+    renderError.textContent = msg;
+    renderError.hidden = msg === "";
+  }
+
+  const draw = frameScheduler(() => guard("draw", () => {
+    if (!payload || !view) return;
+    const display = readDisplay(model);
+    view.draw(display, resolveColormap(model.get("_colormaps"), display.colormap, display.sign));
+  }));
+  d.add(draw.cancel);
+
+  function onPayload() {
+    guard("payload", () => {
+      payload = decodePayload(model.get("_payload"));
+      const kind = payload?.kind ?? null;
+      controls.setKind(kind ?? model.get("modality"));
+      if (kind !== viewKind) {
+        view?.destroy();
+        view = kind ? VIEWS[kind]() : null;
+        viewKind = kind;
+        main.replaceChildren(view ? view.el : empty);
+      }
+      side.hidden = !payload;
+      if (!payload) return;
+      view.setData(payload);
+      readout.update(payload.readout);
+      pathPanel.update(payload.trace);
+      draw();
+    });
+  }
+
+  d.model(model, "change:_payload", onPayload);
+  for (const t of DISPLAY_TRAITS) d.model(model, `change:${t}`, draw);
+  d.model(model, "change:modality", () => controls.setKind(payload?.kind ?? model.get("modality")));
+  onPayload();
+
+  // Listeners go first, then the DOM: removing a focused input fires blur/change.
+  return () => {
+    d.dispose();
+    root.remove();
+  };
+}
+
+export default { render };
