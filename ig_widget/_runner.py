@@ -1,0 +1,294 @@
+"""The widget's background worker: one thread, newest request wins, results cached.
+
+The kernel's thread only records requests (``submit``); one worker thread per widget
+computes. A newer request supersedes an older one: the engine's progress callback
+raises ``Cancelled`` between chunks once a newer request exists, so stale work stops
+early and its result is never shown (a stale computation that got to its last chunk is
+kept in the cache, since it is correct for its own settings).
+
+Each request is served in up to two passes: when the path integrates gradients and
+``n_steps > COARSE_STEPS``, a coarse result with ``COARSE_STEPS`` nodes is published
+first with ``_provisional=True``, then the full one. Results are kept in an LRU cache
+keyed by the settings, so returning to settings seen before publishes at once (on the
+submitting thread, without waiting for the worker).
+
+Traits are only written through ``apply`` while holding the widget's lock, after
+checking that the request is still the newest: the front end never sees a stale or
+half-written result. Failures (the model raising, bad settings, out of memory) become
+``status="error"`` and ``error=<message>``; the last good ``_payload`` stays.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from ._modality import Explainer, Result, Settings, training_modules
+from .engine import Cancelled
+
+#: nodes of the quick first pass
+COARSE_STEPS = 8
+#: results kept for revisits
+CACHE_SIZE = 32
+#: seconds between two progress updates sent to the front end
+PROGRESS_INTERVAL = 0.1
+log = logging.getLogger(__name__)
+
+#: seconds ``close`` waits for a computation in the middle of a model call
+JOIN_TIMEOUT = 10.0
+
+
+@dataclasses.dataclass(frozen=True)
+class _Request:
+    id: int
+    settings: Settings
+
+
+class _Failure:
+    def __init__(self, message: str, exc: BaseException | None = None) -> None:
+        self.message, self.exc = message, exc
+
+
+def error_message(exc: BaseException) -> str:
+    """A one-line message for the ``error`` trait."""
+    text = str(exc).strip()
+    if isinstance(exc, MemoryError):
+        return ("MemoryError: out of memory" + (f" ({text})" if text else "")
+                + ". Lower n_steps or use a smaller input.")
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class Runner:
+    """Computes ``explainer`` results for the newest settings on a worker thread.
+
+    Args:
+        explainer: the modality adapter that runs the engine.
+        apply: ``apply(**traits)`` sets the widget's traits in one synced update; called
+            with ``lock`` held.
+        lock: the widget's re-entrant lock, also held while the kernel's thread changes
+            traits (and so while it calls ``submit``).
+        name: the worker thread's name.
+    """
+
+    def __init__(self, explainer: Explainer, apply: Callable[..., None], lock: Any,
+                 name: str = "ig_widget-worker") -> None:
+        self.explainer = explainer
+        self._apply = apply
+        self._lock = lock
+        self._cond = threading.Condition(threading.RLock())
+        self._pending: _Request | None = None
+        self._latest = 0  # id of the newest request
+        self._done_id = 0  # id of the newest request that finished (result or failure)
+        self._done: Result | _Failure | None = None
+        self._closed = False
+        self._cache: OrderedDict[tuple, Result] = OrderedDict()
+        #: engine calls started (coarse and full passes count separately)
+        self.computations = 0
+        #: the latest final (non-provisional) result published
+        self.result: Result | None = None
+        #: the exception behind the latest ``error``, for debugging
+        self.last_exception: BaseException | None = None
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
+        self._thread.start()
+
+    # -- kernel side ----------------------------------------------------------------
+    def submit(self, settings: Settings) -> int:
+        """Record ``settings`` as the newest request; returns its id. A cached result is
+        published at once. Call with the widget's lock held."""
+        key = self._key(settings)
+        with self._cond:
+            if self._closed:
+                return self._latest
+            self._latest += 1
+            req = _Request(self._latest, settings)
+            cached = self._cache_get(key) if key is not None else None
+            self._pending = None if cached is not None else req
+            self._cond.notify_all()
+        if cached is not None:
+            with self._lock:
+                self._finish(req, cached)
+        return req.id
+
+    def wait(self, timeout: float | None = None) -> Result:
+        """Block until the newest request is served; return its result or raise
+        ``RuntimeError`` with the failure's message (``TimeoutError`` after
+        ``timeout`` seconds)."""
+        if threading.current_thread() is self._thread:
+            raise RuntimeError("wait() cannot be called from the widget's worker thread.")
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            while self._done_id < self._latest and not self._closed:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    raise TimeoutError(
+                        f"the result was not ready after {timeout} s; it is still computing "
+                        "(see the widget's progress)."
+                    )
+                self._cond.wait(remaining)
+            if self._done_id < self._latest:
+                raise RuntimeError("the widget was closed before the result was ready.")
+            done = self._done
+        if isinstance(done, _Failure):
+            raise RuntimeError(done.message) from done.exc  # noqa: TRY004 - not a type check
+        return done
+
+    def close(self) -> None:
+        """Stop the worker (a running computation stops at its next chunk)."""
+        with self._cond:
+            self._closed = True
+            self._pending = None
+            self._cond.notify_all()
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(JOIN_TIMEOUT)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    # -- worker side ------------------------------------------------------------------
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                while self._pending is None and not self._closed:
+                    self._cond.wait()
+                if self._closed:
+                    return
+                req, self._pending = self._pending, None
+            try:
+                self._serve(req)
+            except Cancelled:
+                pass
+            except Exception as exc:  # noqa: BLE001 - the worker must survive anything
+                try:
+                    self._fail(req, exc)
+                except Exception:
+                    log.exception("ig_widget: could not report a failed computation")
+
+    def _serve(self, req: _Request) -> None:
+        s = req.settings
+        grads = self.explainer.uses_gradients(s.path)
+        key = s.key(grads)
+        cached = self._cache_get(key)
+        if cached is not None:
+            with self._lock:
+                self._finish(req, cached)
+            return
+        coarse = grads and s.n_steps > COARSE_STEPS
+        cost_coarse = COARSE_STEPS if coarse else 0
+        cost = cost_coarse + (s.n_steps if grads else 1)
+        self._update(req, status="running", progress=0.0)
+        if coarse:
+            cs = dataclasses.replace(s, n_steps=COARSE_STEPS)
+            early = self._cache_get(cs.key(True)) or self._compute(req, cs, 0.0, cost_coarse / cost)
+            with self._lock:
+                if self._stale(req):
+                    raise Cancelled
+                self._publish(req, early, cs, provisional=True)
+        result = self._compute(req, s, cost_coarse / cost, 1.0)
+        with self._lock:
+            self._finish(req, result)
+
+    def _compute(self, req: _Request, settings: Settings, lo: float, hi: float) -> Result:
+        if self._stale(req):
+            raise Cancelled
+        with self._cond:
+            self.computations += 1
+        last = [time.monotonic()]
+
+        def progress(fraction: float) -> None:
+            if fraction < 1.0 and self._stale(req):
+                raise Cancelled
+            now = time.monotonic()
+            if now - last[0] >= PROGRESS_INTERVAL:
+                last[0] = now
+                self._update(req, progress=lo + (hi - lo) * float(fraction))
+
+        result = self.explainer.compute(settings, progress)
+        self._cache_put(settings.key(self.explainer.uses_gradients(settings.path)), result)
+        if self._stale(req):
+            raise Cancelled
+        return result
+
+    # -- publishing (widget lock held) -------------------------------------------------
+    def _stale(self, req: _Request) -> bool:
+        return self._closed or req.id != self._latest
+
+    def _update(self, req: _Request, **traits: Any) -> None:
+        with self._lock:
+            if not self._stale(req):
+                self._apply(**traits)
+
+    def _publish(self, req: _Request, result: Result, settings: Settings, provisional: bool) -> None:
+        payload = dict(result.view)
+        payload["readout"] = self.explainer.readout(result, settings)
+        payload["request_id"] = req.id
+        traits: dict[str, Any] = {"_provisional": provisional, "_payload": payload,
+                                  "warning": self._warning(result), "error": ""}
+        if provisional:
+            traits.update(status="running")
+        else:
+            traits.update(status="idle", progress=1.0)
+        self._apply(**traits)
+
+    def _finish(self, req: _Request, result: Result) -> None:
+        if self._stale(req):
+            return
+        if result.settings != req.settings.as_dict():
+            result = dataclasses.replace(result, settings=req.settings.as_dict())
+        self._publish(req, result, req.settings, provisional=False)
+        with self._cond:
+            self.result = result
+            self._done_id, self._done = req.id, result
+            self._cond.notify_all()
+
+    def _fail(self, req: _Request, exc: BaseException) -> None:
+        message = error_message(exc)
+        with self._lock:
+            if self._stale(req):
+                return
+            self.last_exception = exc
+            self._apply(_provisional=False, status="error", error=message, progress=0.0)
+            with self._cond:
+                self._done_id, self._done = req.id, _Failure(message, exc)
+                self._cond.notify_all()
+
+    def _warning(self, result: Result) -> str:
+        notes = list(result.warnings)
+        training = training_modules(self.explainer.model)
+        if training:
+            where = "the model" if "" in training else f"module {training[0]!r}"
+            notes.append(
+                f"{where} is in training mode: dropout and batch norm make the outputs "
+                "random, so attributions change from run to run (and batch norm updates "
+                "its running statistics on every pass). Call model.eval() before "
+                "explaining it."
+            )
+        return " ".join(notes)
+
+    # -- cache ----------------------------------------------------------------------------
+    def _key(self, settings: Settings) -> tuple | None:
+        try:
+            return settings.key(self.explainer.uses_gradients(settings.path))
+        except Exception:  # noqa: BLE001 - an unknown path: the worker reports it
+            return None
+
+    def _cache_get(self, key: tuple | None) -> Result | None:
+        if key is None:
+            return None
+        with self._cond:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+            return hit
+
+    def _cache_put(self, key: tuple, result: Result) -> None:
+        with self._cond:
+            self._cache[key] = result
+            self._cache.move_to_end(key)
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)

@@ -1,0 +1,317 @@
+"""``IGWidget``: Integrated Gradients of a live PyTorch model, recomputed as controls move.
+
+The traits below are the contract with the front end (docs/architecture.md). Control
+traits that change the computation (``n_steps``, ``method``, ``baseline``, ``path``,
+``target``) schedule one request on the widget's worker (``_runner.py``); display traits
+(``sign``, ``colormap``, ``opacity``, ``clip_percentile``, ``top_k``) only redraw in the
+front end. No torch math happens here.
+
+Threading: every trait change, from the front end, from Python, or from the worker,
+runs under one re-entrant lock, so observers see consistent settings and the front end
+gets each result as one update.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import threading
+from typing import Any
+
+import anywidget
+import traitlets as t
+
+from ._colormaps import colormaps
+from ._modality import METHOD_OPTIONS, Result, Settings, make_explainer
+from ._runner import Runner
+
+_STATIC = pathlib.Path(__file__).parent / "static"
+_ESM_FILE = _STATIC / "widget.js"
+_CSS_FILE = _STATIC / "widget.css"
+
+#: shown instead of the widget when the front-end bundle was not built
+_MISSING_ESM = """
+export default {
+  render({ el }) {
+    el.textContent = "ig_widget: the front-end bundle ig_widget/static/widget.js is missing; " +
+      "build it with `npm run build` (the Python side still works: see widget.result).";
+  },
+};
+"""
+
+SIGNS = ("signed", "positive", "negative", "absolute")
+STATUSES = ("idle", "running", "error")
+#: traits that schedule a computation
+COMPUTE_TRAITS = ("n_steps", "method", "baseline", "path", "target")
+#: state the front end may not write
+_KERNEL_ONLY = ("status", "progress", "error", "warning", "modality", "method_options",
+                "baseline_options", "path_options", "top_classes", "_colormaps", "_payload",
+                "_provisional", "_esm", "_css")
+
+
+class IGWidget(anywidget.AnyWidget):
+    """Integrated Gradients of ``model`` on one example ``x``, live in the notebook.
+
+    Args:
+        model: a ``torch.nn.Module`` (or callable) returning logits ``(1, n_classes)``
+            or one value per example ``(1,)``. It is used as is: its mode, hooks, grads
+            and ``requires_grad`` flags are never changed.
+        x: one example: a float image (C, H, W), integer token ids (T,), or a float
+            feature vector (F,); a leading batch dimension of 1 is accepted.
+        target: class to explain; None picks the top predicted class.
+        baselines: a tensor, or a dict ``{name: tensor}``, listed before the built-in
+            baselines (image: zero, blur, noise, mean colour; text: pad, zero embedding;
+            tabular: zeros, background mean). Text baselines are embeddings (T, D) or
+            token ids (T,).
+        n_steps, method, path: the initial integration settings (see the traits).
+        modality: "image", "text" or "tabular" when it cannot be inferred from ``x``.
+        feature_names: tabular column names (one per feature).
+        tokens: text token strings (one per id); else from ``tokenizer``, else the ids.
+        layer: text: the module whose output is attributed (default: the first
+            ``nn.Embedding``).
+        additional_forward_args: extra arguments passed to the model after ``x``.
+        class_names: labels of the outputs (a list, or a dict index -> label).
+        pad_token_id: text: the id behind the "pad" baseline (default
+            ``tokenizer.pad_token_id``).
+        tokenizer: text: used for token strings and the pad id.
+        background: tabular: rows (N, F) whose mean is the "background mean" baseline.
+
+    ``w.result`` is the latest finished ``Result``; ``w.wait()`` blocks until the result
+    for the current settings is ready.
+    """
+
+    _esm = _ESM_FILE if _ESM_FILE.is_file() else _MISSING_ESM
+    if _CSS_FILE.is_file():
+        _css = _CSS_FILE
+
+    # ---------------------------------------------------------------- controls
+    n_steps = t.Int(
+        50, min=1, max=2000,
+        help="int 1..2000, default 50: quadrature nodes (gradient evaluations) along the path.",
+    ).tag(sync=True)
+    method = t.Unicode(
+        "gausslegendre",
+        help="str, one of method_options, default 'gausslegendre': the quadrature rule.",
+    ).tag(sync=True)
+    baseline = t.Unicode(
+        "", help="str, one of baseline_options, default the first: the reference input x'.",
+    ).tag(sync=True)
+    path = t.Unicode(
+        "straight",
+        help="str, one of path_options, default 'straight': the path from x' to x "
+             "(tabular also offers 'extremal' and 'all_orderings').",
+    ).tag(sync=True)
+    target = t.Int(
+        0, help="int, default the top predicted class: the output index explained.",
+    ).tag(sync=True)
+    sign = t.Enum(
+        SIGNS, default_value="signed",
+        help="'signed' | 'positive' | 'negative' | 'absolute', default 'signed': which "
+             "attributions are drawn (display only).",
+    ).tag(sync=True)
+    colormap = t.Unicode(
+        "RdBu_r", help="str, a key of _colormaps, default 'RdBu_r': colours (display only).",
+    ).tag(sync=True)
+    opacity = t.Float(
+        0.6, min=0.0, max=1.0,
+        help="float 0..1, default 0.6: heatmap opacity over the image (display only).",
+    ).tag(sync=True)
+    clip_percentile = t.Float(
+        99.0, min=50.0, max=100.0,
+        help="float 50..100, default 99: |attribution| percentile mapped to full colour; "
+             "larger values saturate (display only).",
+    ).tag(sync=True)
+    top_k = t.Int(
+        10, min=1, help="int >= 1, default 10: tabular rows shown (display only).",
+    ).tag(sync=True)
+    debounce_ms = t.Int(
+        150, min=0, help="int >= 0, default 150: front-end delay before a slider change is sent.",
+    ).tag(sync=True)
+
+    # ------------------------------------------------------------ read-only state
+    status = t.Enum(
+        STATUSES, default_value="running", read_only=True,
+        help="'idle' | 'running' | 'error': what the worker is doing.",
+    ).tag(sync=True)
+    progress = t.Float(
+        0.0, read_only=True, help="float 0..1: fraction of the current computation done.",
+    ).tag(sync=True)
+    error = t.Unicode(
+        "", read_only=True, help="str: message of the last failure, '' when none.",
+    ).tag(sync=True)
+    warning = t.Unicode(
+        "", read_only=True,
+        help="str: non-fatal notes (e.g. model in training mode, all-zero gradients).",
+    ).tag(sync=True)
+    modality = t.Unicode(
+        read_only=True, help="'image' | 'text' | 'tabular': the kind of input.",
+    ).tag(sync=True)
+    method_options = t.List(
+        t.Unicode(), read_only=True, help="list[str]: the methods the select offers.",
+    ).tag(sync=True)
+    baseline_options = t.List(
+        t.Unicode(), read_only=True, help="list[str]: the baselines the select offers.",
+    ).tag(sync=True)
+    path_options = t.List(
+        t.Unicode(), read_only=True, help="list[str]: the paths the select offers.",
+    ).tag(sync=True)
+    top_classes = t.List(
+        t.Dict(), read_only=True,
+        help="list of {'index': int, 'label': str, 'prob': float}: the top-5 predicted "
+             "classes with softmax probabilities.",
+    ).tag(sync=True)
+
+    # ---------------------------------------------------------------- internal
+    _colormaps = t.Dict(
+        help="name -> {'kind': 'diverging' | 'sequential', 'lut': 768 bytes}.",
+    ).tag(sync=True)
+    _payload = t.Dict(help="the latest finished result, for drawing (see the contract).").tag(sync=True)
+    _provisional = t.Bool(
+        False, help="True while _payload is a coarse result that a finer one will replace.",
+    ).tag(sync=True)
+
+    def __init__(self, model: Any, x: Any, target: int | None = None, baselines: Any = None,
+                 n_steps: int = 50, method: str = "gausslegendre", modality: str | None = None,
+                 feature_names: Any = None, tokens: Any = None, layer: Any = None,
+                 additional_forward_args: Any = None, class_names: Any = None,
+                 pad_token_id: int | None = None, tokenizer: Any = None,
+                 background: Any = None, path: str = "straight", **kwargs: Any) -> None:
+        self._sync_lock = threading.RLock()
+        self._runner: Runner | None = None
+        self._ig = make_explainer(
+            model, x, modality=modality, baselines=baselines,
+            additional_forward_args=additional_forward_args, class_names=class_names,
+            feature_names=feature_names, tokens=tokens, layer=layer,
+            pad_token_id=pad_token_id, tokenizer=tokenizer, background=background,
+        )
+        if target is None:
+            target = self._ig.default_target
+        kwargs.setdefault("baseline", self._ig.baseline_options[0])
+        super().__init__(n_steps=n_steps, method=method, path=path, target=target, **kwargs)
+        self._runner = Runner(self._ig, self._apply, self._sync_lock,
+                              name=f"ig_widget-worker-{self.model_id}")
+        with self._sync_lock:
+            self._runner.submit(self._settings())
+
+    # ------------------------------------------------------------ public helpers
+    @property
+    def result(self) -> Result | None:
+        """The latest finished (non-provisional) result, or None before the first."""
+        return None if self._runner is None else self._runner.result
+
+    def wait(self, timeout: float | None = None) -> Result:
+        """Block until the result for the current settings is ready and return it.
+
+        Raises ``RuntimeError`` with the message when that computation failed, and
+        ``TimeoutError`` after ``timeout`` seconds. Do not call it from an observer.
+        """
+        if self._runner is None:
+            raise RuntimeError("the widget is not initialised.")
+        owned = getattr(self._sync_lock, "_is_owned", None)
+        if owned is not None and owned():
+            # the worker needs this lock to publish: waiting here would never end
+            raise RuntimeError(
+                "wait() cannot be called from a trait observer or while the widget is "
+                "updating; call it from ordinary notebook code."
+            )
+        return self._runner.wait(timeout)
+
+    def close(self) -> None:
+        """Stop the worker thread and close the widget."""
+        runner = self.__dict__.get("_runner")
+        if runner is not None:
+            runner.close()
+        super().close()
+
+    # ------------------------------------------------------------------ defaults
+    @t.default("modality")
+    def _default_modality(self) -> str:
+        return self._ig.modality
+
+    @t.default("method_options")
+    def _default_method_options(self) -> list[str]:
+        return list(METHOD_OPTIONS)
+
+    @t.default("baseline_options")
+    def _default_baseline_options(self) -> list[str]:
+        return list(self._ig.baseline_options)
+
+    @t.default("path_options")
+    def _default_path_options(self) -> list[str]:
+        return list(self._ig.path_options)
+
+    @t.default("top_classes")
+    def _default_top_classes(self) -> list[dict]:
+        return [dict(c) for c in self._ig.top_classes]
+
+    @t.default("_colormaps")
+    def _default_colormaps(self) -> dict:
+        return colormaps()
+
+    # ---------------------------------------------------------------- validation
+    @staticmethod
+    def _one_of(name: str, value: Any, options: Any) -> Any:
+        if not isinstance(value, str) or value not in options:
+            raise t.TraitError(
+                f"{name}={value!r} is not offered; use one of {', '.join(map(repr, options))}."
+            )
+        return value
+
+    @t.validate("method")
+    def _valid_method(self, proposal: Any) -> str:
+        return self._one_of("method", proposal["value"], self.method_options)
+
+    @t.validate("baseline")
+    def _valid_baseline(self, proposal: Any) -> str:
+        return self._one_of("baseline", proposal["value"], self.baseline_options)
+
+    @t.validate("path")
+    def _valid_path(self, proposal: Any) -> str:
+        return self._one_of("path", proposal["value"], self.path_options)
+
+    @t.validate("colormap")
+    def _valid_colormap(self, proposal: Any) -> str:
+        return self._one_of("colormap", proposal["value"], list(self._colormaps))
+
+    @t.validate("target")
+    def _valid_target(self, proposal: Any) -> int:
+        try:
+            return self._ig.check_target(proposal["value"])
+        except (TypeError, ValueError) as exc:
+            raise t.TraitError(str(exc)) from None
+
+    # ------------------------------------------------------------------ syncing
+    def _settings(self) -> Settings:
+        return Settings(int(self.n_steps), self.method, self.baseline, self.path, int(self.target))
+
+    @t.observe(*COMPUTE_TRAITS)
+    def _on_settings(self, change: Any) -> None:
+        # runs under _sync_lock (see notify_change); only records the request
+        if self._runner is not None:
+            self._runner.submit(self._settings())
+
+    def notify_change(self, change: Any) -> None:
+        lock = self.__dict__.get("_sync_lock")
+        if lock is None:
+            super().notify_change(change)
+            return
+        with lock:
+            super().notify_change(change)
+
+    def set_state(self, sync_data: dict) -> None:
+        """Apply a state update from the front end; a bad value ends in ``error``."""
+        with self._sync_lock:
+            data = {k: v for k, v in sync_data.items() if k not in _KERNEL_ONLY}
+            if not data:
+                return
+            try:
+                super().set_state(data)
+            except (t.TraitError, ValueError, TypeError) as exc:
+                self._apply(status="error", error=f"Refused a change from the controls: {exc}")
+                # put the front end's controls back to the values in force
+                self.send_state([k for k in data if k in self.keys])
+
+    def _apply(self, **traits: Any) -> None:
+        """Set several traits (read-only ones included) as one synced update."""
+        with self._sync_lock, self.hold_sync():
+            for name, value in traits.items():
+                self.set_trait(name, value)

@@ -1,0 +1,46 @@
+"""What the front end receives: JSON plus binary buffers, one update per result."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+from ipywidgets.widgets.widget import _remove_buffers
+
+TIMEOUT = 20
+
+
+def test_state_is_json_with_binary_buffers(make, cnn, image):
+    w = make(cnn, image, n_steps=12)
+    w.wait(TIMEOUT)
+    state, paths, buffers = _remove_buffers(w.get_state())
+    json.dumps(state, allow_nan=False)  # strict JSON: no NaN, no numpy scalars
+    assert ["_payload", "attr", "data"] in paths
+    assert ["_payload", "image", "data"] in paths
+    assert ["_payload", "path_trace", "alphas", "data"] in paths
+    assert ["_colormaps", "RdBu_r", "lut"] in paths
+    assert all(isinstance(b, (bytes, memoryview)) for b in buffers)
+    p = state["_payload"]
+    assert set(p) >= {"kind", "readout", "path_trace", "request_id", "height", "width"}
+    assert state["modality"] == "image" and state["status"] == "idle"
+
+
+def test_one_update_per_result(make, mlp, row):
+    w = make(mlp, row, n_steps=4)
+    w.wait(TIMEOUT)
+    sent = []
+    w.comm.send = lambda data=None, buffers=None, **kw: sent.append(set(data.get("state", {})))
+    w.n_steps = 5
+    w.wait(TIMEOUT)
+    with_payload = [keys for keys in sent if "_payload" in keys]
+    assert len(with_payload) == 1
+    assert {"_payload", "status", "progress"} <= with_payload[0]  # unchanged traits are not sent
+
+
+def test_nan_logits_keep_the_state_json(make, row):
+    w = make(lambda x: torch.log(x[:, :2] - 10.0), row)  # NaN logits
+    with pytest.raises(RuntimeError, match="NaN"):
+        w.wait(TIMEOUT)
+    state, _, _ = _remove_buffers(w.get_state())
+    json.dumps(state, allow_nan=False)
