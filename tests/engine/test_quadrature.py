@@ -54,3 +54,31 @@ def test_single_step_rules():
     assert quadrature.rule("riemann_right", 1)[1].tolist() == [1.0]
     with pytest.raises(ValueError, match="at least 2"):
         quadrature.rule("riemann_trapezoid", 1)
+
+
+@pytest.mark.parametrize("n", [101, 257, 640])
+def test_newton_gauss_legendre_matches_numpy_for_large_n(n):
+    x, w = quadrature.gauss_legendre(n)
+    X, W = np.polynomial.legendre.leggauss(n)
+    np.testing.assert_allclose(x, X, rtol=0, atol=1e-15)
+    # numpy's weights near the ends are off by ~1e-10 relative at these n; check ours
+    # against a 40-digit computation instead
+    mp = pytest.importorskip("mpmath")
+    mp.mp.dps = 40
+    for i in (n - 1, n // 2 + 1):
+        r = mp.mpf(float(x[i]))
+        for _ in range(5):  # polish the root in high precision
+            p, q = mp.legendre(n, r), mp.legendre(n - 1, r)
+            r -= p / (n * (r * p - q) / (r * r - 1))
+        dp = n * (r * mp.legendre(n, r) - mp.legendre(n - 1, r)) / (r * r - 1)
+        exact = 2 / ((1 - r * r) * dp * dp)
+        assert abs(w[i] - float(exact)) / float(exact) < 1e-11
+    for k in (0, 2, 10, 2 * n - 2):
+        assert abs(np.sum(w * x**k) - 2.0 / (k + 1)) < 1e-13
+
+
+def test_large_gauss_legendre_rule_is_symmetric_and_exact():
+    w, a = quadrature.rule("gausslegendre", 2000)
+    assert abs(w.sum() - 1.0) < 1e-13
+    np.testing.assert_allclose(a + a[::-1], 1.0, atol=1e-15)
+    assert abs(np.sum(w * a**7) - 1 / 8) < 1e-13
