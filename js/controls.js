@@ -58,6 +58,9 @@ export function createControls(model, d) {
     stepsNum.value = String(n);
     saveSteps(n);
   });
+  // Releasing the thumb (or a key the browser handles, such as Home/End) ends the
+  // gesture: send at once rather than after the debounce delay.
+  d.on(steps, "change", () => saveSteps.flush());
   // Arrow keys step by one integer: near 50, one slider position is less than one step.
   d.on(steps, "keydown", (e) => {
     const dir = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 }[e.key];

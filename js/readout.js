@@ -44,7 +44,7 @@ export function createReadout() {
     delta.title = Number.isFinite(q.rel) ? `|δ| is ${formatShare(q.rel)} of ${basis}; good < 1%, fair < 5%` : "not a finite number";
     const parts = [
       r.method,
-      r.nSteps != null ? `${r.nSteps} steps` : "",
+      r.nSteps != null ? `${r.nSteps} step${r.nSteps === 1 ? "" : "s"}` : "",
       r.baseline ? `baseline: ${r.baseline}` : "",
       r.path ? `path: ${r.path}` : "",
     ].filter(Boolean);

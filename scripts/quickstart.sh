@@ -8,10 +8,13 @@ if [ "${1:-}" = "--execute" ] || [ ! -t 1 ]; then
   mkdir -p example_notebooks/_output
   "$PY" -m jupyter nbconvert --to notebook --execute "$NB" \
       --output-dir example_notebooks/_output --ExecutePreprocessor.timeout=600
-  "$PY" -m jupyter nbconvert --to html example_notebooks/_output/quickstart.ipynb \
-      --output-dir example_notebooks/_output >/dev/null 2>&1 || true
   echo "[ig_widget] executed notebook: $ROOT/example_notebooks/_output/quickstart.ipynb"
-  echo "[ig_widget] HTML (static, widget state embedded): $ROOT/example_notebooks/_output/quickstart.html"
+  # static HTML with the widgets' saved state, its scripts beside it (works offline)
+  if html=$("$PY" scripts/offline_html.py example_notebooks/_output/quickstart.ipynb); then
+    echo "[ig_widget] HTML (static widgets, open in a browser): $html"
+  else
+    echo "[ig_widget] HTML export skipped (it needs npm once to fetch require.js)"
+  fi
   exit 0
 fi
 echo "[ig_widget] starting JupyterLab; open the URL it prints (Ctrl-C to stop)"

@@ -292,6 +292,7 @@ function createControls(model, d) {
     stepsNum.value = String(n);
     saveSteps(n);
   });
+  d.on(steps, "change", () => saveSteps.flush());
   d.on(steps, "keydown", (e) => {
     const dir = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 }[e.key];
     if (!dir) return;
@@ -950,7 +951,7 @@ function createReadout() {
     delta.title = Number.isFinite(q.rel) ? `|\u03B4| is ${formatShare(q.rel)} of ${basis}; good < 1%, fair < 5%` : "not a finite number";
     const parts = [
       r.method,
-      r.nSteps != null ? `${r.nSteps} steps` : "",
+      r.nSteps != null ? `${r.nSteps} step${r.nSteps === 1 ? "" : "s"}` : "",
       r.baseline ? `baseline: ${r.baseline}` : "",
       r.path ? `path: ${r.path}` : ""
     ].filter(Boolean);

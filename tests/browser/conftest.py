@@ -14,8 +14,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tarfile
-import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -29,8 +27,7 @@ from .helpers import (
     CELLS,
     CHROMIUM,
     EXAMPLES,
-    HTML_MANAGER,
-    REQUIREJS,
+    offline_html,
     ROOT,
     TOKEN,
     WIDGET_CELLS,
@@ -230,26 +227,8 @@ def notebook(_lab_session):
 @pytest.fixture(scope="session")
 def html_assets():
     """Folder with require.js and embed-amd.js (the widget html-manager): tests/assets,
-    filled from the npm registry with `npm pack` on first use (it is git-ignored)."""
-    if (ASSETS / "require.js").is_file() and (ASSETS / "embed-amd.js").is_file():
-        return ASSETS
-    npm = shutil.which("npm")
-    need(npm is not None, "npm is needed once to fetch require.js and the widget html-manager")
-    with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.run([npm, "pack", "--silent", HTML_MANAGER, REQUIREJS], cwd=tmp,
-                              capture_output=True, text=True, timeout=180, check=False)
-        need(proc.returncode == 0,
-             f"npm pack {HTML_MANAGER} {REQUIREJS} failed: {proc.stderr[-500:]}")
-        ASSETS.mkdir(parents=True, exist_ok=True)
-        wanted = {"jupyter-widgets-html-manager-": ("package/dist/embed-amd.js", "embed-amd.js"),
-                  "requirejs-": ("package/require.js", "require.js")}
-        for tgz in Path(tmp).glob("*.tgz"):
-            for prefix, (member, out) in wanted.items():
-                if tgz.name.startswith(prefix):
-                    with tarfile.open(tgz) as tar:
-                        data = tar.extractfile(member).read()
-                    (ASSETS / (out + ".part")).write_bytes(data)
-                    (ASSETS / (out + ".part")).replace(ASSETS / out)
-    need((ASSETS / "embed-amd.js").is_file() and (ASSETS / "require.js").is_file(),
-         "npm pack did not yield embed-amd.js and require.js")
-    return ASSETS
+    filled from the npm registry on first use (it is git-ignored), by the same code the
+    quick-start script exports with."""
+    need(shutil.which("npm") is not None or (ASSETS / "require.js").is_file(),
+         "npm is needed once to fetch require.js and the widget html-manager")
+    return offline_html.fetch_assets(ASSETS)

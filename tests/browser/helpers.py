@@ -15,13 +15,15 @@ import pytest
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 EXAMPLES = ROOT / "example_notebooks"
+# the offline HTML export the quick-start script uses, tested here as it ships
+_spec = importlib.util.spec_from_file_location("offline_html", ROOT / "scripts" / "offline_html.py")
+offline_html = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(offline_html)
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 REQUIRED = os.environ.get("IGW_REQUIRE_BROWSER") == "1"
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", ROOT / "tests" / "artifacts"))
 #: require.js and the widget html-manager for exported HTML (git-ignored, fetched once)
 ASSETS = Path(os.environ.get("WIDGET_HTML_ASSETS", ROOT / "tests" / "assets"))
-HTML_MANAGER = "@jupyter-widgets/html-manager@1.0.15"
-REQUIREJS = "requirejs@2.3.8"
 TOKEN = "igw-browser-test"
 
 #: markup that must show as text wherever the widget puts it

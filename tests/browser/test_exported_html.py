@@ -4,9 +4,6 @@ and feature names are text there too, including inside the embedded widget-state
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import nbformat
 import pytest
 
@@ -17,6 +14,7 @@ from .helpers import (
     XSS_FEATURE,
     XSS_TOKEN,
     artifact,
+    offline_html,
     playwright_expect,
     tokens_of,
     write_notebook,
@@ -33,10 +31,7 @@ def exported(tmp_path_factory, html_assets):
     anywidget.js beside it."""
     import os
 
-    import anywidget
     from nbclient import NotebookClient
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
 
     tmp = tmp_path_factory.mktemp("html")
     nb_path = tmp / "widgets.ipynb"
@@ -58,18 +53,7 @@ def exported(tmp_path_factory, html_assets):
            and "_payload" in s["state"]]
     assert len(igw) == 5, "the saved widget state lacks the five widgets"
 
-    c = Config()
-    c.HTMLExporter.require_js_url = "require.js"         # default: cdnjs
-    c.HTMLExporter.widget_renderer_url = "embed-amd.js"  # default: unpkg
-    html, _ = HTMLExporter(config=c).from_notebook_node(nb)
-    out = tmp / "site"
-    out.mkdir()
-    (out / "index.html").write_text(html, encoding="utf-8")
-    shutil.copy(html_assets / "require.js", out)
-    shutil.copy(html_assets / "embed-amd.js", out)
-    # embed-amd asks require.js for "anywidget" beside the page before any CDN
-    shutil.copy(Path(anywidget.__file__).parent / "nbextension" / "index.js", out / "anywidget.js")
-    return out / "index.html"
+    return offline_html.write_site(nb, tmp / "site", html_assets)
 
 
 def test_exported_html_draws_static_widgets(exported, page):
