@@ -1,0 +1,248 @@
+"""One command: ig_widget vs captum, side by side in one process, as tables and JSON.
+
+    python -m benchmarks.run --quick            # < 1 minute on a 2-core CPU
+    python -m benchmarks.run --full             # meant for a GPU; minutes on CPU
+    python -m benchmarks.run --full --device cuda --out /tmp/ig.json
+
+Table 1 (speed): median wall time of ours and captum at the same rule and n_steps for
+one example, their ratio, and ours over the proxy (one forward + backward over the
+n_steps path rows: the floor any IG pays); peak memory; completeness error of both; how
+far ours is from captum (max |a - a_captum| / max |a_captum|).
+Table 2 (accuracy per pass): gradient evaluations to reach completeness error tol.
+Memory run (--full only): ours on ResNet-18 at n_steps=1000, internal_batch_size=None.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from benchmarks import accuracy, contenders, report
+from benchmarks import cases as cases_mod
+from benchmarks.timing import alternate, median, memory_method, peak_memory_mb, sync
+
+DEFAULT_OUT = Path(__file__).parent / "results" / "latest.json"
+MODES = {
+    # repeats: least timed rounds per case; more are run while a round fits in
+    # budget_s seconds per case, up to max_repeats (cheap cases get many, so one stall
+    # of a shared machine cannot move their median). warmup: untimed rounds after the
+    # first (result-keeping) round. max_n: largest n in the captum scan.
+    "quick": {
+        "repeats": 3,
+        "budget_s": 1.5,
+        "max_repeats": 30,
+        "warmup": 0,
+        "max_n": 256,
+        "accuracy_skip": ("tokens 512", "ResNet"),
+    },
+    "full": {
+        "repeats": 7,
+        "budget_s": 15.0,
+        "max_repeats": 100,
+        "warmup": 1,
+        "max_n": 1024,
+        "accuracy_skip": (),
+    },
+}
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--quick", dest="mode", action="store_const", const="quick")
+    mode.add_argument("--full", dest="mode", action="store_const", const="full")
+    p.add_argument(
+        "--device",
+        choices=("cpu", "cuda"),
+        default=None,
+        help="default: cuda when available, else cpu",
+    )
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON results file")
+    p.add_argument(
+        "--repeats",
+        type=int,
+        default=None,
+        help="exactly this many timed rounds per case (default: as many as fit "
+        "the mode's time budget per case, at least 3 quick / 7 full)",
+    )
+    p.add_argument("--tol", type=float, default=0.01, help="accuracy-per-pass target")
+    p.add_argument("--no-accuracy", action="store_true", help="skip table 2")
+    p.add_argument(
+        "--memory-steps",
+        type=int,
+        default=1000,
+        help="n_steps of the --full memory run (default 1000)",
+    )
+    p.set_defaults(mode="quick")
+    return p.parse_args(argv)
+
+
+def pick_device(name: str | None) -> torch.device:
+    if name == "cuda" and not torch.cuda.is_available():
+        sys.exit("--device cuda: torch.cuda.is_available() is False on this machine.")
+    if name is None:
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    return torch.device(name)
+
+
+def header(device: torch.device, mode: str, ours_error: str) -> dict:
+    import captum
+
+    h = {
+        "torch": torch.__version__,
+        "captum": captum.__version__,
+        "python": platform.python_version(),
+        "device": str(device),
+        "device_name": (
+            torch.cuda.get_device_name(device)
+            if device.type == "cuda"
+            else platform.processor() or platform.machine()
+        ),
+        "cpu_count": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "mode": mode,
+        "memory_measure": memory_method(device),
+        "ig_widget": "ok" if not ours_error else f"not importable ({ours_error})",
+        "load_avg_1min_at_start": os.getloadavg()[0],
+    }
+    if not ours_error:
+        import ig_widget
+
+        h["ig_widget_version"] = getattr(ig_widget, "__version__", "")
+    return h
+
+
+def time_case(case, ours_cls, captum_cls, cfg: dict, device) -> dict:
+    fns = contenders.contenders(case, ours_cls, captum_cls)
+    f_x, f_b = case.outputs()
+    first, round_s = {}, time.perf_counter()
+    for name, fn in fns.items():  # first round: warm-up, results kept for the errors
+        first[name] = fn()
+    sync(device)
+    round_s = time.perf_counter() - round_s
+    repeats = max(case.repeats, min(cfg["max_repeats"], int(cfg["budget_s"] / round_s)))
+    times = alternate(fns, repeats, cfg["warmup"], device)
+    row = {
+        "model": case.name,
+        "n_steps": case.n_steps,
+        "repeats": repeats,
+        "note": case.note,
+        "info": case.info,
+        "f_x": f_x,
+        "f_baseline": f_b,
+        "target": case.target,
+        "times_s": times,
+        "median_s": {k: median(v) for k, v in times.items()},
+    }
+    row["peak_mib"] = {name: peak_memory_mb(fn, device) for name, fn in fns.items()}
+    errs = {}
+    for name in ("ours", "captum"):
+        if name in first:
+            attr, delta = first[name]
+            errs[name] = accuracy.completeness_error(attr, case, f_x, f_b)
+            row[f"{name}_reported_delta"] = float(torch.as_tensor(delta).abs().max())
+    row["completeness_error"] = errs
+    if "ours" in first:
+        a, c = first["ours"][0], first["captum"][0]
+        row["max_abs_diff_vs_captum"] = float((a - c).abs().max() / c.abs().max())
+    m = row["median_s"]
+    if "ours" in m:
+        row["ours_over_captum"] = m["ours"] / m["captum"]
+        row["ours_over_proxy"] = m["ours"] / m["proxy"]
+    row["captum_over_proxy"] = m["captum"] / m["proxy"]
+    return row
+
+
+def memory_run(device: torch.device, n_steps: int) -> dict:
+    """Starts memory_run.py in its own process (its own ru_maxrss; no OOM here)."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.memory_run",
+        "--device",
+        device.type,
+        "--n-steps",
+        str(n_steps),
+    ]
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run(cmd, check=False, cwd=root, capture_output=True, text=True)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+        return {"status": f"failed: exit code {proc.returncode}: {' | '.join(tail)}"}
+    return json.loads(lines[-1])
+
+
+def main(argv=None) -> None:
+    start = time.perf_counter()
+    args = parse_args(argv)
+    cfg = dict(MODES[args.mode])
+    repeats = args.repeats or cfg["repeats"]
+    if args.repeats:
+        cfg["max_repeats"] = args.repeats
+    device = pick_device(args.device)
+    ours_cls, ours_error = contenders.load_ours()
+    captum_cls = contenders.load_captum()
+    head = header(device, args.mode, ours_error)
+    print(report.header_line(head), flush=True)
+    if device.type == "cpu" and head["load_avg_1min_at_start"] > 0.5 * (os.cpu_count() or 1):
+        print(
+            f"warning: load average {head['load_avg_1min_at_start']:.1f} on "
+            f"{os.cpu_count()} CPUs: other processes share this machine, CPU timings "
+            "will be noisy and slow",
+            flush=True,
+        )
+
+    t0 = time.perf_counter()
+    cases = cases_mod.build_cases(args.mode, device, repeats)
+    setup_s = time.perf_counter() - t0
+    print(f"models built and trained in {setup_s:.1f} s", flush=True)
+
+    rows = [time_case(c, ours_cls, captum_cls, cfg, device) for c in cases]
+    print(report.speed_table(rows, head), flush=True)
+
+    acc_rows = []
+    if not args.no_accuracy:
+        for c in cases:
+            if any(c.name.startswith(s) for s in cfg["accuracy_skip"]):
+                acc_rows.append({"model": c.name, "skipped": f"skipped in {args.mode} mode"})
+                continue
+            acc_rows.append(
+                {
+                    "model": c.name,
+                    "captum": accuracy.scan_captum(c, captum_cls, args.tol, cfg["max_n"]),
+                    "ours": accuracy.auto_ours(c, ours_cls, args.tol),
+                }
+            )
+        print(report.accuracy_table(acc_rows, args.tol, cfg["max_n"]), flush=True)
+
+    mem = None
+    if args.mode == "full":
+        mem = memory_run(device, args.memory_steps)
+        print(report.memory_line(mem), flush=True)
+
+    total = time.perf_counter() - start
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    head["load_avg_1min_at_end"] = os.getloadavg()[0]
+    result = {
+        "header": head,
+        "setup_s": setup_s,
+        "speed": rows,
+        "accuracy": acc_rows,
+        "memory_run": mem,
+        "total_s": total,
+    }
+    args.out.write_text(json.dumps(result, indent=1, default=str))
+    print(f"\nwrote {args.out}  (total {total:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()
