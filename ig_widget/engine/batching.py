@@ -2,9 +2,10 @@
 
 ``internal_batch_size`` given: captum's meaning, rows per forward pass, so
 ``max(1, internal_batch_size // batch)`` steps per chunk.
-``internal_batch_size=None``: we choose. On CUDA from the device's free memory and the
-memory one chunk actually took (measured on the first chunk); on the CPU a cap on the
-input elements of a chunk, which keeps activation memory of image models to a few GB.
+``internal_batch_size=None``: we choose. On CUDA from the device's free memory, first
+with a generous guess of memory per row, then from what the first chunk actually took;
+on the CPU a cap on the input elements of a chunk, which keeps activation memory of
+image models to a few GB.
 Either way an out-of-memory error halves the chunk and retries that chunk only: chunks
 already finished are kept.
 """
@@ -19,8 +20,9 @@ import torch
 #: input elements per chunk on the CPU when the user does not set internal_batch_size:
 #: 2**22 float32 values is 16 MiB of inputs, e.g. 27 rows of 3x224x224.
 CPU_CHUNK_ELEMENTS = 2**22
-#: rows in the first (probing) chunk on CUDA when nothing is known yet
-CUDA_PROBE_ROWS = 8
+#: before anything is measured on CUDA, guess a chunk's memory as this many times its
+#: input bytes (activations kept for backward; ResNet-style image models need ~100-200)
+CUDA_GUESS_FACTOR = 256
 #: share of free CUDA memory a chunk may use
 CUDA_MEMORY_SHARE = 0.6
 
@@ -47,7 +49,9 @@ class ChunkPlanner:
         if internal_batch_size is not None:
             self.steps = max(1, int(internal_batch_size) // batch)
         elif self.on_cuda:
-            self.steps = max(1, CUDA_PROBE_ROWS // batch)
+            free, _ = torch.cuda.mem_get_info(device)
+            row_bytes = row_elements * batch * 4 * CUDA_GUESS_FACTOR
+            self.steps = max(1, int(free * CUDA_MEMORY_SHARE) // max(1, row_bytes))
         else:
             self.steps = max(1, CPU_CHUNK_ELEMENTS // max(1, row_elements * batch))
         self.steps = min(self.steps, n_steps)

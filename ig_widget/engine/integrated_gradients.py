@@ -6,7 +6,8 @@ builds the whole batch of path points with one broadcast, runs one forward and o
 backward pass (the gradient of ``selected_outputs.sum()`` gives every row its own
 gradient, since rows do not interact in eval mode), and folds the chunk into a weighted
 running sum, so memory is one chunk and nothing leaves the device inside the loop.
-F(x) and F(x') for the convergence delta ride along in the first chunk's forward pass.
+F(x) and F(x') for the convergence delta ride along in the first chunk's forward pass
+for small inputs (one call fewer), and take a forward pass without graph for large ones.
 
 The user's model is never changed: gradients are taken with ``torch.autograd.grad``
 with respect to the path points only, so no ``.grad`` lands on parameters, no hook is
@@ -39,6 +40,10 @@ from .paths import AllOrderings, Custom, Extremal, Path, StraightLine, check_pat
 
 #: refuse work beyond this many model rows (path points times examples) per call
 MAX_ROWS = 1_000_000
+#: inputs up to this many elements take F(x) and F(x') along in the first chunk's
+#: forward and backward pass (one model call fewer); larger ones, where two more rows
+#: in the backward pass cost more than a call, get a separate forward pass without graph
+FOLD_ENDS_MAX_ELEMENTS = 16_384
 #: keep per-node, per-feature integrands in the trace only up to this many values
 MAX_TRACE_ELEMENTS = 20_000_000
 
@@ -321,6 +326,12 @@ class _Core:
 
     # -- gradient paths: straight line and custom ------------------------------------
 
+    def endpoint_outputs(self, xs, bs) -> tuple[torch.Tensor, torch.Tensor]:
+        """F(x) and F(x') in one forward pass without a graph."""
+        with torch.no_grad():
+            sel = self._outputs([torch.cat([x, b]) for x, b in zip(xs, bs)], 2)
+        return sel[: self.batch], sel[self.batch:]
+
     def gradient_chunk(self, xs, bs, diffs, g, a: torch.Tensor, with_ends: bool):
         """F and dF/dx at the path points of alphas ``a`` (one forward, one backward).
 
@@ -361,6 +372,8 @@ class _Core:
         keep_integrand = trace and n * sum(x.numel() for x in xs) <= MAX_TRACE_ELEMENTS
         node_out, node_int, ends = [], [], None
         planner = self._planner(n, xs)
+        if sum(x.numel() for x in xs) > FOLD_ENDS_MAX_ELEMENTS:
+            ends = self.endpoint_outputs(xs, bs)
 
         def chunk(s0: int, s1: int):
             return self.gradient_chunk(xs, bs, diffs, g, alphas[s0:s1], with_ends=ends is None)

@@ -72,3 +72,24 @@ def test_other_errors_pass_through():
         assert "inside forward" in str(e)
     else:
         raise AssertionError
+
+
+def test_large_inputs_take_the_endpoints_in_a_separate_pass_without_graph(guard):
+    class Pool(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.rows, self.grad_enabled = [], []
+
+        def forward(self, x):
+            self.rows.append(x.shape[0])
+            self.grad_enabled.append(torch.is_grad_enabled())
+            return torch.tanh(x.flatten(1).mean(1, keepdim=True) * torch.arange(1, 4, dtype=x.dtype))
+
+    m = guard(Pool())
+    x = torch.rand(1, 3, 80, 80, dtype=D)  # 19,200 elements: above the folding limit
+    attr, delta = IntegratedGradients(m).attribute(x, target=2, n_steps=20, return_convergence_delta=True)
+    assert m.rows == [2, 20] and m.grad_enabled == [False, True]
+    assert abs(delta.item()) < 1e-6
+    m.rows.clear()
+    IntegratedGradients(m).attribute(x[:, :, :8, :8], target=2, n_steps=20)
+    assert m.rows == [22]
