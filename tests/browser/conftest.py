@@ -59,30 +59,26 @@ def free_port() -> int:
 
 
 # --------------------------------------------------------------------- server
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory):
-    """URL of a fresh JupyterLab whose root holds widgets.ipynb (the CELLS)."""
-    base = tmp_path_factory.mktemp("lab")
+def _serve(base: Path, app: str, flags: list[str]):
+    """Start ``python -m app`` (jupyterlab or notebook) on a free port with root
+    ``base/root`` holding widgets.ipynb (the CELLS); yields its URL, stops it after."""
     root = base / "root"
-    root.mkdir()
+    root.mkdir(exist_ok=True)
     write_notebook(root / "widgets.ipynb", CELLS.values())
     env = server_env(base)
     settings = base / "settings" / "@jupyterlab"
-    (settings / "apputils-extension").mkdir(parents=True)
+    (settings / "apputils-extension").mkdir(parents=True, exist_ok=True)
     # no "get notified about news?" toast over the screenshots
     (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
         '{"fetchNews": "false", "checkForUpdates": false}')
     # every cell stays in the DOM (no virtual scrolling), so all widgets render at once
-    (settings / "notebook-extension").mkdir(parents=True)
+    (settings / "notebook-extension").mkdir(parents=True, exist_ok=True)
     (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
         '{"windowingMode": "none"}')
     port = free_port()
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+    cmd = [sys.executable, "-m", app, "--no-browser", "--allow-root",
            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-           f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",
-           "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-           "--LabApp.extension_manager=readonly"]
+           f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}", *flags]
     log_path = base / "server.log"
     with open(log_path, "wb") as log:  # the server keeps its own copy of the descriptor
         proc = subprocess.Popen(cmd, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT)
@@ -95,7 +91,7 @@ def lab(tmp_path_factory):
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError("JupyterLab did not start:\n" + log_path.read_text())
+                raise RuntimeError(f"{app} did not start:\n" + log_path.read_text())
             time.sleep(0.2)
     yield url
     try:  # clean stop; the server shuts its kernels down itself
@@ -106,6 +102,26 @@ def lab(tmp_path_factory):
     except (OSError, subprocess.TimeoutExpired):
         proc.terminate()  # only the process this fixture started
         proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    """URL of a fresh JupyterLab whose root holds widgets.ipynb."""
+    yield from _serve(tmp_path_factory.mktemp("lab"), "jupyterlab", [
+        "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly"])
+
+
+@pytest.fixture(scope="session")
+def notebook7(tmp_path_factory):
+    """URL of a fresh Jupyter Notebook 7 server whose root holds widgets.ipynb."""
+    try:
+        import notebook  # noqa: F401
+    except ImportError:
+        need(False, "the notebook package (Notebook 7) is not installed")
+    yield from _serve(tmp_path_factory.mktemp("nb7"), "notebook", [
+        "--JupyterNotebookApp.expose_app_in_browser=True"])
 
 
 # -------------------------------------------------------------------- browser
@@ -144,7 +160,7 @@ class Watched:
 
 def watch(page) -> Watched:
     w = Watched(page)
-    page.on("pageerror", lambda e: w.errors.append(str(e)))
+    page.on("pageerror", lambda e: w.errors.append(f"{e}\n{getattr(e, 'stack', '') or ''}".strip()))
     page.on("console", lambda m: w.console.append(f"{m.type}: {m.text}")
             if m.type in ("error", "warning") else None)
 
