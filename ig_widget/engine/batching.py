@@ -73,12 +73,14 @@ class ChunkPlanner:
             except Exception as err:  # noqa: BLE001 - only OOM is handled, others re-raised
                 if not is_out_of_memory(err):
                     raise
-                del err
+                reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
+                del err  # its traceback holds the failed chunk's tensors
                 release_memory(self.device)
                 if stop - start <= 1:
                     raise MemoryError(
                         f"Out of memory even with one path step per forward pass "
-                        f"({self.batch} row(s) of the model on {self.device}). Use a "
+                        f"({self.batch} row(s) of the model, plus {2 * self.batch} for F(x) "
+                        f"and F(x') in the first pass, on {self.device}): {reason}. Use a "
                         "smaller batch or input, or free memory on the device."
                     ) from None
                 self.steps = max(1, (stop - start) // 2)

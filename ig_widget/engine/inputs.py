@@ -46,11 +46,13 @@ def format_inputs(inputs: Any) -> tuple[tuple[torch.Tensor, ...], bool]:
                 "use x.reshape(1, -1) for a single example."
             )
         if x.shape[0] == 0:
-            raise ValueError(f"{name} has an empty batch (shape {tuple(x.shape)}).")
+            raise ValueError(
+                f"{name} has an empty batch (shape {tuple(x.shape)}); pass at least one example."
+            )
         if x.numel() == 0:
             raise ValueError(
                 f"{name} has no features (shape {tuple(x.shape)}); there is nothing "
-                "to attribute."
+                "to attribute: pass inputs with at least one feature."
             )
     batch = items[0].shape[0]
     for i, x in enumerate(items[1:], start=1):
@@ -230,7 +232,7 @@ def check_output(out: Any, rows: int) -> torch.Tensor:
             "(did forward() forget a return statement?)."
         )
     kind = type(out).__name__
-    hint = ""
+    hint = " Return a tensor of outputs with the batch as first dimension."
     if isinstance(out, (tuple, list)):
         hint = " Wrap it so it returns the logits: lambda *a: model(*a)[0]."
     elif isinstance(out, dict) or hasattr(out, "keys"):
@@ -243,7 +245,8 @@ def _check_index_range(out: torch.Tensor, lows: Sequence[int], highs: Sequence[i
     if len(lows) > len(dims):
         raise ValueError(
             f"target has {len(lows)} index(es) but the model output has only "
-            f"{len(dims)} dimension(s) per example (shape {dims})."
+            f"{len(dims)} dimension(s) per example (shape {dims}); pass one index per output "
+            f"dimension (at most {len(dims)})."
         )
     for d, (lo, hi) in enumerate(zip(lows, highs)):
         if lo < 0 or hi >= dims[d]:

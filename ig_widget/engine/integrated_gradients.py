@@ -17,6 +17,7 @@ registered, and train/eval mode and ``requires_grad`` flags are left alone.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -24,7 +25,7 @@ import torch
 
 from . import quadrature
 from .adaptive import integrate_adaptive
-from .batching import ChunkPlanner
+from .batching import ChunkPlanner, is_out_of_memory
 from .inputs import (
     Target,
     check_additional_args,
@@ -149,6 +150,8 @@ class IntegratedGradients:
             inputs, baselines, target, additional_forward_args, n_steps, method,
             internal_batch_size, path=path, tol=tol, max_steps=max_steps,
         )
+        for message in res.warnings:  # attribute_detailed returns them; here they must show
+            warnings.warn(message, UserWarning, stacklevel=2)
         attrs = res.attributions if isinstance(inputs, (tuple, list)) else res.attributions[0]
         return (attrs, res.delta) if return_convergence_delta else attrs
 
@@ -310,7 +313,15 @@ class _Core:
         self.range_checked = False
 
     def _outputs(self, rows: Sequence[torch.Tensor], reps: int) -> torch.Tensor:
-        out = self.fwd(*rows, *expand_additional_args(self.args, reps))
+        try:
+            out = self.fwd(*rows, *expand_additional_args(self.args, reps))
+        except Exception as err:
+            if not is_out_of_memory(err) and hasattr(err, "add_note"):
+                note = (f"(raised inside the model's forward on a batch of {reps * self.batch} "
+                        "rows of path points; check that the model runs on a batch of that shape)")
+                if note not in getattr(err, "__notes__", ()):
+                    err.add_note(note)
+            raise
         if not self.range_checked:
             self.target.check_range(check_output(out, reps * self.batch))
             self.range_checked = True
