@@ -10,6 +10,9 @@ which validates the arguments and runs the model once for the prediction.
 
 from __future__ import annotations
 
+import contextlib
+import math
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,9 +21,11 @@ import numpy as np
 import torch
 
 from . import payload
+from ._serialize import encode_array
 from .engine import AllOrderings, Extremal, IntegratedGradients, PathTrace, StraightLine
 from .engine import baselines as bl
-from .engine.inputs import format_additional_args
+from .engine.batching import is_out_of_memory
+from .engine.inputs import check_output, format_additional_args
 from .engine.layer import embedding_forward, find_embedding
 from .engine.paths import Path
 from .engine.quadrature import METHODS
@@ -35,6 +40,12 @@ TOP_CLASSES = 5
 #: AllOrderings enumerates exactly up to this many features, else samples orders
 EXACT_SHAPLEY_MAX_FEATURES = 12
 SHAPLEY_SAMPLES = 64
+#: the largest image the widget takes (2048 x 2048): every result travels to the browser
+#: as 8 bytes per pixel, and the engine runs the model on whole images. Raise it at your
+#: own risk; ``IntegratedGradients`` itself has no such limit.
+MAX_IMAGE_PIXELS = 2048 * 2048
+#: this package's folder: exceptions raised outside it come from the model (or torch)
+_PACKAGE_DIR = os.path.realpath(os.path.dirname(__file__))
 
 
 # ------------------------------------------------------------------ inference
@@ -49,7 +60,8 @@ def as_tensor(x: Any) -> torch.Tensor:
     if isinstance(x, np.ndarray):
         return torch.from_numpy(np.ascontiguousarray(x))
     raise TypeError(
-        f"x must be a torch.Tensor (or a numpy array), got {type(x).__name__}."
+        f"x must be a torch.Tensor (or a numpy array), got {type(x).__name__}; convert it "
+        "with torch.as_tensor(x) (float for images and features, integer token ids for text)."
     )
 
 
@@ -68,18 +80,23 @@ def infer_modality(x: Any, modality: str | None = None) -> str:
                 f"modality={modality!r} is not known; use one of {', '.join(MODALITIES)}."
             )
         _check_shape(x, modality)
+        check_example(x, modality)
         return modality
     is_float = x.is_floating_point()
     is_int = not is_float and not x.is_complex() and x.dtype != torch.bool
     single = x.dim() >= 1 and (x.dim() == 1 or x.shape[0] == 1)
-    if is_float and x.dim() == 3 and x.shape[0] in IMAGE_CHANNELS:
-        return "image"
-    if is_float and x.dim() == 4 and x.shape[0] == 1 and x.shape[1] in IMAGE_CHANNELS:
-        return "image"
-    if is_int and x.dim() in (1, 2) and single:
-        return "text"
-    if is_float and x.dim() in (1, 2) and single:
-        return "tabular"
+    image3 = x.dim() == 3 and x.shape[0] in IMAGE_CHANNELS
+    image4 = x.dim() == 4 and x.shape[0] == 1 and x.shape[1] in IMAGE_CHANNELS
+    kind = None
+    if is_float and (image3 or image4):
+        kind = "image"
+    elif is_int and x.dim() in (1, 2) and single:
+        kind = "text"
+    elif is_float and x.dim() in (1, 2) and single:
+        kind = "tabular"
+    if kind is not None:
+        check_example(x, kind)
+        return kind
     hint = ""
     if x.dim() >= 2 and x.shape[0] > 1 and x.dim() in (2, 4):
         hint = (f" It looks like a batch of {x.shape[0]} examples; the widget explains one "
@@ -103,9 +120,50 @@ def _check_shape(x: torch.Tensor, modality: str) -> None:
         ok = x.is_floating_point() and (x.dim() == 1 or (x.dim() == 2 and x.shape[0] == 1))
         want = "a float tensor (F,) or (1, F)"
     if not ok:
-        raise ValueError(f"modality={modality!r} needs {want}; got {_describe(x)}.")
+        fix = ""
+        if modality == "image" and not x.is_floating_point():
+            fix = " Convert it with x.float() / 255 (or however the model expects pixels)."
+        elif modality == "text" and x.is_floating_point():
+            fix = " Pass the token ids as integers: x.long()."
+        elif modality == "tabular" and not x.is_floating_point():
+            fix = " Convert the features with x.float() (token ids would be modality='text')."
+        raise ValueError(f"modality={modality!r} needs {want}; got {_describe(x)}.{fix}")
+
+
+_EMPTY = {
+    "image": "an image with no pixels; pass an image of at least 1x1 pixel",
+    "text": "no token ids (0 tokens); pass at least one token id",
+    "tabular": "no features; pass a row with at least one feature",
+}
+
+
+def check_example(x: torch.Tensor, modality: str) -> None:
+    """Refuse an example the widget cannot explain: empty, too large an image, or holding
+    NaN/inf values. Each message names the problem and the fix."""
     if x.numel() == 0:
-        raise ValueError(f"x is empty ({_describe(x)}); there is nothing to explain.")
+        raise ValueError(
+            f"x is empty ({_describe(x)}): {_EMPTY[modality]}; there is nothing to explain."
+        )
+    if modality == "image":
+        h, w = int(x.shape[-2]), int(x.shape[-1])
+        if h * w > MAX_IMAGE_PIXELS:
+            raise ValueError(
+                f"x is a {h}x{w} image ({h * w:,} pixels); the widget takes at most "
+                f"{MAX_IMAGE_PIXELS:,} pixels (e.g. 2048x2048), since every result travels to "
+                "the browser as 8 bytes per pixel. Resize or crop it first, e.g. "
+                "torch.nn.functional.interpolate(x[None], size=(512, 512), mode='bilinear')[0], "
+                "or use ig_widget.IntegratedGradients on the full image without the widget."
+            )
+    if x.is_floating_point():
+        bad = ~torch.isfinite(x)
+        if bool(bad.any()):
+            n = int(bad.sum())
+            first = tuple(int(i) for i in torch.nonzero(bad)[0])
+            raise ValueError(
+                f"x contains {n} NaN or infinite value(s) (the first at index {first}); the "
+                "model's output and every attribution would be NaN. Replace them before "
+                "explaining, e.g. x = torch.nan_to_num(x), or impute missing features."
+            )
 
 
 def with_batch(x: torch.Tensor, modality: str) -> torch.Tensor:
@@ -193,8 +251,14 @@ class Explainer:
 
     def __init__(self, model: Any, x: torch.Tensor, *, baselines: Any = None,
                  additional_forward_args: Any = None, class_names: Any = None) -> None:
+        if isinstance(model, type):
+            raise TypeError(
+                f"model is the class {model.__name__}, not a model; pass an instance with its "
+                f"trained weights, e.g. {model.__name__}(...) loaded and in eval mode."
+            )
         if not callable(model):
             raise TypeError(f"model must be callable (a torch.nn.Module), got {type(model).__name__}.")
+        self.last_oom: tuple[int | None, str] | None = None
         self.model = model
         self.device = _model_device(model, x.device)
         self.x = with_batch(x, self.modality).to(self.device)
@@ -209,12 +273,17 @@ class Explainer:
             return self.model(self.x, *self.args)
 
     def _predict(self, class_names: Any) -> None:
-        out = self._model_output()
+        try:
+            out = self._model_output()
+        except Exception as exc:
+            if raised_by_model(exc):
+                _add_note(exc, f"(raised by the model when IGWidget ran it once on x, shape "
+                               f"{tuple(self.x.shape)}, to predict its classes: check that "
+                               "the model runs on this input, with additional_forward_args= "
+                               "if it needs more arguments.)")
+            raise
         if not isinstance(out, torch.Tensor):
-            raise TypeError(
-                f"The model returned a {type(out).__name__}, not a tensor of logits; wrap it "
-                "so it returns one, e.g. lambda *a: model(*a).logits."
-            )
+            check_output(out, 1)  # TypeError naming the fix for None, tuples and dicts
         if out.dim() == 0 or out.shape[0] != 1 or out.dim() > 2 or not out.is_floating_point():
             raise ValueError(
                 f"The model returned {_describe(out)} for one example; the widget needs "
@@ -222,10 +291,13 @@ class Explainer:
                 "those (e.g. select the output position to explain)."
             )
         logits = out.detach().reshape(-1).double().cpu()
+        self.logits = logits
         self.n_outputs = int(logits.numel())
         self.single_output = out.dim() == 1 or self.n_outputs == 1
         self.labels = _labels(class_names, self.n_outputs)
-        probs = torch.nan_to_num(torch.softmax(logits, 0), nan=0.0)  # JSON has no NaN
+        # NaN outputs count as impossible classes; JSON has no NaN
+        probs = torch.softmax(torch.nan_to_num(logits, nan=-math.inf), 0)
+        probs = torch.nan_to_num(probs, nan=0.0)
         order = torch.argsort(probs, descending=True, stable=True)[:TOP_CLASSES]
         self.top_classes = [
             {"index": int(i), "label": self.labels[int(i)], "prob": float(probs[i])}
@@ -243,6 +315,18 @@ class Explainer:
                 f"use 0..{self.n_outputs - 1}."
             )
         return t
+
+    def check_finite_output(self, target: int) -> None:
+        """Refuse a target whose output on ``x`` is NaN or infinite: no attribution of it
+        can be finite."""
+        value = float(self.logits[target])
+        if not math.isfinite(value):
+            raise ValueError(
+                f"The model's output for target {target} ({self.label(target)!r}) on x is "
+                f"{value}, so its attributions would be NaN. Check x and the model for "
+                "overflow (float16 models overflow easily: try model.float() and "
+                "x.float()), or pick a target whose output is finite."
+            )
 
     def engine_target(self, target: int) -> int | None:
         return None if self.single_output else int(target)
@@ -292,6 +376,10 @@ class Explainer:
             )
         return b
 
+    def forget_baselines(self) -> None:
+        """Drop the built-in baselines built so far (they are rebuilt on next use)."""
+        self._memo.clear()
+
     def baseline(self, name: str) -> torch.Tensor:
         """The baseline tensor called ``name`` (built on first use, then kept)."""
         if name in self._user_baselines:
@@ -324,8 +412,35 @@ class Explainer:
     def forward(self) -> Callable:
         return self.model
 
+    def _watched(self, fn: Callable) -> Callable:
+        """``fn`` that marks the exceptions it raises as the model's own (with the rows it
+        got) and remembers the model's last out-of-memory message for the error line."""
+
+        def forward(*args: Any) -> Any:
+            try:
+                return fn(*args)
+            except BaseException as exc:  # KeyboardInterrupt raised in the model too
+                rows = int(args[0].shape[0]) if args and isinstance(args[0], torch.Tensor) else None
+                if is_out_of_memory(exc):
+                    line = str(exc).strip().splitlines()
+                    self.last_oom = (rows, line[0] if line else type(exc).__name__)
+                else:
+                    with contextlib.suppress(Exception):  # an exception refusing attributes
+                        exc._ig_widget_model_rows = rows  # read by the runner's error line
+                raise
+
+        return forward
+
     def compute(self, settings: Settings, progress: Callable[[float], None] | None = None) -> Result:
-        ig = IntegratedGradients(self.forward)
+        self.last_oom = None
+        now = _model_device(self.model, self.device)
+        if now != self.device:
+            raise ValueError(
+                f"The model is on {now} now, but it was on {self.device} when the widget was "
+                f"built and the widget's input is there; move the model back with "
+                f"model.to('{self.device}'), or build a new IGWidget for the model where it is."
+            )
+        ig = IntegratedGradients(self._watched(self.forward))
         res = ig.attribute_detailed(
             self.inputs,
             baselines=self.baseline(settings.baseline),
@@ -388,6 +503,40 @@ class Explainer:
         raise NotImplementedError
 
 
+def plain_int(value: Any) -> Any:
+    """numpy integers and one-element integer tensors as ``int``; anything else as is (the
+    widget's trait validation names what is wrong with it)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, np.integer):
+        return int(value)
+    if (isinstance(value, torch.Tensor) and value.numel() == 1
+            and not value.is_floating_point() and not value.is_complex()
+            and value.dtype != torch.bool):
+        return int(value.item())
+    return value
+
+
+def raised_by_model(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised outside this package (in the model, or in torch called by
+    it) rather than by ig_widget's own checks."""
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        last = tb
+        tb = tb.tb_next
+    if last is None:
+        return False
+    filename = os.path.realpath(last.tb_frame.f_code.co_filename)
+    return not filename.startswith(_PACKAGE_DIR + os.sep)
+
+
+def _add_note(exc: BaseException, note: str) -> None:
+    add = getattr(exc, "add_note", None)  # Python 3.11+
+    if add is not None:
+        add(note)
+
+
 def _numpy(t: torch.Tensor) -> np.ndarray:
     return t.detach().cpu().numpy()
 
@@ -415,6 +564,7 @@ class ImageExplainer(Explainer):
     def __init__(self, model: Any, x: torch.Tensor, **kw: Any) -> None:
         super().__init__(model, x, **kw)
         self.rgba = payload.to_rgba(_numpy(self.x[0]))
+        self._rgba_record = encode_array(self.rgba)  # encoded once, shared by every result
         self.width = int(self.x.shape[-1])
 
     def _builtin_baselines(self) -> dict[str, Callable[[], torch.Tensor]]:
@@ -430,7 +580,7 @@ class ImageExplainer(Explainer):
 
     def _view(self, result: Result, shown: np.ndarray) -> dict:
         h, w = self.x.shape[-2:]
-        return payload.image_payload(self.rgba, shown.reshape(h, w))
+        return payload.image_payload(self.rgba, shown.reshape(h, w), encoded=self._rgba_record)
 
 
 class TextExplainer(Explainer):
@@ -476,7 +626,8 @@ class TextExplainer(Explainer):
             if ids.shape != self.x.shape:
                 raise ValueError(
                     f"baseline {name!r} holds {ids.shape[1]} token ids but the input has "
-                    f"{self.x.shape[1]}."
+                    f"{self.x.shape[1]}; pass one token id per input token (or embeddings "
+                    f"of shape ({self.x.shape[1]}, embedding_dim))."
                 )
             emb, _ = embedding_forward(self.model, self.layer, ids, *self.args)
             return emb

@@ -14,8 +14,13 @@ submitting thread, without waiting for the worker).
 
 Traits are only written through ``apply`` while holding the widget's lock, after
 checking that the request is still the newest: the front end never sees a stale or
-half-written result. Failures (the model raising, bad settings, out of memory) become
-``status="error"`` and ``error=<message>``; the last good ``_payload`` stays.
+half-written result. Failures (the model raising, bad settings, out of memory, even a
+``KeyboardInterrupt`` raised inside the model) become ``status="error"`` and
+``error=<message>``; the last good ``_payload`` stays and the worker lives on. A kept
+exception has its frames' locals cleared, so it does not pin the tensors (or GPU memory)
+of the failed computation.
+
+The cache is bounded by count (``CACHE_SIZE``) and by size (``CACHE_BYTES``).
 """
 
 from __future__ import annotations
@@ -24,17 +29,23 @@ import dataclasses
 import logging
 import threading
 import time
+import traceback
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from ._modality import Explainer, Result, Settings, training_modules
 from .engine import Cancelled
+from .engine.batching import is_out_of_memory
 
 #: nodes of the quick first pass
 COARSE_STEPS = 8
 #: results kept for revisits
 CACHE_SIZE = 32
+#: and at most this many bytes of them (large images): the newest result is always kept
+CACHE_BYTES = 256 * 2**20
+#: seconds between two checks for a kernel interrupt while ``wait`` blocks
+WAIT_SLICE = 0.1
 #: seconds between two progress updates sent to the front end
 PROGRESS_INTERVAL = 0.1
 log = logging.getLogger(__name__)
@@ -54,13 +65,51 @@ class _Failure:
         self.message, self.exc = message, exc
 
 
-def error_message(exc: BaseException) -> str:
-    """A one-line message for the ``error`` trait."""
-    text = str(exc).strip()
-    if isinstance(exc, MemoryError):
-        return ("MemoryError: out of memory" + (f" ({text})" if text else "")
-                + ". Lower n_steps or use a smaller input.")
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+def error_message(exc: BaseException, settings: Settings | None = None,
+                  explainer: Explainer | None = None) -> str:
+    """A one-line message for the ``error`` trait: what went wrong and what to do."""
+    text = " ".join(str(exc).split())
+    name = type(exc).__name__
+    if isinstance(exc, MemoryError) or is_out_of_memory(exc):
+        return _memory_message(name, text, settings, explainer)
+    if hasattr(exc, "_ig_widget_model_rows"):
+        rows = exc._ig_widget_model_rows
+        where = f" on a batch of {rows} path points" if rows else ""
+        return (f"The model raised {name}: {text} (in its forward pass{where}, not in "
+                "ig_widget). Fix the model, then call widget.refresh() to compute again; the "
+                "traceback is in widget.last_exception.")
+    return f"{name}: {text}" if text else name
+
+
+def _memory_message(name: str, text: str, settings: Settings | None,
+                    explainer: Explainer | None) -> str:
+    oom = getattr(explainer, "last_oom", None)
+    device = getattr(explainer, "device", "the device")
+    if oom is not None and "one path step" in text:  # the engine gave up at its smallest chunk
+        rows, model_says = oom
+        return (f"{name}: out of memory even at one path step per forward pass ({rows} "
+                f"row(s) of the model: the engine halved its chunks down to that) on {device}; "
+                f"the model said: {model_says}. Free memory on the device (delete unused "
+                "tensors and models, torch.cuda.empty_cache()) or use a smaller input, then "
+                "call widget.refresh().")
+    steps = f" (now {settings.n_steps})" if settings is not None else ""
+    return (f"{name}: out of memory" + (f" ({text})" if text else "")
+            + f". Lower n_steps{steps} or use a smaller input, then call widget.refresh().")
+
+
+def release_frames(exc: BaseException | None) -> None:
+    """Clear the locals of the finished frames in ``exc``'s tracebacks (and those of its
+    causes), so a kept exception does not pin tensors; it still prints its traceback."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if e.__traceback__ is not None:
+            traceback.clear_frames(e.__traceback__)
+        todo += [e.__cause__, e.__context__]
 
 
 class Runner:
@@ -87,12 +136,16 @@ class Runner:
         self._done: Result | _Failure | None = None
         self._closed = False
         self._cache: OrderedDict[tuple, Result] = OrderedDict()
+        self._sizes: dict[tuple, int] = {}  # bytes per cached result (result_nbytes)
+        self._cache_bytes = 0
         #: engine calls started (coarse and full passes count separately)
         self.computations = 0
         #: the latest final (non-provisional) result published
         self.result: Result | None = None
         #: the exception behind the latest ``error``, for debugging
         self.last_exception: BaseException | None = None
+        #: seconds per gradient evaluation in the latest computation (for cost estimates)
+        self.seconds_per_step: float | None = None
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
         self._thread.start()
 
@@ -129,7 +182,9 @@ class Runner:
                         f"the result was not ready after {timeout} s; it is still computing "
                         "(see the widget's progress)."
                     )
-                self._cond.wait(remaining)
+                # in slices: a kernel interrupt (KeyboardInterrupt) lands between them,
+                # leaving the computation running and the widget usable
+                self._cond.wait(WAIT_SLICE if remaining is None else min(remaining, WAIT_SLICE))
             if self._done_id < self._latest:
                 raise RuntimeError("the widget was closed before the result was ready.")
             done = self._done
@@ -138,13 +193,29 @@ class Runner:
         return done
 
     def close(self) -> None:
-        """Stop the worker (a running computation stops at its next chunk)."""
-        with self._cond:
+        """Stop the worker (a running computation stops at its next chunk) and drop the
+        cache. Safe to call twice, and from any thread."""
+        with self._lock, self._cond:  # no publication is half done once this is set
             self._closed = True
             self._pending = None
+            self._clear_cache()
             self._cond.notify_all()
+        owned = getattr(self._lock, "_is_owned", None)
+        if owned is not None and owned():
+            return  # called from an observer: the worker may be waiting for this very lock;
+            # it sees ``_closed`` once the observer returns, and ends
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(JOIN_TIMEOUT)
+
+    def clear_cache(self) -> None:
+        """Forget every cached result (the model changed)."""
+        with self._cond:
+            self._clear_cache()
+
+    def _clear_cache(self) -> None:
+        self._cache.clear()
+        self._sizes.clear()
+        self._cache_bytes = 0
 
     @property
     def alive(self) -> bool:
@@ -163,7 +234,8 @@ class Runner:
                 self._serve(req)
             except Cancelled:
                 pass
-            except Exception as exc:  # noqa: BLE001 - the worker must survive anything
+            except BaseException as exc:  # noqa: BLE001 - the worker must survive anything,
+                # even KeyboardInterrupt or SystemExit raised inside the model
                 try:
                     self._fail(req, exc)
                 except Exception:
@@ -208,7 +280,10 @@ class Runner:
                 last[0] = now
                 self._update(req, progress=lo + (hi - lo) * float(fraction))
 
+        began = time.perf_counter()
         result = self.explainer.compute(settings, progress)
+        if result.n_evals:
+            self.seconds_per_step = (time.perf_counter() - began) / result.n_evals
         self._cache_put(settings.key(self.explainer.uses_gradients(settings.path)), result)
         if self._stale(req):
             raise Cancelled
@@ -247,7 +322,8 @@ class Runner:
             self._cond.notify_all()
 
     def _fail(self, req: _Request, exc: BaseException) -> None:
-        message = error_message(exc)
+        release_frames(exc)
+        message = error_message(exc, req.settings, self.explainer)
         with self._lock:
             if self._stale(req):
                 return
@@ -287,8 +363,35 @@ class Runner:
             return hit
 
     def _cache_put(self, key: tuple, result: Result) -> None:
+        size = result_nbytes(result)
         with self._cond:
-            self._cache[key] = result
+            if self._closed:
+                return
+            self._cache_bytes += size - self._sizes.get(key, 0)
+            self._cache[key], self._sizes[key] = result, size
             self._cache.move_to_end(key)
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
+            while len(self._cache) > 1 and (len(self._cache) > CACHE_SIZE
+                                            or self._cache_bytes > CACHE_BYTES):
+                old, _ = self._cache.popitem(last=False)
+                self._cache_bytes -= self._sizes.pop(old)
+
+
+def result_nbytes(result: Result) -> int:
+    """Roughly the memory a cached ``Result`` holds: its tensors and payload bytes."""
+    n = 0
+    for t in (result.attributions, result.token_attributions):
+        if t is not None:
+            n += t.element_size() * t.nelement()
+    todo: list[Any] = [result.view]
+    seen: set[int] = set()
+    while todo:
+        v = todo.pop()
+        if isinstance(v, (bytes, bytearray, memoryview)):
+            if id(v) not in seen:  # shared bytes (an image's pixels) count for each result
+                seen.add(id(v))
+                n += len(v) if not isinstance(v, memoryview) else v.nbytes
+        elif isinstance(v, dict):
+            todo.extend(v.values())
+        elif isinstance(v, (list, tuple)):
+            todo.extend(v)
+    return n

@@ -13,6 +13,7 @@ gets each result as one update.
 
 from __future__ import annotations
 
+import os
 import pathlib
 import threading
 from typing import Any
@@ -21,7 +22,7 @@ import anywidget
 import traitlets as t
 
 from ._colormaps import colormaps
-from ._modality import METHOD_OPTIONS, Result, Settings, make_explainer
+from ._modality import METHOD_OPTIONS, Result, Settings, make_explainer, plain_int
 from ._runner import Runner
 
 _STATIC = pathlib.Path(__file__).parent / "static"
@@ -38,7 +39,21 @@ export default {
 };
 """
 
+
+def _static(path: pathlib.Path) -> pathlib.Path | str:
+    """What ``_esm``/``_css`` point at: the file itself with hot reload on
+    (``ANYWIDGET_HMR=1``, development), else its text. anywidget connects every instance
+    to a file's change signal through a strong reference, which would keep every widget,
+    and the model it holds, alive after ``close()``; plain text has no such signal."""
+    if os.environ.get("ANYWIDGET_HMR") == "1":
+        return path
+    text = path.read_text(encoding="utf-8")
+    return text if "\n" in text else text + "\n"  # one line could pass for a file name
+
+
 SIGNS = ("signed", "positive", "negative", "absolute")
+#: the most steps the widget computes (each is one forward and backward pass)
+MAX_STEPS = 2000
 STATUSES = ("idle", "running", "error")
 #: traits that schedule a computation
 COMPUTE_TRAITS = ("n_steps", "method", "baseline", "path", "target")
@@ -76,17 +91,24 @@ class IGWidget(anywidget.AnyWidget):
         background: tabular: rows (N, F) whose mean is the "background mean" baseline.
 
     ``w.result`` is the latest finished ``Result``; ``w.wait()`` blocks until the result
-    for the current settings is ready.
+    for the current settings is ready; ``w.last_exception`` is the exception behind the
+    latest ``error``; ``w.refresh()`` computes again after the model was fixed.
+
+    Bad arguments raise here (``TypeError``/``ValueError``/``TraitError`` naming the fix);
+    later failures (a bad value from the controls, the model raising, out of memory) end
+    in ``status == "error"`` with the message in ``error``, the last good result stays
+    on screen, and the next change computes again.
     """
 
-    _esm = _ESM_FILE if _ESM_FILE.is_file() else _MISSING_ESM
+    _esm = _static(_ESM_FILE) if _ESM_FILE.is_file() else _MISSING_ESM
     if _CSS_FILE.is_file():
-        _css = _CSS_FILE
+        _css = _static(_CSS_FILE)
 
     # ---------------------------------------------------------------- controls
     n_steps = t.Int(
-        50, min=1, max=2000,
-        help="int 1..2000, default 50: quadrature nodes (gradient evaluations) along the path.",
+        50,
+        help=f"int 1..{MAX_STEPS}, default 50: quadrature nodes (gradient evaluations) along "
+             "the path.",
     ).tag(sync=True)
     method = t.Unicode(
         "gausslegendre",
@@ -183,14 +205,24 @@ class IGWidget(anywidget.AnyWidget):
             feature_names=feature_names, tokens=tokens, layer=layer,
             pad_token_id=pad_token_id, tokenizer=tokenizer, background=background,
         )
-        if target is None:
-            target = self._ig.default_target
+        target = self._ig.default_target if target is None else plain_int(target)
+        try:
+            checked = self._ig.check_target(target)
+        except (TypeError, ValueError):
+            pass  # the trait's validation below says what is wrong
+        else:
+            self._ig.check_finite_output(checked)
         kwargs.setdefault("baseline", self._ig.baseline_options[0])
-        super().__init__(n_steps=n_steps, method=method, path=path, target=target, **kwargs)
-        self._runner = Runner(self._ig, self._apply, self._sync_lock,
-                              name=f"ig_widget-worker-{self.model_id}")
-        with self._sync_lock:
-            self._runner.submit(self._settings())
+        super().__init__(n_steps=plain_int(n_steps), method=method, path=path, target=target,
+                         **kwargs)
+        try:
+            self._runner = Runner(self._ig, self._apply, self._sync_lock,
+                                  name=f"ig_widget-worker-{self.model_id}")
+            with self._sync_lock:
+                self._runner.submit(self._settings())
+        except BaseException:  # even a kernel interrupt: leave no thread or comm behind
+            self.close()
+            raise
 
     # ------------------------------------------------------------ public helpers
     @property
@@ -214,6 +246,34 @@ class IGWidget(anywidget.AnyWidget):
                 "updating; call it from ordinary notebook code."
             )
         return self._runner.wait(timeout)
+
+    @property
+    def last_exception(self) -> BaseException | None:
+        """The exception behind the latest ``error`` (its traceback shows where the model
+        failed), or None."""
+        return None if self._runner is None else self._runner.last_exception
+
+    def refresh(self) -> None:
+        """Compute the current settings again, forgetting cached results and baselines:
+        call it after fixing or changing the model. (The prediction behind
+        ``top_classes`` and, for text, the input's embeddings stay from construction:
+        build a new widget after retraining.)"""
+        if self._runner is None:
+            raise RuntimeError("the widget is not initialised.")
+        with self._sync_lock:
+            self._ig.forget_baselines()
+            self._runner.clear_cache()
+            self._runner.submit(self._settings())
+
+    def __repr__(self) -> str:
+        # text/plain, what a front end without widget support shows (never HTML)
+        try:
+            return (f"IGWidget({self.modality}, target={self.target} "
+                    f"{self._ig.label(self.target)!r}, n_steps={self.n_steps}, "
+                    f"method={self.method!r}, baseline={self.baseline!r}, path={self.path!r}, "
+                    f"status={self.status!r})")
+        except Exception:  # noqa: BLE001 - half-built widget
+            return "IGWidget(...)"
 
     def close(self) -> None:
         """Stop the worker thread and close the widget."""
@@ -255,6 +315,31 @@ class IGWidget(anywidget.AnyWidget):
                 f"{name}={value!r} is not offered; use one of {', '.join(map(repr, options))}."
             )
         return value
+
+    @t.validate("n_steps")
+    def _valid_n_steps(self, proposal: Any) -> int:
+        n = proposal["value"]
+        if isinstance(n, bool):
+            raise t.TraitError(f"n_steps={n} is a bool; pass a whole number of steps such as 50.")
+        if n < 1:
+            raise t.TraitError(
+                f"n_steps={n} is too small: at least 1 step (gradient evaluation) is needed; "
+                "50 is a good default."
+            )
+        if n > MAX_STEPS:
+            runner = self.__dict__.get("_runner")
+            per_step = None if runner is None else runner.seconds_per_step
+            took = ""
+            if per_step:
+                took = (f", about {_duration(n * per_step)} at the {per_step * 1e3:.3g} ms per "
+                        "step measured here")
+            raise t.TraitError(
+                f"n_steps={n:,} is over the widget's limit of {MAX_STEPS:,}: it would cost "
+                f"{n:,} forward and backward passes of the model{took}. Gauss-Legendre with "
+                "50-300 steps is accurate for almost every model (check the delta); for more, "
+                "call ig_widget.IntegratedGradients directly."
+            )
+        return n
 
     @t.validate("method")
     def _valid_method(self, proposal: Any) -> str:
@@ -306,6 +391,8 @@ class IGWidget(anywidget.AnyWidget):
             try:
                 super().set_state(data)
             except (t.TraitError, ValueError, TypeError) as exc:
+                if self._runner is not None:
+                    self._runner.last_exception = exc
                 self._apply(status="error", error=f"Refused a change from the controls: {exc}")
                 # put the front end's controls back to the values in force
                 self.send_state([k for k in data if k in self.keys])
@@ -315,3 +402,12 @@ class IGWidget(anywidget.AnyWidget):
         with self._sync_lock, self.hold_sync():
             for name, value in traits.items():
                 self.set_trait(name, value)
+
+
+def _duration(seconds: float) -> str:
+    """``seconds`` for a person: "40 s", "12 min", "3.5 h"."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"

@@ -39,20 +39,23 @@ def to_rgba(image: np.ndarray) -> np.ndarray:
     return out
 
 
-def image_payload(rgba: np.ndarray, attr: np.ndarray) -> dict:
+def image_payload(rgba: np.ndarray, attr: np.ndarray, encoded: dict | None = None) -> dict:
     """``kind``, ``height``, ``width``, ``image`` (the RGBA from ``to_rgba``) and ``attr``
-    (float32 (H, W), the attribution summed over channels)."""
+    (float32 (H, W), the attribution summed over channels). ``encoded``: ``rgba`` already
+    encoded with ``encode_array``, so results for one image share its bytes."""
     attr = np.asarray(attr)
     if attr.ndim == 3:
         attr = attr.sum(axis=0)
     h, w = attr.shape
     if rgba.shape != (h, w, 4):
         raise ValueError(f"image of shape {rgba.shape} does not match attributions {attr.shape}.")
+    if encoded is None:
+        encoded = encode_array(rgba.astype(np.uint8, copy=False))
     return {
         "kind": "image",
         "height": int(h),
         "width": int(w),
-        "image": encode_array(rgba.astype(np.uint8, copy=False)),
+        "image": encoded,
         "attr": encode_array(attr.astype(np.float32)),
     }
 

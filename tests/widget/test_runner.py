@@ -153,12 +153,24 @@ def test_bad_settings_from_the_engine_reach_error(make, mlp, row):
     assert w.status == "error" and "n_steps=1" in w.error
 
 
-def test_nan_output_reaches_error(make, row):
-    model = lambda x: torch.log(x[:, :2] - 10.0)
-    w = make(model, row)
+def test_nan_output_reaches_error(make, mlp, row):
+    w = make(mlp, row)
+    payload = (w.wait(TIMEOUT), w._payload)[1]
+    bias = mlp.net[2].bias.data
+    kept = float(bias[w.target])
+    bias[w.target] = float("nan")  # the model breaks after the first result
+    w.n_steps = 7
     with pytest.raises(RuntimeError, match="NaN"):
         w.wait(TIMEOUT)
-    assert w.status == "error"
+    assert w.status == "error" and w._payload is payload
+    bias[w.target] = kept
+
+
+def test_nan_output_at_construction_is_refused(row):
+    from ig_widget import IGWidget
+
+    with pytest.raises(ValueError, match=r"output for target 0 .* is nan.*overflow"):
+        IGWidget(lambda x: torch.log(x[:, :2] - 10.0), row)
 
 
 def test_memory_error_reaches_error(make, mlp, row, monkeypatch):
@@ -175,6 +187,8 @@ def test_memory_error_reaches_error(make, mlp, row, monkeypatch):
     assert w.error.startswith("MemoryError")
 
 
+@pytest.mark.mutates_model("switches the model to eval mode; batch norm in training mode "
+                            "updates its running statistics")
 def test_training_mode_warning(make, cnn, image):
     cnn.train()
     w = make(cnn, image, n_steps=4)

@@ -1,0 +1,41 @@
+"""Fixtures: a widget factory that closes what it made, and a net for escaping errors."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+import pytest
+
+from ig_widget import IGWidget
+
+from .cases import workers
+
+
+@pytest.fixture
+def widgets():
+    """``widgets(model, x, **kw)`` builds an IGWidget; all are closed after the test and
+    no worker thread may outlive them."""
+    made: list[IGWidget] = []
+
+    def build(*args, **kwargs) -> IGWidget:
+        w = IGWidget(*args, **kwargs)
+        made.append(w)
+        return w
+
+    yield build
+    for w in made:
+        w.close()
+    assert not workers(), "a worker thread outlived its widget"
+
+
+@pytest.fixture
+def escaped(monkeypatch):
+    """Records exceptions that escape a thread or a finaliser (they must not)."""
+    seen: list[str] = []
+    monkeypatch.setattr(threading, "excepthook",
+                        lambda args: seen.append(f"thread {args.thread}: {args.exc_value!r}"))
+    monkeypatch.setattr(sys, "unraisablehook",
+                        lambda u: seen.append(f"unraisable: {u.exc_value!r} in {u.object!r}"))
+    return seen
+
