@@ -76,9 +76,19 @@ CELLS = {
         "display(w_xss_tabular)\n"
         "w_xss_tabular.wait(120)"
     ),
+    # a 224x224 RGB image: the size the display-only redraw is timed at
+    "large_image": (
+        "import torch\n"
+        "torch.manual_seed(0)\n"
+        "big_model = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 5, stride=4), torch.nn.ReLU(),\n"
+        "    torch.nn.AdaptiveAvgPool2d(4), torch.nn.Flatten(), torch.nn.Linear(128, 10)).eval()\n"
+        "w_large = IGWidget(big_model, torch.rand(3, 224, 224))\n"
+        "display(w_large)\n"
+        "w_large.wait(120)"
+    ),
 }
 CELL_INDEX = {name: i for i, name in enumerate(CELLS)}
-WIDGET_CELLS = ["image", "text", "tabular", "xss_text", "xss_tabular"]
+WIDGET_CELLS = ["image", "text", "tabular", "xss_text", "xss_tabular", "large_image"]
 
 
 def playwright_expect():

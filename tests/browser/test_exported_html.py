@@ -13,6 +13,7 @@ from .helpers import (
     ROOT,
     XSS_FEATURE,
     XSS_TOKEN,
+    WIDGET_CELLS,
     artifact,
     offline_html,
     playwright_expect,
@@ -51,7 +52,7 @@ def exported(tmp_path_factory, html_assets):
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     igw = [s for s in state.values() if s["model_name"] == "AnyModel"
            and "_payload" in s["state"]]
-    assert len(igw) == 5, "the saved widget state lacks the five widgets"
+    assert len(igw) == len(WIDGET_CELLS), "the saved widget state lacks some widgets"
 
     return offline_html.write_site(nb, tmp / "site", html_assets)
 
@@ -60,13 +61,13 @@ def test_exported_html_draws_static_widgets(exported, page):
     pg = page.page
     pg.goto(exported.as_uri())
     views = pg.locator(".igw-root")
-    expect(views).to_have_count(5, timeout=30_000)
+    expect(views).to_have_count(len(WIDGET_CELLS), timeout=30_000)
     tab, xss_tab = pg.locator(".igw-tabular-view").nth(0), pg.locator(".igw-tabular-view").nth(1)
     expect(tab.locator(".igw-bar")).to_have_count(10, timeout=30_000)
     expect(xss_tab.locator(".igw-bar")).to_have_count(30)
     expect(pg.locator(".igw-delta").first).to_contain_text("δ")
     canvas = pg.locator("canvas.igw-heatmap")
-    expect(canvas).to_have_count(1)
+    expect(canvas).to_have_count(2)  # the digit and the 224x224 image
     # the text widget's tokens, then the markup token, all as text
     texts = pg.locator(".igw-text-view")
     assert texts.nth(0).locator(".igw-token").all_inner_texts() == tokens_of()

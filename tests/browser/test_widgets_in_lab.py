@@ -167,27 +167,31 @@ REDRAW = """async (root, [selector, value]) => {
 
 def test_display_only_change_redraws_without_kernel(notebook):
     page = notebook.page
-    image = notebook.output("image")
-    image.scroll_into_view_if_needed()
     page.wait_for_timeout(500)  # let anything still in flight from earlier tests go out
     sent_before = notebook.w.comm_msgs_sent()
     results = []
-    for selector, value in [(".igw-sign", "absolute"), (".igw-colormap", "viridis"),
-                            (".igw-sign", "signed"), (".igw-colormap", "RdBu_r")]:
-        before = canvas_colours(image.locator("canvas.igw-heatmap"))["digest"]
-        r = image.evaluate(REDRAW, [selector, value])
-        assert r["ms"] is not None, f"{selector}={value}: the canvas never changed"
-        after = canvas_colours(image.locator("canvas.igw-heatmap"))["digest"]
-        assert after != before
-        results.append((selector, value, r))
-        if value == "viridis":
-            image.screenshot(path=artifact("lab_image_absolute_viridis.png"))
+    for name in ("image", "large_image"):  # 16x16 digits and a 224x224 RGB image
+        image = notebook.output(name)
+        image.scroll_into_view_if_needed()
+        for selector, value in [(".igw-sign", "absolute"), (".igw-colormap", "viridis"),
+                                (".igw-sign", "signed"), (".igw-colormap", "RdBu_r")]:
+            before = canvas_colours(image.locator("canvas.igw-heatmap"))["digest"]
+            r = image.evaluate(REDRAW, [selector, value])
+            assert r["ms"] is not None, f"{name} {selector}={value}: the canvas never changed"
+            after = canvas_colours(image.locator("canvas.igw-heatmap"))["digest"]
+            assert after != before
+            results.append((name, selector, value, r))
+            if value == "viridis" and name == "image":
+                image.screenshot(path=artifact("lab_image_absolute_viridis.png"))
     page.wait_for_timeout(1000)  # a message, had one been sent, would be out by now
     sent = notebook.w.comm_msgs_sent() - sent_before
     assert sent == 0, f"{sent} comm message(s) went to the kernel for a display-only change"
+    size = canvas_colours(notebook.output("large_image").locator("canvas.igw-heatmap"))
+    assert (size["width"], size["height"]) == (224, 224)
     print("\n[timing] display-only change -> canvas redrawn (no kernel round trip)")
-    for selector, value, r in results:
-        print(f"[timing]   {selector + '=' + value:<22} {r['ms']:6.1f} ms "
+    for name, selector, value, r in results:
+        print(f"[timing]   {name:<12} {selector + '=' + value:<22} {r['ms']:6.1f} ms "
               f"({r['frames']} animation frame(s); change handler {r['sync']:.2f} ms)")
+    image = notebook.output("image")
     # the display control kept its value and the kernel's trait did not move
     expect(image.locator(".igw-colormap")).to_have_value("RdBu_r")
