@@ -208,3 +208,23 @@ def _model_guard(request, monkeypatch):
             w.close()
     auto.check()
     assert _global_hooks() == hooks_before, "global module hooks added or removed"
+
+
+@pytest.fixture
+def widgets():
+    """``widgets(model, x, **kw)`` builds an IGWidget; all are closed after the test, and
+    no worker thread may outlive them."""
+    from ig_widget import IGWidget
+
+    made: list = []
+
+    def build(*args, **kwargs):
+        w = IGWidget(*args, **kwargs)
+        made.append(w)
+        return w
+
+    yield build
+    for w in made:
+        w.close()
+    left = [t for t in threading.enumerate() if t.name.startswith("ig_widget-worker")]
+    assert not left, "a worker thread outlived its widget"

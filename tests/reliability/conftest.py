@@ -7,27 +7,6 @@ import threading
 
 import pytest
 
-from ig_widget import IGWidget
-
-from .cases import workers
-
-
-@pytest.fixture
-def widgets():
-    """``widgets(model, x, **kw)`` builds an IGWidget; all are closed after the test and
-    no worker thread may outlive them."""
-    made: list[IGWidget] = []
-
-    def build(*args, **kwargs) -> IGWidget:
-        w = IGWidget(*args, **kwargs)
-        made.append(w)
-        return w
-
-    yield build
-    for w in made:
-        w.close()
-    assert not workers(), "a worker thread outlived its widget"
-
 
 @pytest.fixture
 def escaped(monkeypatch):

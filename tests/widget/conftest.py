@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
 import torch
 from torch import nn
-
-from ig_widget import IGWidget
 
 
 class MLP(nn.Module):
@@ -96,22 +93,7 @@ def image() -> torch.Tensor:
     return torch.rand(3, 12, 12, generator=torch.Generator().manual_seed(3))
 
 
-def _workers() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name.startswith("ig_widget-worker")]
-
-
 @pytest.fixture
-def make():
-    """``make(model, x, **kw)`` builds an IGWidget; all are closed after the test, and
-    no worker thread may outlive them."""
-    made: list[IGWidget] = []
-
-    def build(*args, **kwargs) -> IGWidget:
-        w = IGWidget(*args, **kwargs)
-        made.append(w)
-        return w
-
-    yield build
-    for w in made:
-        w.close()
-    assert not _workers(), "a worker thread outlived its widget"
+def make(widgets):
+    """This folder's name for the ``widgets`` fixture (tests/conftest.py)."""
+    return widgets
