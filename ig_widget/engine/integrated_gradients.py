@@ -221,15 +221,12 @@ class IntegratedGradients:
 
     def _run(self, core, xs, bs, path_obj, method, n_steps, auto, tol, max_steps, trace):
         if isinstance(path_obj, (Extremal, AllOrderings)):
-            res = core.forward_only(xs, bs, path_obj, trace)
-        elif auto:
-            g = path_obj.g if isinstance(path_obj, Custom) else None
-            res = integrate_adaptive(core, xs, bs, g, float(tol), int(max_steps), trace)
-        else:
-            g = path_obj.g if isinstance(path_obj, Custom) else None
-            weights, alphas = quadrature.rule_tensors(method, int(n_steps), xs[0].device, xs[0].dtype)
-            res = core.integrate(xs, bs, weights, alphas, g, self.multiply_by_inputs, trace)
-        return res
+            return core.forward_only(xs, bs, path_obj, trace)
+        g = path_obj.g if isinstance(path_obj, Custom) else None
+        if auto:
+            return integrate_adaptive(core, xs, bs, g, float(tol), int(max_steps), trace)
+        weights, alphas = quadrature.rule_tensors(method, int(n_steps), xs[0].device, xs[0].dtype)
+        return core.integrate(xs, bs, weights, alphas, g, self.multiply_by_inputs, trace)
 
 
 def _explain_device_mismatch(forward_func: Callable, device: torch.device, err: Exception) -> None:
