@@ -11,11 +11,13 @@ if [ "${1:-}" = "--execute" ] || [ ! -t 1 ]; then
   echo "[ig_widget] executed notebook: $ROOT/example_notebooks/_output/quickstart.ipynb"
   # static HTML with the widgets' saved state, its scripts beside it (works offline)
   if html=$("$PY" scripts/offline_html.py example_notebooks/_output/quickstart.ipynb); then
-    echo "[ig_widget] HTML (static widgets, open in a browser): $html"
+    echo "[ig_widget] HTML (static widgets, open in a browser): $ROOT/$html"
   else
     echo "[ig_widget] HTML export skipped (it needs npm once to fetch require.js)"
   fi
   exit 0
 fi
 echo "[ig_widget] starting JupyterLab; open the URL it prints (Ctrl-C to stop)"
-exec "$PY" -m jupyterlab "$NB" --ServerApp.ip=127.0.0.1 ${JUPYTER_EXTRA_ARGS:-}
+args=(--ServerApp.ip=127.0.0.1)
+[ "$(id -u)" = 0 ] && args+=(--allow-root)  # JupyterLab refuses root without it
+exec "$PY" -m jupyterlab "$NB" "${args[@]}" ${JUPYTER_EXTRA_ARGS:-}
