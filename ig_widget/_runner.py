@@ -34,7 +34,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from ._modality import Explainer, Result, Settings, training_modules
+from .modality import Explainer, Result, Settings, training_modules
 from .engine import Cancelled
 from .engine.batching import is_out_of_memory
 

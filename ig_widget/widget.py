@@ -22,7 +22,7 @@ import anywidget
 import traitlets as t
 
 from ._colormaps import colormaps
-from ._modality import METHOD_OPTIONS, Result, Settings, make_explainer, plain_int
+from .modality import METHOD_OPTIONS, Result, Settings, make_explainer, plain_int
 from ._runner import Runner
 
 _STATIC = pathlib.Path(__file__).parent / "static"

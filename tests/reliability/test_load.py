@@ -11,7 +11,7 @@ import weakref
 import torch
 
 from ig_widget import IntegratedGradients
-from ig_widget._modality import METHOD_OPTIONS
+from ig_widget.modality import METHOD_OPTIONS
 from ig_widget._runner import CACHE_SIZE
 
 from . import models, soak

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from ig_widget import IGWidget
-from ig_widget._modality import infer_modality
+from ig_widget.modality import infer_modality
 
 
 @pytest.mark.parametrize("x, kind", [

@@ -1,0 +1,367 @@
+"""What the widget explains: modality inference and one adapter per modality.
+
+An adapter (``Explainer``) holds the model, the one example (with a batch dimension of 1,
+on the model's device), the named baselines and paths it offers, and the model's
+prediction; ``compute(settings, progress)`` runs the engine once and returns a
+``Result`` whose ``view`` is the modality's part of the ``_payload`` (numpy only from
+there on). Everything here runs on the widget's worker thread except the constructor,
+which validates the arguments and runs the model once for the prediction."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+
+from .. import payload
+from ..engine import IntegratedGradients, PathTrace, StraightLine
+from ..engine.batching import is_out_of_memory
+from ..engine.inputs import check_output, format_additional_args
+from ..engine.paths import Path
+from ..engine.quadrature import METHODS
+from .inputs import _describe, as_tensor, with_batch
+from .records import Result, Settings
+
+#: what the method select offers, best first
+METHOD_OPTIONS = ("gausslegendre",) + tuple(m for m in METHODS if m != "gausslegendre")
+#: entries of ``top_classes``
+TOP_CLASSES = 5
+#: this package's folder: exceptions raised outside it come from the model (or torch)
+_PACKAGE_DIR = os.path.realpath(os.path.dirname(os.path.dirname(__file__)))
+
+
+# ------------------------------------------------------------------- adapters
+def _model_device(model: Any, fallback: torch.device) -> torch.device:
+    if isinstance(model, torch.nn.Module):
+        for t in model.parameters():
+            return t.device
+        for t in model.buffers():
+            return t.device
+    return fallback
+
+
+def training_modules(model: Any) -> list[str]:
+    """Names of the model's modules in training mode ("" is the model itself)."""
+    if not isinstance(model, torch.nn.Module):
+        return []
+    return [name for name, m in model.named_modules() if m.training]
+
+
+class Explainer:
+    """The model, one example and what can be computed for it; see the module doc."""
+
+    modality = ""
+    path_options: tuple[str, ...] = ("straight",)
+
+    def __init__(self, model: Any, x: torch.Tensor, *, baselines: Any = None,
+                 additional_forward_args: Any = None, class_names: Any = None) -> None:
+        if isinstance(model, type):
+            raise TypeError(
+                f"model is the class {model.__name__}, not a model; pass an instance with its "
+                f"trained weights, e.g. {model.__name__}(...) loaded and in eval mode."
+            )
+        if not callable(model):
+            raise TypeError(f"model must be callable (a torch.nn.Module), got {type(model).__name__}.")
+        self.last_oom: tuple[int | None, str] | None = None
+        self.model = model
+        self.device = _model_device(model, x.device)
+        self.x = with_batch(x, self.modality).to(self.device)
+        self.args = format_additional_args(additional_forward_args)
+        self._memo: dict[str, torch.Tensor] = {}
+        self._predict(class_names)
+        self._user_baselines = self._normalise_user_baselines(baselines)
+
+    # -- prediction and targets -------------------------------------------------------
+    def _model_output(self) -> Any:
+        with torch.no_grad():
+            return self.model(self.x, *self.args)
+
+    def _predict(self, class_names: Any) -> None:
+        try:
+            out = self._model_output()
+        except Exception as exc:
+            if raised_by_model(exc):
+                _add_note(exc, f"(raised by the model when IGWidget ran it once on x, shape "
+                               f"{tuple(self.x.shape)}, to predict its classes: check that "
+                               "the model runs on this input, with additional_forward_args= "
+                               "if it needs more arguments.)")
+            raise
+        if not isinstance(out, torch.Tensor):
+            check_output(out, 1)  # TypeError naming the fix for None, tuples and dicts
+        if out.dim() == 0 or out.shape[0] != 1 or out.dim() > 2 or not out.is_floating_point():
+            raise ValueError(
+                f"The model returned {_describe(out)} for one example; the widget needs "
+                "float outputs of shape (1, n_classes) or (1,). Wrap the model to return "
+                "those (e.g. select the output position to explain)."
+            )
+        logits = out.detach().reshape(-1).double().cpu()
+        self.logits = logits
+        self.n_outputs = int(logits.numel())
+        self.single_output = out.dim() == 1 or self.n_outputs == 1
+        self.labels = _labels(class_names, self.n_outputs)
+        # NaN outputs count as impossible classes; JSON has no NaN
+        probs = torch.softmax(torch.nan_to_num(logits, nan=-math.inf), 0)
+        probs = torch.nan_to_num(probs, nan=0.0)
+        order = torch.argsort(probs, descending=True, stable=True)[:TOP_CLASSES]
+        self.top_classes = [
+            {"index": int(i), "label": self.labels[int(i)], "prob": float(probs[i])}
+            for i in order
+        ]
+        self.default_target = int(order[0])
+
+    def check_target(self, target: Any) -> int:
+        if isinstance(target, bool) or not isinstance(target, (int, np.integer)):
+            raise TypeError(f"target must be an int class index, got {type(target).__name__}.")
+        t = int(target)
+        if not 0 <= t < self.n_outputs:
+            raise ValueError(
+                f"target={t} is out of range: the model has {self.n_outputs} output(s); "
+                f"use 0..{self.n_outputs - 1}."
+            )
+        return t
+
+    def check_finite_output(self, target: int) -> None:
+        """Refuse a target whose output on ``x`` is NaN or infinite: no attribution of it
+        can be finite."""
+        value = float(self.logits[target])
+        if not math.isfinite(value):
+            raise ValueError(
+                f"The model's output for target {target} ({self.label(target)!r}) on x is "
+                f"{value}, so its attributions would be NaN. Check x and the model for "
+                "overflow (float16 models overflow easily: try model.float() and "
+                "x.float()), or pick a target whose output is finite."
+            )
+
+    def engine_target(self, target: int) -> int | None:
+        return None if self.single_output else int(target)
+
+    def label(self, target: int) -> str:
+        return self.labels[target] if 0 <= target < len(self.labels) else str(target)
+
+    # -- baselines and paths ------------------------------------------------------------
+    @property
+    def baseline_options(self) -> list[str]:
+        names = list(self._user_baselines)
+        return names + [n for n in self._builtin_baselines() if n not in names]
+
+    def _builtin_baselines(self) -> dict[str, Callable[[], torch.Tensor]]:
+        raise NotImplementedError
+
+    def _normalise_user_baselines(self, baselines: Any) -> dict[str, torch.Tensor]:
+        if baselines is None:
+            return {}
+        if isinstance(baselines, (torch.Tensor, np.ndarray)):
+            baselines = {"custom": baselines}
+        if not isinstance(baselines, Mapping):
+            raise TypeError(
+                "baselines must be a tensor or a dict {name: tensor}, got "
+                f"{type(baselines).__name__}."
+            )
+        out = {}
+        for name, value in baselines.items():
+            if not isinstance(name, str) or not name:
+                raise TypeError(f"baseline names must be non-empty strings, got {name!r}.")
+            out[name] = self._user_baseline(name, value)
+        return out
+
+    def _user_baseline(self, name: str, value: Any) -> torch.Tensor:
+        """A user baseline shaped like the attributed input (1, ...)."""
+        ref = self.inputs
+        b = as_tensor(value) if not isinstance(value, (int, float)) else torch.tensor(float(value))
+        if b.dim() == 0:
+            return torch.full_like(ref, float(b))
+        b = b.to(dtype=ref.dtype, device=ref.device)
+        if tuple(b.shape) == tuple(ref.shape[1:]):
+            b = b.unsqueeze(0)
+        if tuple(b.shape) != tuple(ref.shape):
+            raise ValueError(
+                f"baseline {name!r} has shape {tuple(as_tensor(value).shape)}; it needs the "
+                f"input's shape {tuple(ref.shape[1:])} (or {tuple(ref.shape)})."
+            )
+        return b
+
+    def forget_baselines(self) -> None:
+        """Drop the built-in baselines built so far (they are rebuilt on next use)."""
+        self._memo.clear()
+
+    def baseline(self, name: str) -> torch.Tensor:
+        """The baseline tensor called ``name`` (built on first use, then kept)."""
+        if name in self._user_baselines:
+            return self._user_baselines[name]
+        if name not in self._memo:
+            builders = self._builtin_baselines()
+            if name not in builders:
+                raise ValueError(
+                    f"baseline={name!r} is not offered; use one of "
+                    f"{', '.join(self.baseline_options)}."
+                )
+            self._memo[name] = builders[name]()
+        return self._memo[name]
+
+    def path(self, name: str) -> Path:
+        if name == "straight":
+            return StraightLine()
+        raise ValueError(f"path={name!r} is not offered; use one of {', '.join(self.path_options)}.")
+
+    def uses_gradients(self, path: str) -> bool:
+        return self.path(path).uses_gradients
+
+    # -- computing ----------------------------------------------------------------------
+    @property
+    def inputs(self) -> torch.Tensor:
+        """What Integrated Gradients integrates over, with the batch dimension."""
+        return self.x
+
+    @property
+    def forward(self) -> Callable:
+        return self.model
+
+    def _watched(self, fn: Callable) -> Callable:
+        """``fn`` that marks the exceptions it raises as the model's own (with the rows it
+        got) and remembers the model's last out-of-memory message for the error line."""
+
+        def forward(*args: Any) -> Any:
+            try:
+                return fn(*args)
+            except BaseException as exc:  # KeyboardInterrupt raised in the model too
+                rows = int(args[0].shape[0]) if args and isinstance(args[0], torch.Tensor) else None
+                if is_out_of_memory(exc):
+                    line = str(exc).strip().splitlines()
+                    self.last_oom = (rows, line[0] if line else type(exc).__name__)
+                else:
+                    with contextlib.suppress(Exception):  # an exception refusing attributes
+                        exc._ig_widget_model_rows = rows  # read by the runner's error line
+                raise
+
+        return forward
+
+    def compute(self, settings: Settings, progress: Callable[[float], None] | None = None) -> Result:
+        self.last_oom = None
+        now = _model_device(self.model, self.device)
+        if now != self.device:
+            raise ValueError(
+                f"The model is on {now} now, but it was on {self.device} when the widget was "
+                f"built and the widget's input is there; move the model back with "
+                f"model.to('{self.device}'), or build a new IGWidget for the model where it is."
+            )
+        ig = IntegratedGradients(self._watched(self.forward))
+        res = ig.attribute_detailed(
+            self.inputs,
+            baselines=self.baseline(settings.baseline),
+            target=self.engine_target(settings.target),
+            additional_forward_args=self.args or None,
+            n_steps=settings.n_steps,
+            method=settings.method,
+            path=self.path(settings.path),
+            trace=True,
+            progress=progress,
+        )
+        attr = res.attributions[0][0].detach()
+        per_feature = self._display(attr)  # (d,) torch
+        integrand = None
+        tr = res.trace
+        if tr is not None and tr.integrand is not None:
+            m = tr.integrand[0].shape[0]
+            integrand = self._display(tr.integrand[0][:, 0].reshape((m,) + tuple(attr.shape)),
+                                      nodes=True)
+        result = Result(
+            attributions=attr,
+            delta=float(res.delta[0]),
+            output=float(res.output[0]),
+            baseline_output=float(res.baseline_output[0]),
+            settings=settings.as_dict(),
+            trace=None if tr is None else PathTrace(tr.alphas, tr.outputs, None),
+            n_evals=res.n_evals,
+            warnings=list(res.warnings),
+        )
+        shown = _numpy(per_feature)
+        view = self._view(result, shown)
+        view["path_trace"] = payload.path_trace(
+            None if tr is None else _numpy(tr.alphas),
+            None if tr is None else _numpy(tr.outputs[:, 0]),
+            result.output, result.baseline_output, shown,
+            None if integrand is None else _numpy(integrand), self._feature_names(),
+        )
+        result.view = view
+        return result
+
+    def readout(self, result: Result, settings: Settings) -> dict:
+        """The payload's numbers line for ``result``, labelled with ``settings``."""
+        return payload.readout(
+            output=result.output, baseline_output=result.baseline_output,
+            total=float(result.attributions.double().sum()), delta=result.delta,
+            target=settings.target, target_label=self.label(settings.target),
+            n_steps=settings.n_steps, method=settings.method, baseline=settings.baseline,
+            path=settings.path,
+        )
+
+    def _display(self, attr: torch.Tensor, nodes: bool = False) -> torch.Tensor:
+        """Attribution (or per-node integrand with ``nodes``) per display feature:
+        flattened (d,) or (m, d)."""
+        return attr.reshape((attr.shape[0], -1) if nodes else (-1,))
+
+    def _feature_names(self) -> Sequence[str] | Callable[[int], str]:
+        raise NotImplementedError
+
+    def _view(self, result: Result, shown: np.ndarray) -> dict:
+        raise NotImplementedError
+
+
+def plain_int(value: Any) -> Any:
+    """numpy integers and one-element integer tensors as ``int``; anything else as is (the
+    widget's trait validation names what is wrong with it)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, np.integer):
+        return int(value)
+    if (isinstance(value, torch.Tensor) and value.numel() == 1
+            and not value.is_floating_point() and not value.is_complex()
+            and value.dtype != torch.bool):
+        return int(value.item())
+    return value
+
+
+def raised_by_model(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised outside this package (in the model, or in torch called by
+    it) rather than by ig_widget's own checks."""
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        last = tb
+        tb = tb.tb_next
+    if last is None:
+        return False
+    filename = os.path.realpath(last.tb_frame.f_code.co_filename)
+    return not filename.startswith(_PACKAGE_DIR + os.sep)
+
+
+def _add_note(exc: BaseException, note: str) -> None:
+    add = getattr(exc, "add_note", None)  # Python 3.11+
+    if add is not None:
+        add(note)
+
+
+def _numpy(t: torch.Tensor) -> np.ndarray:
+    return t.detach().cpu().numpy()
+
+
+def _labels(class_names: Any, n: int) -> list[str]:
+    default = "output" if n == 1 else None
+    if class_names is None:
+        return [default or f"class {i}" for i in range(n)]
+    if isinstance(class_names, str):
+        raise TypeError("class_names must be a list of labels (one per class) or a dict, not a string.")
+    if isinstance(class_names, Mapping):
+        return [str(class_names.get(i, default or f"class {i}")) for i in range(n)]
+    names = list(class_names)
+    if len(names) != n:
+        raise ValueError(
+            f"class_names has {len(names)} entries but the model has {n} output(s); pass one "
+            "label per output."
+        )
+    return [str(c) for c in names]
