@@ -32,7 +32,14 @@ MIN_WIDTH = 1e-6
 
 
 def integrate_adaptive(core, xs, bs, g, tol: float, max_steps: int, trace: bool):
-    from .integrated_gradients import Attribution, PathTrace, _custom_endpoints, _delta
+    from .integrated_gradients import (
+        Attribution,
+        PathTrace,
+        _as_tuple,
+        _custom_endpoints,
+        _delta,
+        straight_points,
+    )
 
     N, device, dtype = core.batch, xs[0].device, xs[0].dtype
     acc = torch.float32 if dtype in (torch.float16, torch.bfloat16) else dtype
@@ -67,11 +74,10 @@ def integrate_adaptive(core, xs, bs, g, tol: float, max_steps: int, trace: bool)
         """F at the path points of ``alphas`` without graph, (k, N)."""
         a = torch.tensor(alphas, dtype=dtype, device=device)
         if g is None:
-            pts = [torch.addcmul(b, a.view((-1,) + (1,) * x.dim()), d) for x, b, d in zip(xs, bs, diffs)]
+            pts = straight_points(xs, bs, diffs, a)
         else:
             with torch.no_grad():
-                out = g(a)
-            pts = list(out) if isinstance(out, (tuple, list)) else [out]
+                pts = _as_tuple(g(a))
         rows = [p.reshape((len(alphas) * N,) + x.shape[1:]) for p, x in zip(pts, xs)]
         with torch.no_grad():
             out = core._outputs(rows, len(alphas))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from numbers import Number
 from typing import Any, Callable, Sequence
 
+import numpy as np
 import torch
 
 
@@ -318,18 +319,12 @@ def _index(name: str, value: Any) -> int:
         if value.numel() != 1 or value.is_floating_point():
             raise TypeError(f"{name} must be an integer index, got tensor {value!r}.")
         value = int(value.item())
+    if isinstance(value, np.integer):
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        try:
-            import numpy as np
-
-            if isinstance(value, np.integer):
-                value = int(value)
-            else:
-                raise TypeError
-        except TypeError:
-            raise TypeError(
-                f"{name} must be an int class index, got {type(value).__name__} {value!r}."
-            ) from None
+        raise TypeError(
+            f"{name} must be an int class index, got {type(value).__name__} {value!r}."
+        )
     if value < 0:
         raise ValueError(
             f"{name}={value} is negative; class indices count from 0 (negative indices "

@@ -348,8 +348,7 @@ class _Core:
         """
         k, N = a.shape[0], self.batch
         if g is None:
-            pts = tuple(torch.addcmul(b, a.view((k,) + (1,) * x.dim()), d) for x, b, d in zip(xs, bs, diffs))
-            slopes = None
+            pts, slopes = straight_points(xs, bs, diffs, a), None
         else:
             pts, slopes = _custom_points(g, a, xs)
         rows = [p.reshape((k * N,) + x.shape[1:]) for p, x in zip(pts, xs)]
@@ -553,6 +552,11 @@ def _sorted_trace(alphas, outputs, integrand) -> PathTrace:
     if integrand is not None:
         integrand = tuple(t[order] for t in integrand)
     return PathTrace(alphas[order], outputs[order], integrand)
+
+
+def straight_points(xs, bs, diffs, a: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """x' + alpha (x - x') for every alpha in ``a``: per input (k, *input.shape)."""
+    return tuple(torch.addcmul(b, a.view((-1,) + (1,) * x.dim()), d) for x, b, d in zip(xs, bs, diffs))
 
 
 def _as_tuple(points) -> tuple[torch.Tensor, ...]:
