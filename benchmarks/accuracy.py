@@ -7,8 +7,9 @@ delta, so an engine that misreports its delta cannot look better than it is.
 captum's default rule (Gauss-Legendre, uniform in alpha) is scanned over n = 1, 2, 3, 4,
 6, 8, 12, ... and the first n that meets tol is reported with the error at every n
 tried. That n is an oracle's choice: a user who does not know it pays for the scan
-(``scan_evals``, the sum of every n tried). Ours is asked once with ``n_steps="auto", tol=tol`` and reports its own count of
-gradient evaluations (``attribute_detailed(...).n_evals``).
+(``scan_evals``, the sum of every n tried). Ours is asked once with
+``n_steps="auto", tol=tol`` and reports its own count of gradient evaluations
+(``attribute_detailed(...).n_evals``).
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ def fit_adam(model: nn.Module, batches, steps: int, lr: float) -> nn.Module:
         x, y = batches()
         grads = torch.autograd.grad(F.cross_entropy(model(x), y), params)
         with torch.no_grad():
-            for p, g, m_, v_ in zip(params, grads, m, v):
+            for p, g, m_, v_ in zip(params, grads, m, v, strict=True):
                 m_.mul_(b1).add_(g, alpha=1 - b1)
                 v_.mul_(b2).addcmul_(g, g, value=1 - b2)
                 step = lr * (1 - b2**t) ** 0.5 / (1 - b1**t)

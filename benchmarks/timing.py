@@ -89,9 +89,9 @@ def _reset_peak_rss() -> bool:
     try:
         with open("/proc/self/clear_refs", "w") as f:
             f.write("5")
-        return True
     except OSError:
         return False
+    return True
 
 
 def peak_rss_mib() -> float:

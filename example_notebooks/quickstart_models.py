@@ -30,8 +30,17 @@ def _seed(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
-def _fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, epochs: int, lr: float,
-         batch_size: int, gen: torch.Generator, weight_decay: float = 0.0) -> nn.Module:
+def _fit(
+    model: nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    epochs: int,
+    lr: float,
+    batch_size: int,
+    gen: torch.Generator,
+    weight_decay: float = 0.0,
+) -> nn.Module:
     """Plain Adam + cross-entropy over shuffled mini-batches; returns the model in eval mode.
 
     Models this small train several times faster on one thread than on several (the
@@ -46,7 +55,7 @@ def _fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, epochs: int, lr:
         for _ in range(epochs):
             order = torch.randperm(len(x), generator=gen)
             for i in range(0, len(x), batch_size):
-                idx = order[i:i + batch_size]
+                idx = order[i : i + batch_size]
                 opt.zero_grad()
                 F.cross_entropy(model(x[idx]), y[idx]).backward()
                 opt.step()
@@ -80,9 +89,9 @@ class DigitCNN(nn.Module):
 @dataclass
 class ImageExample:
     model: nn.Module
-    image: torch.Tensor          #: (1, H, W) float in [0, 1]
+    image: torch.Tensor  #: (1, H, W) float in [0, 1]
     class_names: list[str]
-    label: int                   #: the true class of ``image``
+    label: int  #: the true class of ``image``
     test_accuracy: float
 
 
@@ -103,8 +112,9 @@ def image_model(size: int = 16, example: int = 0, seed: int = SEED) -> ImageExam
     test, train = order[:n_test], order[n_test:]
     model = _fit(DigitCNN(size), x[train], y[train], epochs=8, lr=3e-3, batch_size=64, gen=gen)
     i = int(test[example])
-    return ImageExample(model, x[i], [str(c) for c in range(10)], int(y[i]),
-                        accuracy(model, x[test], y[test]))
+    return ImageExample(
+        model, x[i], [str(c) for c in range(10)], int(y[i]), accuracy(model, x[test], y[test])
+    )
 
 
 # ------------------------------------------------------------------------------ text
@@ -149,9 +159,9 @@ class SentimentNet(nn.Module):
         self.head = nn.Linear(dim, n_classes)
 
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        h = torch.tanh(self.proj(self.embedding(ids)))            # (N, T, D)
-        scores = self.score(h).squeeze(-1)                        # (N, T)
-        scores = scores.masked_fill(ids == self.pad_id, -1e4)     # padding gets no attention
+        h = torch.tanh(self.proj(self.embedding(ids)))  # (N, T, D)
+        scores = self.score(h).squeeze(-1)  # (N, T)
+        scores = scores.masked_fill(ids == self.pad_id, -1e4)  # padding gets no attention
         weights = torch.softmax(scores, dim=1).unsqueeze(-1)
         return self.head((weights * h).sum(1))
 
@@ -159,8 +169,8 @@ class SentimentNet(nn.Module):
 @dataclass
 class TextExample:
     model: nn.Module
-    ids: torch.Tensor            #: (T,) int64 token ids of ``sentence``
-    tokens: list[str]            #: one string per id
+    ids: torch.Tensor  #: (T,) int64 token ids of ``sentence``
+    tokens: list[str]  #: one string per id
     pad_token_id: int
     class_names: list[str]
     sentence: str
@@ -179,8 +189,9 @@ def load_sentiment(path: Path = DATA / "sentiment.tsv") -> tuple[list[str], list
     return texts, labels
 
 
-def text_model(sentence: str = "the acting was wonderful, the ending felt dull and slow",
-               seed: int = SEED) -> TextExample:
+def text_model(
+    sentence: str = "the acting was wonderful, the ending felt dull and slow", seed: int = SEED
+) -> TextExample:
     """A tiny sentiment classifier trained on ``data/sentiment.tsv`` (380 sentences)."""
     gen = _seed(seed)
     texts, labels = load_sentiment()
@@ -191,20 +202,39 @@ def text_model(sentence: str = "the acting was wonderful, the ending felt dull a
     order = torch.randperm(len(x), generator=gen)
     n_test = len(x) // 5
     test, train = order[:n_test], order[n_test:]
-    model = _fit(SentimentNet(len(vocab), pad_id=vocab.pad_id), x[train], y[train],
-                 epochs=30, lr=1e-2, batch_size=32, gen=gen)
+    model = _fit(
+        SentimentNet(len(vocab), pad_id=vocab.pad_id),
+        x[train],
+        y[train],
+        epochs=30,
+        lr=1e-2,
+        batch_size=32,
+        gen=gen,
+    )
     ids = vocab.encode(sentence)
-    return TextExample(model, ids, vocab.decode(ids), vocab.pad_id, ["negative", "positive"],
-                       sentence, vocab, accuracy(model, x[test], y[test]))
+    return TextExample(
+        model,
+        ids,
+        vocab.decode(ids),
+        vocab.pad_id,
+        ["negative", "positive"],
+        sentence,
+        vocab,
+        accuracy(model, x[test], y[test]),
+    )
 
 
 # --------------------------------------------------------------------------- tabular
 class TabularMLP(nn.Module):
     def __init__(self, n_features: int, n_classes: int, hidden: int = 32) -> None:
         super().__init__()
-        self.net = nn.Sequential(nn.Linear(n_features, hidden), nn.Tanh(),
-                                 nn.Linear(hidden, hidden), nn.Tanh(),
-                                 nn.Linear(hidden, n_classes))
+        self.net = nn.Sequential(
+            nn.Linear(n_features, hidden),
+            nn.Tanh(),
+            nn.Linear(hidden, hidden),
+            nn.Tanh(),
+            nn.Linear(hidden, n_classes),
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x)
@@ -213,11 +243,11 @@ class TabularMLP(nn.Module):
 @dataclass
 class TabularExample:
     model: nn.Module
-    row: torch.Tensor            #: (F,) standardised features of one held-out patient
+    row: torch.Tensor  #: (F,) standardised features of one held-out patient
     feature_names: list[str]
     class_names: list[str]
-    background: torch.Tensor     #: (n, F) standardised training rows, for "background mean"
-    raw_row: np.ndarray          #: the same row in the data set's original units
+    background: torch.Tensor  #: (n, F) standardised training rows, for "background mean"
+    raw_row: np.ndarray  #: the same row in the data set's original units
     test_accuracy: float
 
 
@@ -235,9 +265,23 @@ def tabular_model(example: int = 0, n_background: int = 200, seed: int = SEED) -
     test, train = order[:n_test], order[n_test:]
     mean, std = raw[train].mean(0), raw[train].std(0)
     x = (raw - mean) / std
-    model = _fit(TabularMLP(x.shape[1], 2), x[train], y[train], epochs=40, lr=3e-3,
-                 batch_size=32, gen=gen, weight_decay=1e-4)
+    model = _fit(
+        TabularMLP(x.shape[1], 2),
+        x[train],
+        y[train],
+        epochs=40,
+        lr=3e-3,
+        batch_size=32,
+        gen=gen,
+        weight_decay=1e-4,
+    )
     i = int(test[example])
-    return TabularExample(model, x[i], [str(n) for n in d.feature_names],
-                          [str(n) for n in d.target_names], x[train[:n_background]],
-                          d.data[i], accuracy(model, x[test], y[test]))
+    return TabularExample(
+        model,
+        x[i],
+        [str(n) for n in d.feature_names],
+        [str(n) for n in d.target_names],
+        x[train[:n_background]],
+        d.data[i],
+        accuracy(model, x[test], y[test]),
+    )

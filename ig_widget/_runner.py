@@ -34,9 +34,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from .modality import Explainer, Result, Settings, training_modules
 from .engine import Cancelled
 from .engine.batching import is_out_of_memory
+from .modality import Explainer, Result, Settings, training_modules
 
 #: nodes of the quick first pass
 COARSE_STEPS = 8
@@ -65,8 +65,9 @@ class _Failure:
         self.message, self.exc = message, exc
 
 
-def error_message(exc: BaseException, settings: Settings | None = None,
-                  explainer: Explainer | None = None) -> str:
+def error_message(
+    exc: BaseException, settings: Settings | None = None, explainer: Explainer | None = None
+) -> str:
     """A one-line message for the ``error`` trait: what went wrong and what to do."""
     text = " ".join(str(exc).split())
     name = type(exc).__name__
@@ -75,26 +76,34 @@ def error_message(exc: BaseException, settings: Settings | None = None,
     if hasattr(exc, "_ig_widget_model_rows"):
         rows = exc._ig_widget_model_rows
         where = f" on a batch of {rows} path points" if rows else ""
-        return (f"The model raised {name}: {text} (in its forward pass{where}, not in "
-                "ig_widget). Fix the model, then call widget.refresh() to compute again; the "
-                "traceback is in widget.last_exception.")
+        return (
+            f"The model raised {name}: {text} (in its forward pass{where}, not in "
+            "ig_widget). Fix the model, then call widget.refresh() to compute again; the "
+            "traceback is in widget.last_exception."
+        )
     return f"{name}: {text}" if text else name
 
 
-def _memory_message(name: str, text: str, settings: Settings | None,
-                    explainer: Explainer | None) -> str:
+def _memory_message(
+    name: str, text: str, settings: Settings | None, explainer: Explainer | None
+) -> str:
     oom = getattr(explainer, "last_oom", None)
     device = getattr(explainer, "device", "the device")
     if oom is not None and "one path step" in text:  # the engine gave up at its smallest chunk
         rows, model_says = oom
-        return (f"{name}: out of memory even at one path step per forward pass ({rows} "
-                f"row(s) of the model: the engine halved its chunks down to that) on {device}; "
-                f"the model said: {model_says}. Free memory on the device (delete unused "
-                "tensors and models, torch.cuda.empty_cache()) or use a smaller input, then "
-                "call widget.refresh().")
+        return (
+            f"{name}: out of memory even at one path step per forward pass ({rows} "
+            f"row(s) of the model: the engine halved its chunks down to that) on {device}; "
+            f"the model said: {model_says}. Free memory on the device (delete unused "
+            "tensors and models, torch.cuda.empty_cache()) or use a smaller input, then "
+            "call widget.refresh()."
+        )
     steps = f" (now {settings.n_steps})" if settings is not None else ""
-    return (f"{name}: out of memory" + (f" ({text})" if text else "")
-            + f". Lower n_steps{steps} or use a smaller input, then call widget.refresh().")
+    return (
+        f"{name}: out of memory"
+        + (f" ({text})" if text else "")
+        + f". Lower n_steps{steps} or use a smaller input, then call widget.refresh()."
+    )
 
 
 def release_frames(exc: BaseException | None) -> None:
@@ -124,8 +133,13 @@ class Runner:
         name: the worker thread's name.
     """
 
-    def __init__(self, explainer: Explainer, apply: Callable[..., None], lock: Any,
-                 name: str = "ig_widget-worker") -> None:
+    def __init__(
+        self,
+        explainer: Explainer,
+        apply: Callable[..., None],
+        lock: Any,
+        name: str = "ig_widget-worker",
+    ) -> None:
         self.explainer = explainer
         self._apply = apply
         self._lock = lock
@@ -298,12 +312,18 @@ class Runner:
             if not self._stale(req):
                 self._apply(**traits)
 
-    def _publish(self, req: _Request, result: Result, settings: Settings, provisional: bool) -> None:
+    def _publish(
+        self, req: _Request, result: Result, settings: Settings, provisional: bool
+    ) -> None:
         payload = dict(result.view)
         payload["readout"] = self.explainer.readout(result, settings)
         payload["request_id"] = req.id
-        traits: dict[str, Any] = {"_provisional": provisional, "_payload": payload,
-                                  "warning": self._warning(result), "error": ""}
+        traits: dict[str, Any] = {
+            "_provisional": provisional,
+            "_payload": payload,
+            "warning": self._warning(result),
+            "error": "",
+        }
         if provisional:
             traits.update(status="running")
         else:
@@ -370,8 +390,9 @@ class Runner:
             self._cache_bytes += size - self._sizes.get(key, 0)
             self._cache[key], self._sizes[key] = result, size
             self._cache.move_to_end(key)
-            while len(self._cache) > 1 and (len(self._cache) > CACHE_SIZE
-                                            or self._cache_bytes > CACHE_BYTES):
+            while len(self._cache) > 1 and (
+                len(self._cache) > CACHE_SIZE or self._cache_bytes > CACHE_BYTES
+            ):
                 old, _ = self._cache.popitem(last=False)
                 self._cache_bytes -= self._sizes.pop(old)
 

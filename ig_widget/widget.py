@@ -22,8 +22,8 @@ import anywidget
 import traitlets as t
 
 from ._colormaps import colormaps
-from .modality import METHOD_OPTIONS, Result, Settings, make_explainer, plain_int
 from ._runner import Runner
+from .modality import METHOD_OPTIONS, Result, Settings, make_explainer, plain_int
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _ESM_FILE = _STATIC / "widget.js"
@@ -58,9 +58,22 @@ STATUSES = ("idle", "running", "error")
 #: traits that schedule a computation
 COMPUTE_TRAITS = ("n_steps", "method", "baseline", "path", "target")
 #: state the front end may not write
-_KERNEL_ONLY = ("status", "progress", "error", "warning", "modality", "method_options",
-                "baseline_options", "path_options", "top_classes", "_colormaps", "_payload",
-                "_provisional", "_esm", "_css")
+_KERNEL_ONLY = (
+    "status",
+    "progress",
+    "error",
+    "warning",
+    "modality",
+    "method_options",
+    "baseline_options",
+    "path_options",
+    "top_classes",
+    "_colormaps",
+    "_payload",
+    "_provisional",
+    "_esm",
+    "_css",
+)
 
 
 class IGWidget(anywidget.AnyWidget):
@@ -108,102 +121,154 @@ class IGWidget(anywidget.AnyWidget):
     n_steps = t.Int(
         50,
         help=f"int 1..{MAX_STEPS}, default 50: quadrature nodes (gradient evaluations) along "
-             "the path.",
+        "the path.",
     ).tag(sync=True)
     method = t.Unicode(
         "gausslegendre",
         help="str, one of method_options, default 'gausslegendre': the quadrature rule.",
     ).tag(sync=True)
     baseline = t.Unicode(
-        "", help="str, one of baseline_options, default the first: the reference input x'.",
+        "",
+        help="str, one of baseline_options, default the first: the reference input x'.",
     ).tag(sync=True)
     path = t.Unicode(
         "straight",
         help="str, one of path_options, default 'straight': the path from x' to x "
-             "(tabular also offers 'extremal' and 'all_orderings').",
+        "(tabular also offers 'extremal' and 'all_orderings').",
     ).tag(sync=True)
     target = t.Int(
-        0, help="int, default the top predicted class: the output index explained.",
+        0,
+        help="int, default the top predicted class: the output index explained.",
     ).tag(sync=True)
     sign = t.Enum(
-        SIGNS, default_value="signed",
+        SIGNS,
+        default_value="signed",
         help="'signed' | 'positive' | 'negative' | 'absolute', default 'signed': which "
-             "attributions are drawn (display only).",
+        "attributions are drawn (display only).",
     ).tag(sync=True)
     colormap = t.Unicode(
-        "RdBu_r", help="str, a key of _colormaps, default 'RdBu_r': colours (display only).",
+        "RdBu_r",
+        help="str, a key of _colormaps, default 'RdBu_r': colours (display only).",
     ).tag(sync=True)
     opacity = t.Float(
-        0.6, min=0.0, max=1.0,
+        0.6,
+        min=0.0,
+        max=1.0,
         help="float 0..1, default 0.6: heatmap opacity over the image (display only).",
     ).tag(sync=True)
     clip_percentile = t.Float(
-        99.0, min=50.0, max=100.0,
+        99.0,
+        min=50.0,
+        max=100.0,
         help="float 50..100, default 99: |attribution| percentile mapped to full colour; "
-             "larger values saturate (display only).",
+        "larger values saturate (display only).",
     ).tag(sync=True)
     top_k = t.Int(
-        10, min=1, help="int >= 1, default 10: tabular rows shown (display only).",
+        10,
+        min=1,
+        help="int >= 1, default 10: tabular rows shown (display only).",
     ).tag(sync=True)
     debounce_ms = t.Int(
-        150, min=0, help="int >= 0, default 150: front-end delay before a slider change is sent.",
+        150,
+        min=0,
+        help="int >= 0, default 150: front-end delay before a slider change is sent.",
     ).tag(sync=True)
 
     # ------------------------------------------------------------ read-only state
     status = t.Enum(
-        STATUSES, default_value="running", read_only=True,
+        STATUSES,
+        default_value="running",
+        read_only=True,
         help="'idle' | 'running' | 'error': what the worker is doing.",
     ).tag(sync=True)
     progress = t.Float(
-        0.0, read_only=True, help="float 0..1: fraction of the current computation done.",
+        0.0,
+        read_only=True,
+        help="float 0..1: fraction of the current computation done.",
     ).tag(sync=True)
     error = t.Unicode(
-        "", read_only=True, help="str: message of the last failure, '' when none.",
+        "",
+        read_only=True,
+        help="str: message of the last failure, '' when none.",
     ).tag(sync=True)
     warning = t.Unicode(
-        "", read_only=True,
+        "",
+        read_only=True,
         help="str: non-fatal notes (e.g. model in training mode, all-zero gradients).",
     ).tag(sync=True)
     modality = t.Unicode(
-        read_only=True, help="'image' | 'text' | 'tabular': the kind of input.",
+        read_only=True,
+        help="'image' | 'text' | 'tabular': the kind of input.",
     ).tag(sync=True)
     method_options = t.List(
-        t.Unicode(), read_only=True, help="list[str]: the methods the select offers.",
+        t.Unicode(),
+        read_only=True,
+        help="list[str]: the methods the select offers.",
     ).tag(sync=True)
     baseline_options = t.List(
-        t.Unicode(), read_only=True, help="list[str]: the baselines the select offers.",
+        t.Unicode(),
+        read_only=True,
+        help="list[str]: the baselines the select offers.",
     ).tag(sync=True)
     path_options = t.List(
-        t.Unicode(), read_only=True, help="list[str]: the paths the select offers.",
+        t.Unicode(),
+        read_only=True,
+        help="list[str]: the paths the select offers.",
     ).tag(sync=True)
     top_classes = t.List(
-        t.Dict(), read_only=True,
+        t.Dict(),
+        read_only=True,
         help="list of {'index': int, 'label': str, 'prob': float}: the top-5 predicted "
-             "classes with softmax probabilities.",
+        "classes with softmax probabilities.",
     ).tag(sync=True)
 
     # ---------------------------------------------------------------- internal
     _colormaps = t.Dict(
         help="name -> {'kind': 'diverging' | 'sequential', 'lut': 768 bytes}.",
     ).tag(sync=True)
-    _payload = t.Dict(help="the latest finished result, for drawing (see the contract).").tag(sync=True)
+    _payload = t.Dict(help="the latest finished result, for drawing (see the contract).").tag(
+        sync=True
+    )
     _provisional = t.Bool(
-        False, help="True while _payload is a coarse result that a finer one will replace.",
+        False,
+        help="True while _payload is a coarse result that a finer one will replace.",
     ).tag(sync=True)
 
-    def __init__(self, model: Any, x: Any, target: int | None = None, baselines: Any = None,
-                 n_steps: int = 50, method: str = "gausslegendre", modality: str | None = None,
-                 feature_names: Any = None, tokens: Any = None, layer: Any = None,
-                 additional_forward_args: Any = None, class_names: Any = None,
-                 pad_token_id: int | None = None, tokenizer: Any = None,
-                 background: Any = None, path: str = "straight", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        model: Any,
+        x: Any,
+        target: int | None = None,
+        baselines: Any = None,
+        n_steps: int = 50,
+        method: str = "gausslegendre",
+        modality: str | None = None,
+        feature_names: Any = None,
+        tokens: Any = None,
+        layer: Any = None,
+        additional_forward_args: Any = None,
+        class_names: Any = None,
+        pad_token_id: int | None = None,
+        tokenizer: Any = None,
+        background: Any = None,
+        path: str = "straight",
+        **kwargs: Any,
+    ) -> None:
         self._sync_lock = threading.RLock()
         self._runner: Runner | None = None
         self._ig = make_explainer(
-            model, x, modality=modality, baselines=baselines,
-            additional_forward_args=additional_forward_args, class_names=class_names,
-            feature_names=feature_names, tokens=tokens, layer=layer,
-            pad_token_id=pad_token_id, tokenizer=tokenizer, background=background,
+            model,
+            x,
+            modality=modality,
+            baselines=baselines,
+            additional_forward_args=additional_forward_args,
+            class_names=class_names,
+            feature_names=feature_names,
+            tokens=tokens,
+            layer=layer,
+            pad_token_id=pad_token_id,
+            tokenizer=tokenizer,
+            background=background,
         )
         target = self._ig.default_target if target is None else plain_int(target)
         try:
@@ -213,11 +278,13 @@ class IGWidget(anywidget.AnyWidget):
         else:
             self._ig.check_finite_output(checked)
         kwargs.setdefault("baseline", self._ig.baseline_options[0])
-        super().__init__(n_steps=plain_int(n_steps), method=method, path=path, target=target,
-                         **kwargs)
+        super().__init__(
+            n_steps=plain_int(n_steps), method=method, path=path, target=target, **kwargs
+        )
         try:
-            self._runner = Runner(self._ig, self._apply, self._sync_lock,
-                                  name=f"ig_widget-worker-{self.model_id}")
+            self._runner = Runner(
+                self._ig, self._apply, self._sync_lock, name=f"ig_widget-worker-{self.model_id}"
+            )
             with self._sync_lock:
                 self._runner.submit(self._settings())
         except BaseException:  # even a kernel interrupt: leave no thread or comm behind
@@ -268,10 +335,12 @@ class IGWidget(anywidget.AnyWidget):
     def __repr__(self) -> str:
         # text/plain, what a front end without widget support shows (never HTML)
         try:
-            return (f"IGWidget({self.modality}, target={self.target} "
-                    f"{self._ig.label(self.target)!r}, n_steps={self.n_steps}, "
-                    f"method={self.method!r}, baseline={self.baseline!r}, path={self.path!r}, "
-                    f"status={self.status!r})")
+            return (
+                f"IGWidget({self.modality}, target={self.target} "
+                f"{self._ig.label(self.target)!r}, n_steps={self.n_steps}, "
+                f"method={self.method!r}, baseline={self.baseline!r}, path={self.path!r}, "
+                f"status={self.status!r})"
+            )
         except Exception:  # noqa: BLE001 - half-built widget
             return "IGWidget(...)"
 
@@ -331,8 +400,10 @@ class IGWidget(anywidget.AnyWidget):
             per_step = None if runner is None else runner.seconds_per_step
             took = ""
             if per_step:
-                took = (f", about {_duration(n * per_step)} at the {per_step * 1e3:.3g} ms per "
-                        "step measured here")
+                took = (
+                    f", about {_duration(n * per_step)} at the {per_step * 1e3:.3g} ms per "
+                    "step measured here"
+                )
             raise t.TraitError(
                 f"n_steps={n:,} is over the widget's limit of {MAX_STEPS:,}: it would cost "
                 f"{n:,} forward and backward passes of the model{took}. Gauss-Legendre with "

@@ -35,8 +35,14 @@ def fetch_assets(dest: Path) -> Path:
     if npm is None:
         raise RuntimeError("npm is needed once to fetch require.js and the widget html-manager")
     with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.run([npm, "pack", "--silent", HTML_MANAGER, REQUIREJS], cwd=tmp,
-                              capture_output=True, text=True, timeout=180, check=False)
+        proc = subprocess.run(
+            [npm, "pack", "--silent", HTML_MANAGER, REQUIREJS],
+            cwd=tmp,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
         if proc.returncode != 0:
             raise RuntimeError(f"npm pack {HTML_MANAGER} {REQUIREJS} failed: {proc.stderr[-500:]}")
         dest.mkdir(parents=True, exist_ok=True)
@@ -70,7 +76,9 @@ def write_site(nb, out_dir: Path, assets: Path, name: str = "index.html") -> Pat
     for _, out in _WANTED.values():
         shutil.copy(Path(assets) / out, out_dir / out)
     # embed-amd asks require.js for "anywidget" beside the page before any CDN
-    shutil.copy(Path(anywidget.__file__).parent / "nbextension" / "index.js", out_dir / "anywidget.js")
+    shutil.copy(
+        Path(anywidget.__file__).parent / "nbextension" / "index.js", out_dir / "anywidget.js"
+    )
     return out_dir / name
 
 

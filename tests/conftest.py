@@ -23,13 +23,27 @@ from typing import Any
 import pytest
 import torch
 
-HOOK_DICTS = ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks",
-              "_forward_hooks_with_kwargs", "_forward_pre_hooks_with_kwargs",
-              "_state_dict_hooks", "_state_dict_pre_hooks", "_load_state_dict_pre_hooks",
-              "_load_state_dict_post_hooks")
-GLOBAL_HOOKS = ("_global_forward_hooks", "_global_forward_pre_hooks", "_global_backward_hooks",
-                "_global_backward_pre_hooks", "_global_module_registration_hooks",
-                "_global_parameter_registration_hooks", "_global_buffer_registration_hooks")
+HOOK_DICTS = (
+    "_forward_hooks",
+    "_forward_pre_hooks",
+    "_backward_hooks",
+    "_backward_pre_hooks",
+    "_forward_hooks_with_kwargs",
+    "_forward_pre_hooks_with_kwargs",
+    "_state_dict_hooks",
+    "_state_dict_pre_hooks",
+    "_load_state_dict_pre_hooks",
+    "_load_state_dict_post_hooks",
+)
+GLOBAL_HOOKS = (
+    "_global_forward_hooks",
+    "_global_forward_pre_hooks",
+    "_global_backward_hooks",
+    "_global_backward_pre_hooks",
+    "_global_module_registration_hooks",
+    "_global_parameter_registration_hooks",
+    "_global_buffer_registration_hooks",
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -70,8 +84,9 @@ class ModelSnapshot:
         self.buffers = {k: b.detach().clone() for k, b in model.named_buffers()}
         self.param_ids = {k: id(p) for k, p in model.named_parameters()}
         self.requires_grad = {k: p.requires_grad for k, p in model.named_parameters()}
-        self.grads = {k: None if p.grad is None else p.grad.clone()
-                      for k, p in model.named_parameters()}
+        self.grads = {
+            k: None if p.grad is None else p.grad.clone() for k, p in model.named_parameters()
+        }
         self.training = {k: m.training for k, m in model.named_modules()}
         self.hooks = {k: _hooks(m) for k, m in model.named_modules()}
 
@@ -90,8 +105,9 @@ class ModelSnapshot:
         for k, b in m.named_buffers():
             assert k in self.buffers, f"{where}buffer {k} appeared"
             assert _same(b.detach(), self.buffers[k]), f"{where}buffer {k} changed"
-        assert {k: id(p) for k, p in m.named_parameters()} == self.param_ids, \
+        assert {k: id(p) for k, p in m.named_parameters()} == self.param_ids, (
             f"{where}parameters were replaced"
+        )
         for k, p in m.named_parameters():
             assert p.requires_grad == self.requires_grad[k], f"{where}{k}.requires_grad changed"
             before = self.grads[k]
@@ -99,10 +115,12 @@ class ModelSnapshot:
                 assert p.grad is None, f"{where}{k}.grad was left behind"
             else:
                 assert p.grad is not None and _same(p.grad, before), f"{where}{k}.grad changed"
-        assert {k: mod.training for k, mod in m.named_modules()} == self.training, \
+        assert {k: mod.training for k, mod in m.named_modules()} == self.training, (
             f"{where}train/eval mode changed"
-        assert {k: _hooks(mod) for k, mod in m.named_modules()} == self.hooks, \
+        )
+        assert {k: _hooks(mod) for k, mod in m.named_modules()} == self.hooks, (
             f"{where}hooks added or removed"
+        )
 
 
 @pytest.fixture

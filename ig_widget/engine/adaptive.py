@@ -45,8 +45,11 @@ def integrate_adaptive(core, xs, bs, g, tol: float, max_steps: int, trace: bool)
     acc = torch.float32 if dtype in (torch.float16, torch.bfloat16) else dtype
     if g is not None:
         xs, bs = _custom_endpoints(g, xs, torch.zeros(1, dtype=dtype, device=device))
-    diffs = tuple(x - b for x, b in zip(xs, bs))
-    w_ref, a_ref = (torch.tensor(v, dtype=torch.float64) for v in quadrature.rule("gausslegendre", NODES_PER_PANEL))
+    diffs = tuple(x - b for x, b in zip(xs, bs, strict=True))
+    w_ref, a_ref = (
+        torch.tensor(v, dtype=torch.float64)
+        for v in quadrature.rule("gausslegendre", NODES_PER_PANEL)
+    )
     spent = {"grad": 0, "forward": 2}
 
     def gradients(alphas: list[float]):
@@ -56,15 +59,20 @@ def integrate_adaptive(core, xs, bs, g, tol: float, max_steps: int, trace: bool)
         outs, parts, start = [], [], 0
         while start < len(alphas):
             (sel, grads, slopes), stop = planner.run(
-                start, lambda s0, s1: core.gradient_chunk(xs, bs, diffs, g, a[s0:s1], with_ends=False)
+                start,
+                lambda s0, s1: core.gradient_chunk(xs, bs, diffs, g, a[s0:s1], with_ends=False),
             )
             k = stop - start
             outs.append(sel.reshape(k, N).to(acc))
-            parts.append([
-                gr.reshape(k, N, -1).to(acc)
-                * (d.reshape(1, N, -1) if slopes is None else slopes[i].reshape(k, N, -1)).to(acc)
-                for i, (gr, d) in enumerate(zip(grads, diffs))
-            ])
+            parts.append(
+                [
+                    gr.reshape(k, N, -1).to(acc)
+                    * (d.reshape(1, N, -1) if slopes is None else slopes[i].reshape(k, N, -1)).to(
+                        acc
+                    )
+                    for i, (gr, d) in enumerate(zip(grads, diffs, strict=True))
+                ]
+            )
             start = stop
         spent["grad"] += len(alphas)
         core._report(min(spent["grad"], max_steps), max_steps)
@@ -78,7 +86,7 @@ def integrate_adaptive(core, xs, bs, g, tol: float, max_steps: int, trace: bool)
         else:
             with torch.no_grad():
                 pts = _as_tuple(g(a))
-        rows = [p.reshape((len(alphas) * N,) + x.shape[1:]) for p, x in zip(pts, xs)]
+        rows = [p.reshape((len(alphas) * N,) + x.shape[1:]) for p, x in zip(pts, xs, strict=True)]
         with torch.no_grad():
             out = core._outputs(rows, len(alphas))
         spent["forward"] += len(alphas)
@@ -95,10 +103,21 @@ def integrate_adaptive(core, xs, bs, g, tol: float, max_steps: int, trace: bool)
         panels = []
         for j, (a, b, fa, fb) in enumerate(bounds):
             w = weights[j].to(device=device, dtype=acc)
-            c = [t[j * p:(j + 1) * p] for t in contribs]
+            c = [t[j * p : (j + 1) * p] for t in contribs]
             est = sum((w.view(-1, 1, 1) * t).sum(0) for t in c).sum(-1)  # (N,)
-            panels.append({"a": a, "b": b, "fa": fa, "fb": fb, "w": w, "alphas": alphas[j * p:(j + 1) * p],
-                           "f": f[j * p:(j + 1) * p], "c": c, "gap": est - (fb - fa)})
+            panels.append(
+                {
+                    "a": a,
+                    "b": b,
+                    "fa": fa,
+                    "fb": fb,
+                    "w": w,
+                    "alphas": alphas[j * p : (j + 1) * p],
+                    "f": f[j * p : (j + 1) * p],
+                    "c": c,
+                    "gap": est - (fb - fa),
+                }
+            )
         return panels
 
     f_x, f_b = core.endpoint_outputs(xs, bs)
@@ -114,12 +133,16 @@ def integrate_adaptive(core, xs, bs, g, tol: float, max_steps: int, trace: bool)
             break
         worst = max(errs)
         ranked = sorted(range(len(panels)), key=lambda j: -errs[j])
-        split = [j for j in ranked if errs[j] >= worst / 4 and panels[j]["b"] - panels[j]["a"] > MIN_WIDTH]
+        split = [
+            j
+            for j in ranked
+            if errs[j] >= worst / 4 and panels[j]["b"] - panels[j]["a"] > MIN_WIDTH
+        ]
         split = set(split[: budget // (2 * NODES_PER_PANEL)])
         if not split:
             break
         mids = [(panels[j]["a"] + panels[j]["b"]) / 2 for j in sorted(split)]
-        f_mid = dict(zip(sorted(split), values(mids)))
+        f_mid = dict(zip(sorted(split), values(mids), strict=True))
         bounds, keep = [], []
         for j, p in enumerate(panels):
             if j in split:
@@ -141,12 +164,19 @@ def integrate_adaptive(core, xs, bs, g, tol: float, max_steps: int, trace: bool)
         )
     tr = None
     if trace:
-        al = torch.tensor([0.0] + [a for p in panels for a in p["alphas"]] + [1.0], dtype=acc, device=device)
+        al = torch.tensor(
+            [0.0] + [a for p in panels for a in p["alphas"]] + [1.0], dtype=acc, device=device
+        )
         f = torch.cat([f_b.unsqueeze(0)] + [p["f"] for p in panels] + [f_x.unsqueeze(0)])
         integrand = tuple(
-            torch.cat([torch.zeros((1,) + tuple(x.shape), dtype=acc, device=device)]
-                      + [(p["w"].view(-1, 1, 1) * p["c"][i]).reshape((-1,) + tuple(x.shape)) for p in panels]
-                      + [torch.zeros((1,) + tuple(x.shape), dtype=acc, device=device)])
+            torch.cat(
+                [torch.zeros((1,) + tuple(x.shape), dtype=acc, device=device)]
+                + [
+                    (p["w"].view(-1, 1, 1) * p["c"][i]).reshape((-1,) + tuple(x.shape))
+                    for p in panels
+                ]
+                + [torch.zeros((1,) + tuple(x.shape), dtype=acc, device=device)]
+            )
             for i, x in enumerate(xs)
         )
         tr = PathTrace(al, f, integrand)

@@ -81,8 +81,9 @@ IMAGE: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
 
 
 # --------------------------------------------------------------------------- text
-def pad_embeddings(model: Any, layer: torch.nn.Module, ids: torch.Tensor, pad_token_id: int,
-                   *args: Any) -> torch.Tensor:
+def pad_embeddings(
+    model: Any, layer: torch.nn.Module, ids: torch.Tensor, pad_token_id: int, *args: Any
+) -> torch.Tensor:
     """``layer``'s output when every token of ``ids`` is ``pad_token_id`` (the model runs
     once on the padded ids, so position embeddings inside ``layer`` are kept)."""
     pad = torch.full_like(ids, int(pad_token_id))

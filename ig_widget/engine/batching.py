@@ -13,7 +13,8 @@ already finished are kept.
 from __future__ import annotations
 
 import gc
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import torch
 
@@ -86,7 +87,9 @@ class ChunkPlanner:
                 self.steps = max(1, (stop - start) // 2)
                 continue
             if measure:
-                self._learn_from_peak(torch.cuda.max_memory_allocated(self.device) - base, stop - start)
+                self._learn_from_peak(
+                    torch.cuda.max_memory_allocated(self.device) - base, stop - start
+                )
             return result, stop
 
     def _learn_from_peak(self, used: int, steps: int) -> None:

@@ -10,9 +10,10 @@ that knows how to pick one scalar per row of a step-major batch.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from numbers import Number
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -89,9 +90,11 @@ def format_baselines(
                 f"inputs is a tuple of {len(inputs)} tensors, so baselines must be a "
                 "tuple too (one tensor or number per input)."
             )
-        items = (baselines,) * len(inputs) if not isinstance(baselines, torch.Tensor) else (baselines,)
+        items = (
+            (baselines,) * len(inputs) if not isinstance(baselines, torch.Tensor) else (baselines,)
+        )
     out = []
-    for i, (x, b) in enumerate(zip(inputs, items)):
+    for i, (x, b) in enumerate(zip(inputs, items, strict=True)):
         name = f"baselines[{i}]" if input_is_tuple else "baselines"
         out.append(_one_baseline(name, x, b))
     return tuple(out)
@@ -101,9 +104,7 @@ def _one_baseline(name: str, x: torch.Tensor, b: Any) -> torch.Tensor:
     if b is None:
         return torch.zeros_like(x)
     if isinstance(b, bool) or (not isinstance(b, (Number, torch.Tensor))):
-        raise TypeError(
-            f"{name} must be None, a number or a tensor, got {type(b).__name__}."
-        )
+        raise TypeError(f"{name} must be None, a number or a tensor, got {type(b).__name__}.")
     if isinstance(b, Number):
         if not math.isfinite(float(b)):
             raise ValueError(f"{name}={b!r} is not finite; use a finite number.")
@@ -117,8 +118,7 @@ def _one_baseline(name: str, x: torch.Tensor, b: Any) -> torch.Tensor:
         )
     if b.dtype != x.dtype:
         raise TypeError(
-            f"{name} has dtype {b.dtype} but the input has {x.dtype}; "
-            f"cast it with .to({x.dtype})."
+            f"{name} has dtype {b.dtype} but the input has {x.dtype}; cast it with .to({x.dtype})."
         )
     shape, want = tuple(b.shape), tuple(x.shape)
     if shape == want:
@@ -249,7 +249,7 @@ def _check_index_range(out: torch.Tensor, lows: Sequence[int], highs: Sequence[i
             f"{len(dims)} dimension(s) per example (shape {dims}); pass one index per output "
             f"dimension (at most {len(dims)})."
         )
-    for d, (lo, hi) in enumerate(zip(lows, highs)):
+    for d, (lo, hi) in enumerate(zip(lows, highs, strict=True)):
         if lo < 0 or hi >= dims[d]:
             bad = lo if lo < 0 else hi
             raise ValueError(
@@ -293,9 +293,11 @@ def format_target(target: Any, batch: int, device: torch.device) -> Target:
             width = {len(t) for t in target}
             if len(width) != 1:
                 raise ValueError("target tuples must all have the same length.")
-            cols = [[_index("target", v) for v in col] for col in zip(*target)]
+            cols = [[_index("target", v) for v in col] for col in zip(*target, strict=True)]
             return _per_example(cols, batch, device)
-        return _per_example([[_index(f"target[{i}]", t) for i, t in enumerate(target)]], batch, device)
+        return _per_example(
+            [[_index(f"target[{i}]", t) for i, t in enumerate(target)]], batch, device
+        )
     raise TypeError(
         f"target must be an int class index (or None, a tuple of ints, a list or a 1-d "
         f"integer tensor), got {type(target).__name__} {target!r}."
@@ -322,9 +324,7 @@ def _index(name: str, value: Any) -> int:
     if isinstance(value, np.integer):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(
-            f"{name} must be an int class index, got {type(value).__name__} {value!r}."
-        )
+        raise TypeError(f"{name} must be an int class index, got {type(value).__name__} {value!r}.")
     if value < 0:
         raise ValueError(
             f"{name}={value} is negative; class indices count from 0 (negative indices "

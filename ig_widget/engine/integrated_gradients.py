@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import torch
 
@@ -29,8 +30,8 @@ from .batching import ChunkPlanner, is_out_of_memory
 from .inputs import (
     Target,
     check_additional_args,
-    check_output,
     check_forward,
+    check_output,
     expand_additional_args,
     format_additional_args,
     format_baselines,
@@ -147,8 +148,16 @@ class IntegratedGradients:
             and with ``return_convergence_delta`` the delta per example (batch,).
         """
         res = self.attribute_detailed(
-            inputs, baselines, target, additional_forward_args, n_steps, method,
-            internal_batch_size, path=path, tol=tol, max_steps=max_steps,
+            inputs,
+            baselines,
+            target,
+            additional_forward_args,
+            n_steps,
+            method,
+            internal_batch_size,
+            path=path,
+            tol=tol,
+            max_steps=max_steps,
         )
         for message in res.warnings:  # attribute_detailed returns them; here they must show
             warnings.warn(message, UserWarning, stacklevel=2)
@@ -278,8 +287,11 @@ def _check_finite(res: Attribution) -> None:
     gap = _to(res.output, acc) - _to(res.baseline_output, acc)
     deltas, gaps = torch.stack([res.delta, gap]).tolist()
     if not all(math.isfinite(v) for v in deltas + gaps):
-        checks = [("F(x)", res.output), ("F(baseline)", res.baseline_output),
-                  *(("attributions", a) for a in res.attributions)]
+        checks = [
+            ("F(x)", res.output),
+            ("F(baseline)", res.baseline_output),
+            *(("attributions", a) for a in res.attributions),
+        ]
         for name, t in checks:
             if not bool(torch.isfinite(t).all()):
                 raise ValueError(
@@ -287,7 +299,7 @@ def _check_finite(res: Attribution) -> None:
                     "and baseline for NaN/inf values, and the model for overflow (float16 "
                     "models overflow easily: try float32)."
                 )
-    suspicious = any(g != 0 and d == -g for d, g in zip(deltas, gaps))
+    suspicious = any(g != 0 and d == -g for d, g in zip(deltas, gaps, strict=True))
     if suspicious and all(bool((a == 0).all()) for a in res.attributions):
         res.warnings.append(
             "All attributions are exactly zero although F(x) != F(baseline): the output "
@@ -299,8 +311,15 @@ def _check_finite(res: Attribution) -> None:
 class _Core:
     """The integration loops; inputs are validated and normalised already."""
 
-    def __init__(self, fwd, target: Target, args: tuple, batch: int,
-                 internal_batch_size: int | None, progress) -> None:
+    def __init__(
+        self,
+        fwd,
+        target: Target,
+        args: tuple,
+        batch: int,
+        internal_batch_size: int | None,
+        progress,
+    ) -> None:
         self.fwd = fwd
         self.target = target
         self.args = args
@@ -314,8 +333,10 @@ class _Core:
             out = self.fwd(*rows, *expand_additional_args(self.args, reps))
         except Exception as err:
             if not is_out_of_memory(err) and hasattr(err, "add_note"):
-                note = (f"(raised inside the model's forward on a batch of {reps * self.batch} "
-                        "rows of path points; check that the model runs on a batch of that shape)")
+                note = (
+                    f"(raised inside the model's forward on a batch of {reps * self.batch} "
+                    "rows of path points; check that the model runs on a batch of that shape)"
+                )
                 if note not in getattr(err, "__notes__", ()):
                     err.add_note(note)
             raise
@@ -337,8 +358,8 @@ class _Core:
     def endpoint_outputs(self, xs, bs) -> tuple[torch.Tensor, torch.Tensor]:
         """F(x) and F(x') in one forward pass without a graph."""
         with torch.no_grad():
-            sel = self._outputs([torch.cat([x, b]) for x, b in zip(xs, bs)], 2)
-        return sel[: self.batch], sel[self.batch:]
+            sel = self._outputs([torch.cat([x, b]) for x, b in zip(xs, bs, strict=True)], 2)
+        return sel[: self.batch], sel[self.batch :]
 
     def gradient_chunk(self, xs, bs, diffs, g, a: torch.Tensor, with_ends: bool):
         """F and dF/dx at the path points of alphas ``a`` (one forward, one backward).
@@ -351,9 +372,9 @@ class _Core:
             pts, slopes = straight_points(xs, bs, diffs, a), None
         else:
             pts, slopes = _custom_points(g, a, xs)
-        rows = [p.reshape((k * N,) + x.shape[1:]) for p, x in zip(pts, xs)]
+        rows = [p.reshape((k * N,) + x.shape[1:]) for p, x in zip(pts, xs, strict=True)]
         if with_ends:
-            rows = [torch.cat([r, x, b]) for r, x, b in zip(rows, xs, bs)]
+            rows = [torch.cat([r, x, b]) for r, x, b in zip(rows, xs, bs, strict=True)]
         rows = [r.detach().requires_grad_() for r in rows]
         with torch.enable_grad():
             sel = self._outputs(rows, k + 2 if with_ends else k)
@@ -364,7 +385,7 @@ class _Core:
                 grads = (None,) * len(rows)
         grads = [
             torch.zeros_like(r[: k * N]) if gr is None else gr[: k * N]
-            for gr, r in zip(grads, rows)
+            for gr, r in zip(grads, rows, strict=True)
         ]
         return sel.detach(), grads, slopes
 
@@ -374,7 +395,7 @@ class _Core:
         w_acc = _to(weights, acc)
         if g is not None:
             xs, bs = _custom_endpoints(g, xs, alphas)
-        diffs = tuple(x - b for x, b in zip(xs, bs))
+        diffs = tuple(x - b for x, b in zip(xs, bs, strict=True))
         totals: list[torch.Tensor | None] = [None] * len(xs)
         keep_integrand = trace and n * sum(x.numel() for x in xs) <= MAX_TRACE_ELEMENTS
         node_out, node_int, ends = [], [], None
@@ -391,8 +412,8 @@ class _Core:
             k = stop - start
             w = w_acc[start:stop]
             if ends is None:
-                ends = (sel[k * N: k * N + N], sel[k * N + N:])
-            for i, (gr, x) in enumerate(zip(grads, xs)):
+                ends = (sel[k * N : k * N + N], sel[k * N + N :])
+            for i, (gr, x) in enumerate(zip(grads, xs, strict=True)):
                 gk = _to(gr.reshape(k, -1), acc)
                 if slopes is not None:
                     gk = gk * _to(slopes[i].reshape(k, -1), acc)
@@ -409,7 +430,7 @@ class _Core:
             self._report(stop, n)
 
         attrs = []
-        for total, x, d in zip(totals, xs, diffs):
+        for total, x, d in zip(totals, xs, diffs, strict=True):
             t = total.reshape(x.shape)
             if g is None and multiply_by_inputs:
                 t = t * _to(d, acc)
@@ -451,7 +472,7 @@ class _Core:
                 pts = torch.where(mask.unsqueeze(1), flat_x.unsqueeze(0), flat_b.unsqueeze(0))
                 k = s1 - s0
                 parts = torch.split(pts.reshape(k * N, d), sizes, dim=1)
-                rows = [p.reshape((k * N,) + x.shape[1:]) for p, x in zip(parts, xs)]
+                rows = [p.reshape((k * N,) + x.shape[1:]) for p, x in zip(parts, xs, strict=True)]
                 with torch.no_grad():
                     return self._outputs(rows, k).reshape(k, N)
 
@@ -497,7 +518,9 @@ class _Core:
             vals = vals[[0, -1]]
         else:
             gen = torch.Generator().manual_seed(path.seed)
-            perms = torch.stack([torch.randperm(d, generator=gen) for _ in range(path.samples)]).to(device)
+            perms = torch.stack([torch.randperm(d, generator=gen) for _ in range(path.samples)]).to(
+                device
+            )
             ranks = torch.empty_like(perms)
             ranks.scatter_(1, perms, torch.arange(d, device=device).expand_as(perms))
             steps = torch.arange(d + 1, device=device)
@@ -514,7 +537,9 @@ class _Core:
             flat_attr /= path.samples
             n_forward = path.samples * (d + 1)
             vals = vals[0, [0, -1]]
-        attrs = tuple(a.to(x.dtype) for a, x in zip(_split_features(flat_attr, xs), xs))
+        attrs = tuple(
+            a.to(x.dtype) for a, x in zip(_split_features(flat_attr, xs), xs, strict=True)
+        )
         out, base_out = vals[-1].to(flat_x.dtype), vals[0].to(flat_x.dtype)
         return Attribution(
             attributions=attrs,
@@ -530,7 +555,7 @@ class _Core:
 def _split_features(flat: torch.Tensor, xs: Sequence[torch.Tensor]) -> tuple[torch.Tensor, ...]:
     """(..., N, d) flattened features -> per input (..., N, *features)."""
     parts = torch.split(flat, [x[0].numel() for x in xs], dim=-1)
-    return tuple(p.reshape(p.shape[:-1] + x.shape[1:]) for p, x in zip(parts, xs))
+    return tuple(p.reshape(p.shape[:-1] + x.shape[1:]) for p, x in zip(parts, xs, strict=True))
 
 
 def _delta(attrs, out: torch.Tensor, base_out: torch.Tensor) -> torch.Tensor:
@@ -556,14 +581,19 @@ def _sorted_trace(alphas, outputs, integrand) -> PathTrace:
 
 def straight_points(xs, bs, diffs, a: torch.Tensor) -> tuple[torch.Tensor, ...]:
     """x' + alpha (x - x') for every alpha in ``a``: per input (k, *input.shape)."""
-    return tuple(torch.addcmul(b, a.view((-1,) + (1,) * x.dim()), d) for x, b, d in zip(xs, bs, diffs))
+    return tuple(
+        torch.addcmul(b, a.view((-1,) + (1,) * x.dim()), d)
+        for x, b, d in zip(xs, bs, diffs, strict=True)
+    )
 
 
 def _as_tuple(points) -> tuple[torch.Tensor, ...]:
     return tuple(points) if isinstance(points, (tuple, list)) else (points,)
 
 
-def _custom_points(g, a: torch.Tensor, xs) -> tuple[tuple[torch.Tensor, ...], tuple[torch.Tensor, ...]]:
+def _custom_points(
+    g, a: torch.Tensor, xs
+) -> tuple[tuple[torch.Tensor, ...], tuple[torch.Tensor, ...]]:
     """Points g(a) and slopes dg/da at the alphas ``a``, each (k, *input.shape)."""
     try:
         pts, slopes = torch.func.jvp(lambda t: _as_tuple(g(t)), (a,), (torch.ones_like(a),))
@@ -578,12 +608,15 @@ def _custom_points(g, a: torch.Tensor, xs) -> tuple[tuple[torch.Tensor, ...], tu
                 slopes = tuple(torch.zeros_like(p) for p in pts)
             else:
                 slopes = torch.autograd.grad(vjp, probes, torch.ones_like(vjp), allow_unused=True)
-                slopes = tuple(torch.zeros_like(p) if s is None else s for p, s in zip(pts, slopes))
+                slopes = tuple(
+                    torch.zeros_like(p) if s is None else s
+                    for p, s in zip(pts, slopes, strict=True)
+                )
         pts = tuple(p.detach() for p in pts)
     k = a.shape[0]
     if len(pts) != len(xs):
         raise ValueError(f"Custom path g returned {len(pts)} tensor(s) for {len(xs)} input(s).")
-    for p, x in zip(pts, xs):
+    for p, x in zip(pts, xs, strict=True):
         if tuple(p.shape) != (k,) + tuple(x.shape):
             raise ValueError(
                 f"Custom path g(alphas) returned shape {tuple(p.shape)} for {k} alphas; it "
@@ -596,7 +629,7 @@ def _custom_endpoints(g, xs, alphas):
     """The custom path's own input (g(1)) and baseline (g(0)); g(1) must be the input."""
     ends = torch.tensor([0.0, 1.0], dtype=alphas.dtype, device=alphas.device)
     pts, _ = _custom_points(g, ends, xs)
-    for p, x in zip(pts, xs):
+    for p, x in zip(pts, xs, strict=True):
         if not torch.allclose(p[1], x, rtol=1e-4, atol=1e-5):
             gap = float((p[1] - x).abs().max())
             raise ValueError(

@@ -11,7 +11,8 @@ another thread at the same time is not affected, and no hook is left behind.
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import torch
 
@@ -68,7 +69,7 @@ class _replace_output:
         self.layer, self.fn = layer, fn
         self.thread = threading.get_ident()
 
-    def __enter__(self) -> "_replace_output":
+    def __enter__(self) -> _replace_output:
         def hook(module, inputs, output):
             if threading.get_ident() != self.thread:
                 return None

@@ -20,8 +20,8 @@ flattened features of each tensor follow one another in order.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from math import factorial
-from typing import Callable, Sequence
 
 import torch
 
@@ -107,8 +107,12 @@ class AllOrderings(Path):
     uses_gradients = False
 
     def __init__(self, samples: int | None = None, seed: int = 0, max_exact_features: int = 16):
-        if samples is not None and (isinstance(samples, bool) or not isinstance(samples, int) or samples < 1):
-            raise ValueError(f"AllOrderings(samples={samples!r}): samples must be a positive int or None.")
+        if samples is not None and (
+            isinstance(samples, bool) or not isinstance(samples, int) or samples < 1
+        ):
+            raise ValueError(
+                f"AllOrderings(samples={samples!r}): samples must be a positive int or None."
+            )
         self.samples = samples
         self.seed = int(seed)
         self.max_exact_features = int(max_exact_features)
@@ -136,8 +140,12 @@ def check_path(path: object) -> Path:
     if isinstance(path, Path):
         return path
     if isinstance(path, str):
-        named = {"straight": StraightLine, "straight_line": StraightLine,
-                 "extremal": Extremal, "all_orderings": AllOrderings}
+        named = {
+            "straight": StraightLine,
+            "straight_line": StraightLine,
+            "extremal": Extremal,
+            "all_orderings": AllOrderings,
+        }
         if path in named:
             return named[path]()
     raise ValueError(

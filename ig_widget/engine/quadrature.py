@@ -31,8 +31,7 @@ METHODS = (
 def check_method(method: object) -> str:
     if not isinstance(method, str) or method not in METHODS:
         raise ValueError(
-            f"method={method!r} is not a known integration method; "
-            f"use one of {', '.join(METHODS)}."
+            f"method={method!r} is not a known integration method; use one of {', '.join(METHODS)}."
         )
     return method
 

@@ -58,15 +58,24 @@ class Explainer:
     modality = ""
     path_options: tuple[str, ...] = ("straight",)
 
-    def __init__(self, model: Any, x: torch.Tensor, *, baselines: Any = None,
-                 additional_forward_args: Any = None, class_names: Any = None) -> None:
+    def __init__(
+        self,
+        model: Any,
+        x: torch.Tensor,
+        *,
+        baselines: Any = None,
+        additional_forward_args: Any = None,
+        class_names: Any = None,
+    ) -> None:
         if isinstance(model, type):
             raise TypeError(
                 f"model is the class {model.__name__}, not a model; pass an instance with its "
                 f"trained weights, e.g. {model.__name__}(...) loaded and in eval mode."
             )
         if not callable(model):
-            raise TypeError(f"model must be callable (a torch.nn.Module), got {type(model).__name__}.")
+            raise TypeError(
+                f"model must be callable (a torch.nn.Module), got {type(model).__name__}."
+            )
         self.last_oom: tuple[int | None, str] | None = None
         self.model = model
         self.device = _model_device(model, x.device)
@@ -86,10 +95,13 @@ class Explainer:
             out = self._model_output()
         except Exception as exc:
             if raised_by_model(exc):
-                _add_note(exc, f"(raised by the model when IGWidget ran it once on x, shape "
-                               f"{tuple(self.x.shape)}, to predict its classes: check that "
-                               "the model runs on this input, with additional_forward_args= "
-                               "if it needs more arguments.)")
+                _add_note(
+                    exc,
+                    f"(raised by the model when IGWidget ran it once on x, shape "
+                    f"{tuple(self.x.shape)}, to predict its classes: check that "
+                    "the model runs on this input, with additional_forward_args= "
+                    "if it needs more arguments.)",
+                )
             raise
         if not isinstance(out, torch.Tensor):
             check_output(out, 1)  # TypeError naming the fix for None, tuples and dicts
@@ -109,8 +121,7 @@ class Explainer:
         probs = torch.nan_to_num(probs, nan=0.0)
         order = torch.argsort(probs, descending=True, stable=True)[:TOP_CLASSES]
         self.top_classes = [
-            {"index": int(i), "label": self.labels[int(i)], "prob": float(probs[i])}
-            for i in order
+            {"index": int(i), "label": self.labels[int(i)], "prob": float(probs[i])} for i in order
         ]
         self.default_target = int(order[0])
 
@@ -206,7 +217,9 @@ class Explainer:
     def path(self, name: str) -> Path:
         if name == "straight":
             return StraightLine()
-        raise ValueError(f"path={name!r} is not offered; use one of {', '.join(self.path_options)}.")
+        raise ValueError(
+            f"path={name!r} is not offered; use one of {', '.join(self.path_options)}."
+        )
 
     def uses_gradients(self, path: str) -> bool:
         return self.path(path).uses_gradients
@@ -240,7 +253,9 @@ class Explainer:
 
         return forward
 
-    def compute(self, settings: Settings, progress: Callable[[float], None] | None = None) -> Result:
+    def compute(
+        self, settings: Settings, progress: Callable[[float], None] | None = None
+    ) -> Result:
         self.last_oom = None
         now = _model_device(self.model, self.device)
         if now != self.device:
@@ -267,8 +282,9 @@ class Explainer:
         tr = res.trace
         if tr is not None and tr.integrand is not None:
             m = tr.integrand[0].shape[0]
-            integrand = self._display(tr.integrand[0][:, 0].reshape((m,) + tuple(attr.shape)),
-                                      nodes=True)
+            integrand = self._display(
+                tr.integrand[0][:, 0].reshape((m,) + tuple(attr.shape)), nodes=True
+            )
         result = Result(
             attributions=attr,
             delta=float(res.delta[0]),
@@ -284,8 +300,11 @@ class Explainer:
         view["path_trace"] = payload.path_trace(
             None if tr is None else _numpy(tr.alphas),
             None if tr is None else _numpy(tr.outputs[:, 0]),
-            result.output, result.baseline_output, shown,
-            None if integrand is None else _numpy(integrand), self._feature_names(),
+            result.output,
+            result.baseline_output,
+            shown,
+            None if integrand is None else _numpy(integrand),
+            self._feature_names(),
         )
         result.view = view
         return result
@@ -293,10 +312,15 @@ class Explainer:
     def readout(self, result: Result, settings: Settings) -> dict:
         """The payload's numbers line for ``result``, labelled with ``settings``."""
         return payload.readout(
-            output=result.output, baseline_output=result.baseline_output,
-            total=float(result.attributions.double().sum()), delta=result.delta,
-            target=settings.target, target_label=self.label(settings.target),
-            n_steps=settings.n_steps, method=settings.method, baseline=settings.baseline,
+            output=result.output,
+            baseline_output=result.baseline_output,
+            total=float(result.attributions.double().sum()),
+            delta=result.delta,
+            target=settings.target,
+            target_label=self.label(settings.target),
+            n_steps=settings.n_steps,
+            method=settings.method,
+            baseline=settings.baseline,
             path=settings.path,
         )
 
@@ -319,9 +343,13 @@ def plain_int(value: Any) -> Any:
         return value
     if isinstance(value, np.integer):
         return int(value)
-    if (isinstance(value, torch.Tensor) and value.numel() == 1
-            and not value.is_floating_point() and not value.is_complex()
-            and value.dtype != torch.bool):
+    if (
+        isinstance(value, torch.Tensor)
+        and value.numel() == 1
+        and not value.is_floating_point()
+        and not value.is_complex()
+        and value.dtype != torch.bool
+    ):
         return int(value.item())
     return value
 
@@ -355,7 +383,9 @@ def _labels(class_names: Any, n: int) -> list[str]:
     if class_names is None:
         return [default or f"class {i}" for i in range(n)]
     if isinstance(class_names, str):
-        raise TypeError("class_names must be a list of labels (one per class) or a dict, not a string.")
+        raise TypeError(
+            "class_names must be a list of labels (one per class) or a dict, not a string."
+        )
     if isinstance(class_names, Mapping):
         return [str(class_names.get(i, default or f"class {i}")) for i in range(n)]
     names = list(class_names)

@@ -34,7 +34,7 @@ def as_tensor(x: Any) -> torch.Tensor:
 
 
 def infer_modality(x: Any, modality: str | None = None) -> str:
-    """"image", "text" or "tabular" for one example ``x``.
+    """ "image", "text" or "tabular" for one example ``x``.
 
     Without ``modality``: a float (C, H, W) or (1, C, H, W) tensor with C in 1, 3, 4 is an
     image; an integer (T,) or (1, T) tensor holds token ids (text); a float (F,) or (1, F)
@@ -67,8 +67,10 @@ def infer_modality(x: Any, modality: str | None = None) -> str:
         return kind
     hint = ""
     if x.dim() >= 2 and x.shape[0] > 1 and x.dim() in (2, 4):
-        hint = (f" It looks like a batch of {x.shape[0]} examples; the widget explains one "
-                "example: pass x[0].")
+        hint = (
+            f" It looks like a batch of {x.shape[0]} examples; the widget explains one "
+            "example: pass x[0]."
+        )
     raise ValueError(
         f"Cannot tell what kind of input has {_describe(x)}.{hint} Expected a float image "
         "(C, H, W) with C in 1, 3, 4, integer token ids (T,), or a float feature vector "
@@ -81,8 +83,12 @@ def _check_shape(x: torch.Tensor, modality: str) -> None:
         ok = x.is_floating_point() and (x.dim() == 3 or (x.dim() == 4 and x.shape[0] == 1))
         want = "a float tensor (C, H, W) or (1, C, H, W)"
     elif modality == "text":
-        ok = (not x.is_floating_point() and not x.is_complex() and x.dtype != torch.bool
-              and (x.dim() == 1 or (x.dim() == 2 and x.shape[0] == 1)))
+        ok = (
+            not x.is_floating_point()
+            and not x.is_complex()
+            and x.dtype != torch.bool
+            and (x.dim() == 1 or (x.dim() == 2 and x.shape[0] == 1))
+        )
         want = "an integer tensor of token ids (T,) or (1, T)"
     else:
         ok = x.is_floating_point() and (x.dim() == 1 or (x.dim() == 2 and x.shape[0] == 1))

@@ -27,8 +27,13 @@ class Settings:
         return (None, None, self.baseline, self.path, self.target)
 
     def as_dict(self) -> dict:
-        return {"n_steps": self.n_steps, "method": self.method, "baseline": self.baseline,
-                "path": self.path, "target": self.target}
+        return {
+            "n_steps": self.n_steps,
+            "method": self.method,
+            "baseline": self.baseline,
+            "path": self.path,
+            "target": self.target,
+        }
 
 
 @dataclass
@@ -56,8 +61,10 @@ class Result:
 
     def __repr__(self) -> str:
         s = self.settings
-        return (f"Result(target={s.get('target')}, baseline={s.get('baseline')!r}, "
-                f"path={s.get('path')!r}, n_steps={s.get('n_steps')}, "
-                f"method={s.get('method')!r}, output={self.output:.6g}, "
-                f"baseline_output={self.baseline_output:.6g}, delta={self.delta:.3g}, "
-                f"attributions={tuple(self.attributions.shape)})")
+        return (
+            f"Result(target={s.get('target')}, baseline={s.get('baseline')!r}, "
+            f"path={s.get('path')!r}, n_steps={s.get('n_steps')}, "
+            f"method={s.get('method')!r}, output={self.output:.6g}, "
+            f"baseline_output={self.baseline_output:.6g}, delta={self.delta:.3g}, "
+            f"attributions={tuple(self.attributions.shape)})"
+        )

@@ -24,8 +24,15 @@ class TabularExplainer(Explainer):
     modality = "tabular"
     path_options = ("straight", "extremal", "all_orderings")
 
-    def __init__(self, model: Any, x: torch.Tensor, *, feature_names: Any = None,
-                 background: Any = None, **kw: Any) -> None:
+    def __init__(
+        self,
+        model: Any,
+        x: torch.Tensor,
+        *,
+        feature_names: Any = None,
+        background: Any = None,
+        **kw: Any,
+    ) -> None:
         n = int(x.shape[-1])
         self.names = payload.feature_names(n, feature_names)
         super().__init__(model, x, **kw)
@@ -44,7 +51,11 @@ class TabularExplainer(Explainer):
             return Extremal()
         if name == "all_orderings":
             d = int(self.x[0].numel())
-            return AllOrderings() if d <= EXACT_SHAPLEY_MAX_FEATURES else AllOrderings(samples=SHAPLEY_SAMPLES)
+            return (
+                AllOrderings()
+                if d <= EXACT_SHAPLEY_MAX_FEATURES
+                else AllOrderings(samples=SHAPLEY_SAMPLES)
+            )
         return super().path(name)
 
     def _feature_names(self) -> list[str]:

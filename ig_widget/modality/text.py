@@ -18,11 +18,22 @@ from .inputs import as_tensor
 class TextExplainer(Explainer):
     modality = "text"
 
-    def __init__(self, model: Any, x: torch.Tensor, *, layer: Any = None, tokens: Any = None,
-                 tokenizer: Any = None, pad_token_id: Any = None, **kw: Any) -> None:
+    def __init__(
+        self,
+        model: Any,
+        x: torch.Tensor,
+        *,
+        layer: Any = None,
+        tokens: Any = None,
+        tokenizer: Any = None,
+        pad_token_id: Any = None,
+        **kw: Any,
+    ) -> None:
         if layer is None:
             if not isinstance(model, torch.nn.Module):
-                raise ValueError("For text, pass layer=<the embedding module> (the model is not an nn.Module).")
+                raise ValueError(
+                    "For text, pass layer=<the embedding module> (the model is not an nn.Module)."
+                )
             layer = find_embedding(model)
         self.layer = layer
         if pad_token_id is None and tokenizer is not None:
@@ -76,8 +87,9 @@ class TextExplainer(Explainer):
     def _builtin_baselines(self) -> dict[str, Callable[[], torch.Tensor]]:
         out = {}
         if self.pad_token_id is not None:
-            out["pad"] = lambda: bl.pad_embeddings(self.model, self.layer, self.x,
-                                                   self.pad_token_id, *self.args)
+            out["pad"] = lambda: bl.pad_embeddings(
+                self.model, self.layer, self.x, self.pad_token_id, *self.args
+            )
         out["zero embedding"] = lambda: bl.zero_embeddings(self._embeddings)
         return out
 
@@ -89,7 +101,9 @@ class TextExplainer(Explainer):
     def _feature_names(self) -> list[str]:
         return self.tokens
 
-    def compute(self, settings: Settings, progress: Callable[[float], None] | None = None) -> Result:
+    def compute(
+        self, settings: Settings, progress: Callable[[float], None] | None = None
+    ) -> Result:
         result = super().compute(settings, progress)
         result.token_attributions = self._display(result.attributions)
         return result

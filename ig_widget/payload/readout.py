@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 
-def readout(*, output: float, baseline_output: float, total: float, delta: float,
-            target: int, target_label: str, n_steps: int, method: str, baseline: str,
-            path: str) -> dict:
+def readout(
+    *,
+    output: float,
+    baseline_output: float,
+    total: float,
+    delta: float,
+    target: int,
+    target_label: str,
+    n_steps: int,
+    method: str,
+    baseline: str,
+    path: str,
+) -> dict:
     """The contract's ``readout`` dict, with plain Python numbers (JSON-safe)."""
     return {
         "output": float(output),

@@ -15,7 +15,9 @@ def feature_names(n_features: int, names: Sequence[Any] | None = None) -> list[s
     if names is None:
         return [f"x{i}" for i in range(n_features)]
     if isinstance(names, str):
-        raise TypeError("feature_names must be a list of strings (one per feature), not one string.")
+        raise TypeError(
+            "feature_names must be a list of strings (one per feature), not one string."
+        )
     names = list(names)
     if len(names) != n_features:
         raise ValueError(
@@ -33,5 +35,9 @@ def tabular_payload(names: Sequence[str], values: np.ndarray, attr: np.ndarray) 
         raise ValueError(
             f"{len(names)} names, {values.shape[0]} values and {attr.shape[0]} attributions."
         )
-    return {"kind": "tabular", "names": [str(n) for n in names],
-            "values": encode_array(values), "attr": encode_array(attr.astype(np.float32))}
+    return {
+        "kind": "tabular",
+        "names": [str(n) for n in names],
+        "values": encode_array(values),
+        "attr": encode_array(attr.astype(np.float32)),
+    }

@@ -14,8 +14,9 @@ import numpy as np
 from .._serialize import encode_array
 
 
-def token_strings(ids: Sequence[int], tokens: Sequence[Any] | None = None,
-                  tokenizer: Any = None) -> list[str]:
+def token_strings(
+    ids: Sequence[int], tokens: Sequence[Any] | None = None, tokenizer: Any = None
+) -> list[str]:
     """One display string per token id: ``tokens`` when given (its length must match),
     else ``tokenizer.convert_ids_to_tokens(ids)``, else the ids as decimal strings."""
     ids = [int(i) for i in ids]
@@ -44,5 +45,8 @@ def text_payload(tokens: Sequence[str], attr: np.ndarray) -> dict:
     attr = np.asarray(attr).reshape(-1)
     if len(tokens) != attr.shape[0]:
         raise ValueError(f"{len(tokens)} tokens but {attr.shape[0]} attributions.")
-    return {"kind": "text", "tokens": [str(t) for t in tokens],
-            "attr": encode_array(attr.astype(np.float32))}
+    return {
+        "kind": "text",
+        "tokens": [str(t) for t in tokens],
+        "attr": encode_array(attr.astype(np.float32)),
+    }

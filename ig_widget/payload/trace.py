@@ -54,8 +54,9 @@ def path_trace(
     starts = a.size > 0 and a[0] == 0.0
     ends = a.size > 0 and a[-1] == 1.0
     all_a = np.concatenate([[] if starts else [0.0], a, [] if ends else [1.0]])
-    all_f = np.concatenate([[] if starts else [float(baseline_output)], f,
-                            [] if ends else [float(output)]])
+    all_f = np.concatenate(
+        [[] if starts else [float(baseline_output)], f, [] if ends else [float(output)]]
+    )
     features = []
     if integrand is not None and attr.size and integrand.shape == (a.size, attr.size):
         k = min(int(top), attr.size)
@@ -68,8 +69,10 @@ def path_trace(
         cum = np.concatenate(rows, axis=0)
         cum[0] = 0.0
         name_of = names if callable(names) else (lambda i: str(names[i]))
-        features = [{"name": str(name_of(int(i))), "cumulative": encode_array(cum[:, j].copy())}
-                    for j, i in enumerate(idx)]
+        features = [
+            {"name": str(name_of(int(i))), "cumulative": encode_array(cum[:, j].copy())}
+            for j, i in enumerate(idx)
+        ]
     return {
         "alphas": encode_array(all_a.astype(np.float64)),
         "outputs": encode_array(all_f.astype(np.float64)),

@@ -27,11 +27,11 @@ from .helpers import (
     CELLS,
     CHROMIUM,
     EXAMPLES,
-    offline_html,
     ROOT,
     TOKEN,
     WIDGET_CELLS,
     need,
+    offline_html,
     playwright_expect,
     write_notebook,
 )
@@ -43,10 +43,14 @@ def server_env(base: Path) -> dict:
     env = dict(os.environ)
     paths = [str(EXAMPLES), str(ROOT), env.get("PYTHONPATH", "")]
     env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
-    for var, sub in [("JUPYTER_CONFIG_DIR", "cfg"), ("JUPYTER_DATA_DIR", "data"),
-                     ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"),
-                     ("JUPYTERLAB_SETTINGS_DIR", "settings"),
-                     ("JUPYTERLAB_WORKSPACES_DIR", "workspaces")]:
+    for var, sub in [
+        ("JUPYTER_CONFIG_DIR", "cfg"),
+        ("JUPYTER_DATA_DIR", "data"),
+        ("JUPYTER_RUNTIME_DIR", "runtime"),
+        ("IPYTHONDIR", "ipython"),
+        ("JUPYTERLAB_SETTINGS_DIR", "settings"),
+        ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
+    ]:
         (base / sub).mkdir(parents=True, exist_ok=True)
         env[var] = str(base / sub)
     return env
@@ -70,15 +74,27 @@ def _serve(base: Path, app: str, flags: list[str]):
     (settings / "apputils-extension").mkdir(parents=True, exist_ok=True)
     # no "get notified about news?" toast over the screenshots
     (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
-        '{"fetchNews": "false", "checkForUpdates": false}')
+        '{"fetchNews": "false", "checkForUpdates": false}'
+    )
     # every cell stays in the DOM (no virtual scrolling), so all widgets render at once
     (settings / "notebook-extension").mkdir(parents=True, exist_ok=True)
     (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
-        '{"windowingMode": "none"}')
+        '{"windowingMode": "none"}'
+    )
     port = free_port()
-    cmd = [sys.executable, "-m", app, "--no-browser", "--allow-root",
-           "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-           f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}", *flags]
+    cmd = [
+        sys.executable,
+        "-m",
+        app,
+        "--no-browser",
+        "--allow-root",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={TOKEN}",
+        f"--ServerApp.root_dir={root}",
+        *flags,
+    ]
     log_path = base / "server.log"
     with open(log_path, "wb") as log:  # the server keeps its own copy of the descriptor
         proc = subprocess.Popen(cmd, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT)
@@ -91,13 +107,16 @@ def _serve(base: Path, app: str, flags: list[str]):
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError(f"{app} did not start:\n" + log_path.read_text())
+                raise RuntimeError(f"{app} did not start:\n" + log_path.read_text()) from None
             time.sleep(0.2)
     yield url
     try:  # clean stop; the server shuts its kernels down itself
-        urllib.request.urlopen(urllib.request.Request(
-            f"{url}/api/shutdown", method="POST",
-            headers={"Authorization": f"token {TOKEN}"}), timeout=10)
+        urllib.request.urlopen(
+            urllib.request.Request(
+                f"{url}/api/shutdown", method="POST", headers={"Authorization": f"token {TOKEN}"}
+            ),
+            timeout=10,
+        )
         proc.wait(timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         proc.terminate()  # only the process this fixture started
@@ -107,10 +126,16 @@ def _serve(base: Path, app: str, flags: list[str]):
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
     """URL of a fresh JupyterLab whose root holds widgets.ipynb."""
-    yield from _serve(tmp_path_factory.mktemp("lab"), "jupyterlab", [
-        "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.extension_manager=readonly"])
+    yield from _serve(
+        tmp_path_factory.mktemp("lab"),
+        "jupyterlab",
+        [
+            "--LabApp.expose_app_in_browser=True",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly",
+        ],
+    )
 
 
 @pytest.fixture(scope="session")
@@ -120,8 +145,11 @@ def notebook7(tmp_path_factory):
         import notebook  # noqa: F401
     except ImportError:
         need(False, "the notebook package (Notebook 7) is not installed")
-    yield from _serve(tmp_path_factory.mktemp("nb7"), "notebook", [
-        "--JupyterNotebookApp.expose_app_in_browser=True"])
+    yield from _serve(
+        tmp_path_factory.mktemp("nb7"),
+        "notebook",
+        ["--JupyterNotebookApp.expose_app_in_browser=True"],
+    )
 
 
 # -------------------------------------------------------------------- browser
@@ -134,9 +162,18 @@ def browser():
         need(False, "playwright (Python) is not installed")
     with sync_playwright() as p:
         # Playwright adds --no-sandbox itself (needed as root)
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield b
         b.close()
 
@@ -148,29 +185,37 @@ class Watched:
     page: object
     errors: list = field(default_factory=list)
     dialogs: list = field(default_factory=list)
-    sent: list = field(default_factory=list)   # (time.monotonic(), payload) per websocket frame
+    sent: list = field(default_factory=list)  # (time.monotonic(), payload) per websocket frame
     console: list = field(default_factory=list)  # console errors and warnings (reported only)
 
     def comm_msgs_sent(self) -> int:
         """Frames sent to the kernel that carry a comm_msg (a widget state change)."""
+
         def has(p):
             return (b"comm_msg" in p) if isinstance(p, (bytes, bytearray)) else ("comm_msg" in p)
+
         return sum(1 for _, p in self.sent if has(p))
 
 
 def watch(page) -> Watched:
     w = Watched(page)
     page.on("pageerror", lambda e: w.errors.append(f"{e}\n{getattr(e, 'stack', '') or ''}".strip()))
-    page.on("console", lambda m: w.console.append(f"{m.type}: {m.text}")
-            if m.type in ("error", "warning") else None)
+    page.on(
+        "console",
+        lambda m: (
+            w.console.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
+        ),
+    )
 
     def on_dialog(d):
         w.dialogs.append(f"{d.type}: {d.message}")
         d.dismiss()
 
     page.on("dialog", on_dialog)
-    page.on("websocket", lambda ws: ws.on(
-        "framesent", lambda payload: w.sent.append((time.monotonic(), payload))))
+    page.on(
+        "websocket",
+        lambda ws: ws.on("framesent", lambda payload: w.sent.append((time.monotonic(), payload))),
+    )
     return w
 
 
@@ -200,8 +245,11 @@ class Notebook:
 
     def output(self, name: str):
         """Locator of the widget root in cell ``name``'s output."""
-        return (self.page.locator(".jp-Notebook .jp-CodeCell").nth(CELL_INDEX[name])
-                .locator(".jp-OutputArea .igw-root"))
+        return (
+            self.page.locator(".jp-Notebook .jp-CodeCell")
+            .nth(CELL_INDEX[name])
+            .locator(".jp-OutputArea .igw-root")
+        )
 
 
 @pytest.fixture(scope="session")
@@ -212,8 +260,9 @@ def _lab_session(browser, lab):
     t0 = time.monotonic()
     pg.goto(f"{lab}/lab/tree/widgets.ipynb?reset&token={TOKEN}")
     pg.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
-    pg.evaluate("async () => { await window.jupyterapp.started; "
-                "await window.jupyterapp.restored; }")
+    pg.evaluate(
+        "async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }"
+    )
     pg.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60_000)
     pg.wait_for_function(KERNEL_IDLE, timeout=60_000)
     # resolves once every cell has its execute reply (each widget cell waits for its result)
@@ -222,8 +271,9 @@ def _lab_session(browser, lab):
     nb = Notebook(w)
     for name in WIDGET_CELLS:
         expect(nb.output(name).locator(".igw-delta")).to_contain_text("δ", timeout=60_000)
-    print(f"\n[lab] notebook open, models trained, 5 widgets drawn in "
-          f"{time.monotonic() - t0:.1f} s")
+    print(
+        f"\n[lab] notebook open, models trained, 5 widgets drawn in {time.monotonic() - t0:.1f} s"
+    )
     yield nb
     if w.console:
         print("\n[lab] browser console errors/warnings:\n  " + "\n  ".join(w.console[:20]))
@@ -245,6 +295,8 @@ def html_assets():
     """Folder with require.js and embed-amd.js (the widget html-manager): tests/assets,
     filled from the npm registry on first use (it is git-ignored), by the same code the
     quick-start script exports with."""
-    need(shutil.which("npm") is not None or (ASSETS / "require.js").is_file(),
-         "npm is needed once to fetch require.js and the widget html-manager")
+    need(
+        shutil.which("npm") is not None or (ASSETS / "require.js").is_file(),
+        "npm is needed once to fetch require.js and the widget html-manager",
+    )
     return offline_html.fetch_assets(ASSETS)

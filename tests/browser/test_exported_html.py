@@ -11,9 +11,9 @@ from .helpers import (
     CELLS,
     EXAMPLES,
     ROOT,
+    WIDGET_CELLS,
     XSS_FEATURE,
     XSS_TOKEN,
-    WIDGET_CELLS,
     artifact,
     offline_html,
     playwright_expect,
@@ -42,16 +42,16 @@ def exported(tmp_path_factory, html_assets):
     old = os.environ.get("PYTHONPATH")
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in [str(EXAMPLES), str(ROOT), old] if p)
     try:
-        NotebookClient(nb, timeout=180, kernel_name="python3",
-                       resources={"metadata": {"path": str(tmp)}}).execute()
+        NotebookClient(
+            nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp)}}
+        ).execute()
     finally:
         if old is None:
             os.environ.pop("PYTHONPATH", None)
         else:
             os.environ["PYTHONPATH"] = old
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-    igw = [s for s in state.values() if s["model_name"] == "AnyModel"
-           and "_payload" in s["state"]]
+    igw = [s for s in state.values() if s["model_name"] == "AnyModel" and "_payload" in s["state"]]
     assert len(igw) == len(WIDGET_CELLS), "the saved widget state lacks some widgets"
 
     return offline_html.write_site(nb, tmp / "site", html_assets)
@@ -76,8 +76,13 @@ def test_exported_html_draws_static_widgets(exported, page):
     pg.wait_for_timeout(300)  # give an injected handler time to fire
     assert pg.locator("img[src='x']").count() == 0
     assert pg.evaluate("() => typeof window.__pwned") == "undefined"
-    assert pg.evaluate("() => [...document.scripts].filter("
-                       "s => s.textContent.trim() === 'window.__pwned=1').length") == 0
+    assert (
+        pg.evaluate(
+            "() => [...document.scripts].filter("
+            "s => s.textContent.trim() === 'window.__pwned=1').length"
+        )
+        == 0
+    )
     assert page.dialogs == []
     tab.scroll_into_view_if_needed()
     tab.screenshot(path=artifact("html_tabular_widget.png"))

@@ -17,7 +17,9 @@ def test_widgets_draw_in_notebook7(notebook7, page):
     pg = page.page
     pg.goto(f"{notebook7}/notebooks/widgets.ipynb?token={TOKEN}")
     pg.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
-    pg.evaluate("async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }")
+    pg.evaluate(
+        "async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }"
+    )
     pg.wait_for_selector(".jp-Notebook", timeout=60_000)
     pg.wait_for_function(KERNEL_IDLE, timeout=60_000)
     pg.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")

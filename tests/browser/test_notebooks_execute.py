@@ -18,8 +18,9 @@ def test_example_notebook_runs(name):
     nb = nbformat.read(str(EXAMPLES / name), as_version=4)
     t0 = time.monotonic()
     # raises CellExecutionError, with the cell and traceback, if any cell fails
-    NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(EXAMPLES)}}).execute()
+    NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(EXAMPLES)}}
+    ).execute()
     print(f"\n[notebook] {name} ran in {time.monotonic() - t0:.1f} s")
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
@@ -32,7 +33,11 @@ def test_example_notebook_runs(name):
         model = state[v["data"][WIDGET_VIEW]["model_id"]]["state"]
         kinds.append(model.get("_payload", {}).get("kind"))
         assert (model["status"], model["_provisional"], model["error"]) == ("idle", False, ""), (
-            kinds[-1], model["status"], model["_provisional"], model["error"])
+            kinds[-1],
+            model["status"],
+            model["_provisional"],
+            model["error"],
+        )
         assert model["_payload"]["readout"]["n_steps"] == model["n_steps"]
     assert sorted(kinds) == ["image", "tabular", "text"]
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")

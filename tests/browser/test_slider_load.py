@@ -22,7 +22,8 @@ KERNEL_EXEC = """async (code) => {
   let out = '';
   future.onIOPub = (msg) => {
     if (msg.header.msg_type === 'stream') out += msg.content.text;
-    if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.ename + ': ' + msg.content.evalue;
+    if (msg.header.msg_type === 'error')
+      out += 'ERROR ' + msg.content.ename + ': ' + msg.content.evalue;
   };
   await future.done;
   return out;
@@ -71,14 +72,18 @@ def test_hundred_slider_moves(notebook):
     expect(root.locator(".igw-settings")).to_contain_text(f"{shown} steps", timeout=60_000)
     after = kernel(page, PROBE)
     fresh = kernel(page, FRESH)
-    print(f"\n[load] 100 slider moves: {after['computations'] - before['computations']} "
-          f"computations; threads {before['threads']} -> {after['threads']}; RSS "
-          f"{before['rss_kib'] / 1024:.0f} -> {after['rss_kib'] / 1024:.0f} MiB; final n_steps "
-          f"{after['n_steps']} equals a fresh computation: {fresh['same']}")
+    print(
+        f"\n[load] 100 slider moves: {after['computations'] - before['computations']} "
+        f"computations; threads {before['threads']} -> {after['threads']}; RSS "
+        f"{before['rss_kib'] / 1024:.0f} -> {after['rss_kib'] / 1024:.0f} MiB; final n_steps "
+        f"{after['n_steps']} equals a fresh computation: {fresh['same']}"
+    )
     assert after["n_steps"] == shown == fresh["n_steps"]
     assert fresh["same"]
     assert after["computations"] - before["computations"] < 100
     assert after["threads"] == before["threads"]
     # the model and results are small (KiB): 200 MiB would be a leak, not noise
     assert after["rss_kib"] - before["rss_kib"] < 200 * 1024
-    kernel(page, "w_tabular.n_steps = 50\nw_tabular.wait(120)\nprint('{}')")  # as the other tests expect
+    kernel(
+        page, "w_tabular.n_steps = 50\nw_tabular.wait(120)\nprint('{}')"
+    )  # as the other tests expect

@@ -106,20 +106,27 @@ def test_steps_control_recomputes_delta(notebook):
     sent_before = notebook.w.comm_msgs_sent()
     timings = []
     for name in ("image", "text", "tabular"):
-        for what, steps, how in [("slider 50 -> 3 steps", 3, "fill"),
-                                 # a real key on the focused slider: JupyterLab must not eat it
-                                 ("key Home -> 1 step", 1, "Home"),
-                                 # > 8 steps: a coarse 8-step result first, then the full one
-                                 ("slider 1 -> 200 steps", 200, "fill")]:
+        for what, steps, how in [
+            ("slider 50 -> 3 steps", 3, "fill"),
+            # a real key on the focused slider: JupyterLab must not eat it
+            ("key Home -> 1 step", 1, "Home"),
+            # > 8 steps: a coarse 8-step result first, then the full one
+            ("slider 1 -> 200 steps", 200, "fill"),
+        ]:
             first, done, old, new = _time_steps_change(notebook, name, steps, how)
             assert new != old, (name, what, old, new)
             timings.append((name, what, first, done, old, new))
     # the slider really talked to the kernel (this is what test 4 checks is absent)
     assert notebook.w.comm_msgs_sent() > sent_before
-    print("\n[timing] steps control change -> new delta shown (a release or key sends at once; drags are debounced)")
+    print(
+        "\n[timing] steps control change -> new delta shown"
+        " (a release or key sends at once; drags are debounced)"
+    )
     for name, what, first, done, old, new in timings:
-        print(f"[timing]   {name:<8} {what:<22} first new delta {first:7.0f} ms, "
-              f"final {done:7.0f} ms   ({old} -> {new})")
+        print(
+            f"[timing]   {name:<8} {what:<22} first new delta {first:7.0f} ms, "
+            f"final {done:7.0f} ms   ({old} -> {new})"
+        )
     notebook.output("image").screenshot(path=artifact("lab_image_after_steps.png"))
 
 
@@ -140,8 +147,12 @@ def test_markup_in_tokens_and_feature_names_is_text(notebook):
     assert page.locator("img[src='x']").count() == 0
     assert page.locator(".jp-OutputArea img").count() == 0
     assert page.evaluate("() => typeof window.__pwned") == "undefined"
-    assert page.evaluate(
-        "() => [...document.scripts].filter(s => s.textContent.includes('__pwned')).length") == 0
+    assert (
+        page.evaluate(
+            "() => [...document.scripts].filter(s => s.textContent.includes('__pwned')).length"
+        )
+        == 0
+    )
     assert notebook.w.dialogs == []
     text.scroll_into_view_if_needed()
     text.screenshot(path=artifact("lab_xss_text_widget.png"))
@@ -173,8 +184,12 @@ def test_display_only_change_redraws_without_kernel(notebook):
     for name in ("image", "large_image"):  # 16x16 digits and a 224x224 RGB image
         image = notebook.output(name)
         image.scroll_into_view_if_needed()
-        for selector, value in [(".igw-sign", "absolute"), (".igw-colormap", "viridis"),
-                                (".igw-sign", "signed"), (".igw-colormap", "RdBu_r")]:
+        for selector, value in [
+            (".igw-sign", "absolute"),
+            (".igw-colormap", "viridis"),
+            (".igw-sign", "signed"),
+            (".igw-colormap", "RdBu_r"),
+        ]:
             before = canvas_colours(image.locator("canvas.igw-heatmap"))["digest"]
             r = image.evaluate(REDRAW, [selector, value])
             assert r["ms"] is not None, f"{name} {selector}={value}: the canvas never changed"
@@ -190,8 +205,10 @@ def test_display_only_change_redraws_without_kernel(notebook):
     assert (size["width"], size["height"]) == (224, 224)
     print("\n[timing] display-only change -> canvas redrawn (no kernel round trip)")
     for name, selector, value, r in results:
-        print(f"[timing]   {name:<12} {selector + '=' + value:<22} {r['ms']:6.1f} ms "
-              f"({r['frames']} animation frame(s); change handler {r['sync']:.2f} ms)")
+        print(
+            f"[timing]   {name:<12} {selector + '=' + value:<22} {r['ms']:6.1f} ms "
+            f"({r['frames']} animation frame(s); change handler {r['sync']:.2f} ms)"
+        )
     image = notebook.output("image")
     # the display control kept its value and the kernel's trait did not move
     expect(image.locator(".igw-colormap")).to_have_value("RdBu_r")

@@ -32,7 +32,9 @@ def test_one_forward_for_the_whole_path_when_it_fits(guard):
 
 def test_internal_batch_size_splits_steps_like_captum(guard):
     m = guard(Counting())
-    IntegratedGradients(m).attribute(torch.randn(2, 6, dtype=D), target=0, n_steps=10, internal_batch_size=8)
+    IntegratedGradients(m).attribute(
+        torch.randn(2, 6, dtype=D), target=0, n_steps=10, internal_batch_size=8
+    )
     assert m.rows == [2 * 4 + 4, 8, 4]
 
 
@@ -83,11 +85,15 @@ def test_large_inputs_take_the_endpoints_in_a_separate_pass_without_graph(guard)
         def forward(self, x):
             self.rows.append(x.shape[0])
             self.grad_enabled.append(torch.is_grad_enabled())
-            return torch.tanh(x.flatten(1).mean(1, keepdim=True) * torch.arange(1, 4, dtype=x.dtype))
+            return torch.tanh(
+                x.flatten(1).mean(1, keepdim=True) * torch.arange(1, 4, dtype=x.dtype)
+            )
 
     m = guard(Pool())
     x = torch.rand(1, 3, 80, 80, dtype=D)  # 19,200 elements: above the folding limit
-    attr, delta = IntegratedGradients(m).attribute(x, target=2, n_steps=20, return_convergence_delta=True)
+    attr, delta = IntegratedGradients(m).attribute(
+        x, target=2, n_steps=20, return_convergence_delta=True
+    )
     assert m.rows == [2, 20] and m.grad_enabled == [False, True]
     assert abs(delta.item()) < 1e-6
     m.rows.clear()

@@ -19,9 +19,13 @@ WORST = {"abs": 0.0}
 
 def _net(seed=0, n_in=5, n_out=3):
     torch.manual_seed(seed)
-    return torch.nn.Sequential(
-        torch.nn.Linear(n_in, 8), torch.nn.Softplus(), torch.nn.Linear(8, n_out)
-    ).double().eval()
+    return (
+        torch.nn.Sequential(
+            torch.nn.Linear(n_in, 8), torch.nn.Softplus(), torch.nn.Linear(8, n_out)
+        )
+        .double()
+        .eval()
+    )
 
 
 class TwoInputs(torch.nn.Module):
@@ -42,7 +46,7 @@ class TwoInputs(torch.nn.Module):
 def compare(ours, theirs, n, method):
     ours = ours if isinstance(ours, tuple) else (ours,)
     theirs = theirs if isinstance(theirs, tuple) else (theirs,)
-    for o, c in zip(ours, theirs):
+    for o, c in zip(ours, theirs, strict=True):
         if method == "riemann_trapezoid":
             c = c * n / (n - 1)
         WORST["abs"] = max(WORST["abs"], float((o - c).abs().max()))
@@ -67,8 +71,9 @@ def test_single_input(method, baselines, target):
         target = [2, 0, 1]
     elif target == "tensor":
         target = torch.tensor([1, 1, 2])
-    kw = dict(baselines=baselines, target=target, n_steps=13, method=method,
-              return_convergence_delta=True)
+    kw = dict(
+        baselines=baselines, target=target, n_steps=13, method=method, return_convergence_delta=True
+    )
     ours, d_ours = IntegratedGradients(net).attribute(x, **kw)
     theirs, d_theirs = captum_attr.IntegratedGradients(net).attribute(x, **kw)
     compare(ours, theirs, 13, method)
@@ -107,13 +112,17 @@ def test_per_example_tuple_targets_and_multiply_by_inputs_false():
     kw = dict(target=[(0, 1), (2, 0)], additional_forward_args=(1.5, "sigmoid"), n_steps=11)
     for mbi in (True, False):
         ours = IntegratedGradients(model, multiply_by_inputs=mbi).attribute((x1, x2), **kw)
-        theirs = captum_attr.IntegratedGradients(model, multiply_by_inputs=mbi).attribute((x1, x2), **kw)
+        theirs = captum_attr.IntegratedGradients(model, multiply_by_inputs=mbi).attribute(
+            (x1, x2), **kw
+        )
         compare(ours, theirs, 11, "gausslegendre")
 
 
 def test_single_output_model_without_target():
     torch.manual_seed(3)
-    net = torch.nn.Sequential(torch.nn.Linear(5, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1)).double()
+    net = torch.nn.Sequential(
+        torch.nn.Linear(5, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1)
+    ).double()
     x = torch.randn(4, 5, dtype=D)
     ours = IntegratedGradients(net).attribute(x, n_steps=20)
     theirs = captum_attr.IntegratedGradients(net).attribute(x, n_steps=20)
@@ -123,8 +132,11 @@ def test_single_output_model_without_target():
 def test_image_cnn_float32_matches_captum():
     torch.manual_seed(4)
     net = torch.nn.Sequential(
-        torch.nn.Conv2d(3, 4, 3), torch.nn.ReLU(), torch.nn.AdaptiveAvgPool2d(2),
-        torch.nn.Flatten(), torch.nn.Linear(16, 5),
+        torch.nn.Conv2d(3, 4, 3),
+        torch.nn.ReLU(),
+        torch.nn.AdaptiveAvgPool2d(2),
+        torch.nn.Flatten(),
+        torch.nn.Linear(16, 5),
     ).eval()
     x = torch.rand(2, 3, 12, 12)
     ours = IntegratedGradients(net).attribute(x, target=3, n_steps=32)
@@ -138,8 +150,12 @@ def test_internal_batch_size_never_changes_the_result():
     ig = IntegratedGradients(net)
     ref = ig.attribute(x, target=1, n_steps=40)
     for ibs in (1, 3, 4, 10, 119, 120, 121, 10_000):
-        torch.testing.assert_close(ig.attribute(x, target=1, n_steps=40, internal_batch_size=ibs),
-                                   ref, rtol=1e-12, atol=1e-14)
+        torch.testing.assert_close(
+            ig.attribute(x, target=1, n_steps=40, internal_batch_size=ibs),
+            ref,
+            rtol=1e-12,
+            atol=1e-14,
+        )
 
 
 def test_worst_difference_is_reported(capsys):

@@ -47,7 +47,9 @@ def saturating(x):
 
 
 def test_saturation_straight_line_converges_to_two_thirds_one_third():
-    attr = IntegratedGradients(saturating).attribute(t(1.2, 0.6), n_steps=2000, method="riemann_middle")
+    attr = IntegratedGradients(saturating).attribute(
+        t(1.2, 0.6), n_steps=2000, method="riemann_middle"
+    )
     assert torch.allclose(attr, t(2 / 3, 1 / 3), atol=2e-3)
 
 
@@ -94,7 +96,9 @@ def test_custom_curved_path_satisfies_completeness_and_differs():
     # quadratic in alpha for feature 0, linear for feature 1: same endpoints, other split
     g = lambda a: b + torch.stack([a**2, a], dim=1).unsqueeze(1) * (x - b)  # noqa: E731
     f = lambda v: v[:, 0] * torch.exp(v[:, 1])  # noqa: E731
-    attr, delta = IntegratedGradients(f).attribute(x, path=Custom(g), n_steps=30, return_convergence_delta=True)
+    attr, delta = IntegratedGradients(f).attribute(
+        x, path=Custom(g), n_steps=30, return_convergence_delta=True
+    )
     assert abs(delta.item()) < 1e-12
     straight = IntegratedGradients(f).attribute(x, b, n_steps=30)
     assert (attr - straight).abs().max() > 1e-3
@@ -117,7 +121,9 @@ def test_custom_path_with_op_lacking_forward_mode_falls_back(monkeypatch):
 
     monkeypatch.setattr(torch.func, "jvp", broken_jvp)
     g = lambda a: b + a.view(-1, 1, 1) ** 2 * (x - b)  # noqa: E731
-    attr, delta = IntegratedGradients(f).attribute(x, path=Custom(g), n_steps=30, return_convergence_delta=True)
+    attr, delta = IntegratedGradients(f).attribute(
+        x, path=Custom(g), n_steps=30, return_convergence_delta=True
+    )
     assert abs(delta.item()) < 1e-12
 
 
@@ -125,7 +131,9 @@ def test_shapley_matches_brute_force_over_orders():
     import itertools
 
     torch.manual_seed(0)
-    net = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.Tanh(), torch.nn.Linear(6, 1)).double()
+    net = torch.nn.Sequential(
+        torch.nn.Linear(4, 6), torch.nn.Tanh(), torch.nn.Linear(6, 1)
+    ).double()
     x, b = torch.randn(2, 4, dtype=D), torch.randn(2, 4, dtype=D)
     ig = IntegratedGradients(net)
     orders = list(itertools.permutations(range(4)))
@@ -141,6 +149,12 @@ def test_linear_model_is_exact_for_every_rule():
     w = torch.tensor([0.3, -2.0, 1.5], dtype=D)
     f = lambda x: x @ w  # noqa: E731
     x = torch.tensor([[1.0, 2.0, -1.0]], dtype=D)
-    for method in ["riemann_left", "riemann_right", "riemann_middle", "riemann_trapezoid", "gausslegendre"]:
+    for method in [
+        "riemann_left",
+        "riemann_right",
+        "riemann_middle",
+        "riemann_trapezoid",
+        "gausslegendre",
+    ]:
         attr = IntegratedGradients(f).attribute(x, n_steps=7, method=method)
         assert torch.allclose(attr, x * w, atol=1e-14), method

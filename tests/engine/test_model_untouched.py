@@ -34,7 +34,9 @@ def test_eval_model_with_grads_frozen_params_and_existing_hooks(guard):
 
 
 def test_train_mode_is_left_as_is(guard):
-    net = guard(torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.Dropout(0.5), torch.nn.Linear(3, 2)))
+    net = guard(
+        torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.Dropout(0.5), torch.nn.Linear(3, 2))
+    )
     assert net.training
     IntegratedGradients(net).attribute(torch.randn(2, 3), target=0, n_steps=5)
     assert net.training

@@ -8,7 +8,9 @@ from ig_widget import IntegratedGradients
 
 def _net():
     torch.manual_seed(0)
-    return torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.GELU(), torch.nn.Linear(16, 4)).eval()
+    return torch.nn.Sequential(
+        torch.nn.Linear(8, 16), torch.nn.GELU(), torch.nn.Linear(16, 4)
+    ).eval()
 
 
 @pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16])
@@ -49,14 +51,25 @@ def test_cuda_matches_cpu_and_stays_on_device():
 @cuda
 def test_cuda_automatic_chunks_and_memory_returns():
     torch.manual_seed(0)
-    net = torch.nn.Sequential(
-        torch.nn.Conv2d(3, 64, 3, padding=1), torch.nn.ReLU(), torch.nn.Conv2d(64, 64, 3, padding=1),
-        torch.nn.ReLU(), torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(64, 10),
-    ).cuda().eval()
+    net = (
+        torch.nn.Sequential(
+            torch.nn.Conv2d(3, 64, 3, padding=1),
+            torch.nn.ReLU(),
+            torch.nn.Conv2d(64, 64, 3, padding=1),
+            torch.nn.ReLU(),
+            torch.nn.AdaptiveAvgPool2d(1),
+            torch.nn.Flatten(),
+            torch.nn.Linear(64, 10),
+        )
+        .cuda()
+        .eval()
+    )
     x = torch.rand(1, 3, 224, 224, device="cuda")
     torch.cuda.synchronize()
     before = torch.cuda.memory_allocated()
-    attr, delta = IntegratedGradients(net).attribute(x, target=3, n_steps=1000, return_convergence_delta=True)
+    attr, delta = IntegratedGradients(net).attribute(
+        x, target=3, n_steps=1000, return_convergence_delta=True
+    )
     torch.cuda.synchronize()
     assert attr.shape == x.shape and bool(torch.isfinite(attr).all())
     del attr, delta

@@ -20,7 +20,11 @@ def ig(f=NET):
     [
         (dict(baselines=torch.zeros(2, 5)), ValueError, r"baselines has shape \(2, 5\).*\(1, 4\)"),
         (dict(baselines=torch.zeros(3, 4)), ValueError, "batch size 3.*batch size 1"),
-        (dict(baselines=torch.zeros(2, 4, dtype=torch.float64)), TypeError, r"dtype.*\.to\(torch.float32\)"),
+        (
+            dict(baselines=torch.zeros(2, 4, dtype=torch.float64)),
+            TypeError,
+            r"dtype.*\.to\(torch.float32\)",
+        ),
         (dict(baselines="zeros"), TypeError, "baselines must be None, a number or a tensor"),
         (dict(baselines=float("nan")), ValueError, "not finite"),
         (dict(target=3), ValueError, r"target 3 is out of range.*0\.\.2"),
@@ -37,7 +41,11 @@ def ig(f=NET):
         (dict(target=0, path="zigzag"), ValueError, "not a known path"),
         (dict(target=0, path=Extremal([0, 1, 1, 2])), ValueError, "exactly once"),
         (dict(target=0, internal_batch_size=0), ValueError, "internal_batch_size"),
-        (dict(target=0, additional_forward_args=torch.zeros(3, 1)), ValueError, "first dimension 3"),
+        (
+            dict(target=0, additional_forward_args=torch.zeros(3, 1)),
+            ValueError,
+            "first dimension 3",
+        ),
         (dict(target=(0, 1)), ValueError, "only 1 dimension"),
     ],
 )

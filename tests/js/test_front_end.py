@@ -18,7 +18,9 @@ if NODE is None and not REQUIRED:
 
 def test_node_unit_tests_pass():
     assert NODE, "node is required in CI"
-    proc = subprocess.run([NODE, "--test", "js/"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [NODE, "--test", "js/"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     print(proc.stdout[-3000:])
     assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-2000:]
     assert "# fail 0" in proc.stdout and "# pass 0" not in proc.stdout
@@ -37,7 +39,11 @@ def test_shipped_bundle_is_up_to_date(tmp_path):
     script = json.loads((ROOT / "package.json").read_text())["scripts"]["build"]
     first = shlex.split(script.split("&&")[0])
     out = tmp_path / "widget.js"
-    args = [str(esbuild)] + [f"--outfile={out}" if a.startswith("--outfile=") else a for a in first[1:]]
+    args = [str(esbuild)] + [
+        f"--outfile={out}" if a.startswith("--outfile=") else a for a in first[1:]
+    ]
     subprocess.run(args, cwd=ROOT, check=True, capture_output=True, timeout=120)
     shipped = ROOT / "ig_widget" / "static" / "widget.js"
-    assert shipped.read_bytes() == out.read_bytes(), "ig_widget/static/widget.js is stale: run `npm run build`"
+    assert shipped.read_bytes() == out.read_bytes(), (
+        "ig_widget/static/widget.js is stale: run `npm run build`"
+    )

@@ -41,7 +41,9 @@ def test_rgba_grey_and_extra_channels():
     grey = to_rgba(np.array([[[0.0, 1.0]]]))
     np.testing.assert_array_equal(grey[0, 1], [255, 255, 255, 255])
     np.testing.assert_array_equal(grey[0, 0], [0, 0, 0, 255])
-    four = to_rgba(np.stack([np.ones((2, 2)), np.zeros((2, 2)), np.zeros((2, 2)), np.zeros((2, 2))]))
+    four = to_rgba(
+        np.stack([np.ones((2, 2)), np.zeros((2, 2)), np.zeros((2, 2)), np.zeros((2, 2))])
+    )
     assert tuple(four[0, 0]) == (255, 0, 0, 255)  # alpha stays opaque
     with pytest.raises(ValueError, match="C, H, W"):
         to_rgba(np.zeros((2, 2)))
@@ -101,9 +103,28 @@ def test_tabular():
 
 
 def test_readout_is_plain_json():
-    r = readout(output=np.float32(1.5), baseline_output=np.float64(0.5), total=1.0,
-                delta=np.float32(0.0), target=np.int64(2), target_label="dog", n_steps=50,
-                method="gausslegendre", baseline="zero", path="straight")
-    assert set(r) == {"output", "baseline_output", "sum", "delta", "target", "target_label",
-                      "n_steps", "method", "baseline", "path"}
+    r = readout(
+        output=np.float32(1.5),
+        baseline_output=np.float64(0.5),
+        total=1.0,
+        delta=np.float32(0.0),
+        target=np.int64(2),
+        target_label="dog",
+        n_steps=50,
+        method="gausslegendre",
+        baseline="zero",
+        path="straight",
+    )
+    assert set(r) == {
+        "output",
+        "baseline_output",
+        "sum",
+        "delta",
+        "target",
+        "target_label",
+        "n_steps",
+        "method",
+        "baseline",
+        "path",
+    }
     assert type(r["output"]) is float and type(r["target"]) is int

@@ -47,7 +47,8 @@ def check_raises(case: Case) -> BaseException:
         case.call()
     exc = info.value
     assert type(exc) is case.exc, (
-        f"{type(exc).__name__} raised, {case.exc.__name__} expected: {exc}")
+        f"{type(exc).__name__} raised, {case.exc.__name__} expected: {exc}"
+    )
     assert_names_problem_and_fix(full_message(exc), case)
     return exc
 
@@ -69,5 +70,9 @@ def workers() -> list[threading.Thread]:
 
 def from_front_end(w: Any, **state: Any) -> None:
     """Apply ``state`` the way a message from the front end does."""
-    w._handle_msg({"content": {"data": {"method": "update", "state": state,
-                                        "buffer_paths": []}}, "buffers": []})
+    w._handle_msg(
+        {
+            "content": {"data": {"method": "update", "state": state, "buffer_paths": []}},
+            "buffers": [],
+        }
+    )

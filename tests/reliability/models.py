@@ -10,8 +10,21 @@ import torch
 from torch import nn
 
 #: what ``Switchable.mode`` makes the model do on its next forward pass
-MODES = ("ok", "raise", "nan", "inf", "tuple", "dict", "none", "argmax", "sum", "two_outputs",
-         "keyboard_interrupt", "oom", "detached")
+MODES = (
+    "ok",
+    "raise",
+    "nan",
+    "inf",
+    "tuple",
+    "dict",
+    "none",
+    "argmax",
+    "sum",
+    "two_outputs",
+    "keyboard_interrupt",
+    "oom",
+    "detached",
+)
 
 
 class Switchable(nn.Module):

@@ -87,8 +87,7 @@ def recompute(w, settings: dict, timeout: float = 60.0):
     return w.wait(timeout)
 
 
-def run(n: int = 1000, warmup: int = 40, every: int = 100, size: int = 96,
-        echo=print) -> dict:
+def run(n: int = 1000, warmup: int = 40, every: int = 100, size: int = 96, echo=print) -> dict:
     """Warm up, then ``n`` recomputations; returns the figures (bytes, counts)."""
     threads_before = threading.active_count()
     w = make_widget(size)
@@ -99,8 +98,10 @@ def run(n: int = 1000, warmup: int = 40, every: int = 100, size: int = 96,
     settle()
     start = rss_bytes()
     computations = w._runner.computations
-    echo(f"start: RSS {start / 2**20:.1f} MB, threads {threading.active_count()} "
-         f"(before the widget: {threads_before})")
+    echo(
+        f"start: RSS {start / 2**20:.1f} MB, threads {threading.active_count()} "
+        f"(before the widget: {threads_before})"
+    )
     samples = [start]
     began = time.perf_counter()
     for i in range(1, n + 1):
@@ -108,8 +109,10 @@ def run(n: int = 1000, warmup: int = 40, every: int = 100, size: int = 96,
         if i % every == 0 or i == n:
             settle()
             samples.append(rss_bytes())
-            echo(f"{i:5d} recomputations: RSS {samples[-1] / 2**20:.1f} MB "
-                 f"({(samples[-1] - start) / 2**20:+.1f} MB), threads {threading.active_count()}")
+            echo(
+                f"{i:5d} recomputations: RSS {samples[-1] / 2**20:.1f} MB "
+                f"({(samples[-1] - start) / 2**20:+.1f} MB), threads {threading.active_count()}"
+            )
     took = time.perf_counter() - began
     ran = w._runner.computations - computations
     cached = len(w._runner._cache)
@@ -117,13 +120,23 @@ def run(n: int = 1000, warmup: int = 40, every: int = 100, size: int = 96,
     del w
     settle()
     end = rss_bytes()
-    figures = {"start": start, "end": samples[-1], "after_close": end, "peak": max(samples),
-               "growth": samples[-1] - start, "threads_before": threads_before,
-               "threads_after": threading.active_count(), "computations": ran,
-               "cached": cached, "seconds": took}
-    echo(f"end: RSS {samples[-1] / 2**20:.1f} MB, growth {figures['growth'] / 2**20:+.1f} MB "
-         f"over {n} recomputations ({ran} engine runs, {took:.1f} s); after close "
-         f"{end / 2**20:.1f} MB; threads {figures['threads_after']} (before {threads_before})")
+    figures = {
+        "start": start,
+        "end": samples[-1],
+        "after_close": end,
+        "peak": max(samples),
+        "growth": samples[-1] - start,
+        "threads_before": threads_before,
+        "threads_after": threading.active_count(),
+        "computations": ran,
+        "cached": cached,
+        "seconds": took,
+    }
+    echo(
+        f"end: RSS {samples[-1] / 2**20:.1f} MB, growth {figures['growth'] / 2**20:+.1f} MB "
+        f"over {n} recomputations ({ran} engine runs, {took:.1f} s); after close "
+        f"{end / 2**20:.1f} MB; threads {figures['threads_after']} (before {threads_before})"
+    )
     return figures
 
 

@@ -15,8 +15,9 @@ from .cases import TIMEOUT
 
 def _net() -> torch.nn.Module:
     torch.manual_seed(0)
-    return torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4),
-                               torch.nn.Linear(4, 2)).eval()
+    return torch.nn.Sequential(
+        torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.Linear(4, 2)
+    ).eval()
 
 
 def _grad(m):
@@ -39,15 +40,18 @@ def _replace(m):
     m[2].weight = torch.nn.Parameter(m[2].weight.detach().clone())
 
 
-@pytest.mark.parametrize("change, what", [
-    (lambda m: m[0].weight.data.add_(1e-6), "0.weight changed"),
-    (_buffer, "1.running_mean changed"),
-    (_grad, "0.weight.grad was left behind"),
-    (_frozen, "2.bias.requires_grad changed"),
-    (lambda m: m.train(), "train/eval mode changed"),
-    (_hook, "hooks added or removed"),
-    (_replace, "parameters were replaced"),
-])
+@pytest.mark.parametrize(
+    "change, what",
+    [
+        (lambda m: m[0].weight.data.add_(1e-6), "0.weight changed"),
+        (_buffer, "1.running_mean changed"),
+        (_grad, "0.weight.grad was left behind"),
+        (_frozen, "2.bias.requires_grad changed"),
+        (lambda m: m.train(), "train/eval mode changed"),
+        (_hook, "hooks added or removed"),
+        (_replace, "parameters were replaced"),
+    ],
+)
 def test_snapshot_catches_every_change(change, what):
     m = _net()
     snap = ModelSnapshot(m, weak=True)

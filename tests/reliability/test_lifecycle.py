@@ -71,8 +71,9 @@ def test_model_deleted_while_computing(escaped):
     gc.collect()
     gate.set()
     res = w.wait(TIMEOUT)  # the widget kept the model alive and finished
-    ref = IntegratedGradients(twin).attribute_detailed(models.row()[None], target=w.target,
-                                                       n_steps=7)
+    ref = IntegratedGradients(twin).attribute_detailed(
+        models.row()[None], target=w.target, n_steps=7
+    )
     assert torch.equal(res.attributions, ref.attributions[0][0])
     assert w.status == "idle"
     w.close()
@@ -105,8 +106,10 @@ def test_keyboard_interrupt_while_waiting(widgets, escaped):
     assert escaped == []
 
 
-@pytest.mark.skipif(signal.getsignal(signal.SIGINT) is not signal.default_int_handler,
-                    reason="SIGINT is not Python's default KeyboardInterrupt handler here")
+@pytest.mark.skipif(
+    signal.getsignal(signal.SIGINT) is not signal.default_int_handler,
+    reason="SIGINT is not Python's default KeyboardInterrupt handler here",
+)
 def test_real_sigint_while_waiting(widgets, escaped):
     model = models.Switchable()
     w = widgets(model, models.row(), n_steps=6)

@@ -11,8 +11,8 @@ import weakref
 import torch
 
 from ig_widget import IntegratedGradients
-from ig_widget.modality import METHOD_OPTIONS
 from ig_widget._runner import CACHE_SIZE
+from ig_widget.modality import METHOD_OPTIONS
 
 from . import models, soak
 from .cases import TIMEOUT, from_front_end, workers
@@ -39,12 +39,20 @@ def _fresh(model, w):
     """The engine's result for the widget's current settings, computed from scratch."""
     from ig_widget.paths import Extremal
 
-    base = torch.zeros(1, 5, dtype=torch.float64) if w.baseline == "zeros" \
+    base = (
+        torch.zeros(1, 5, dtype=torch.float64)
+        if w.baseline == "zeros"
         else BACKGROUND.mean(0, keepdim=True)
+    )
     path = Extremal() if w.path == "extremal" else None
     return IntegratedGradients(model).attribute_detailed(
-        models.row()[None], baselines=base, target=w.target, n_steps=w.n_steps,
-        method=w.method, path=path)
+        models.row()[None],
+        baselines=base,
+        target=w.target,
+        n_steps=w.n_steps,
+        method=w.method,
+        path=path,
+    )
 
 
 def _burst(widgets, apply) -> None:
@@ -65,7 +73,9 @@ def _burst(widgets, apply) -> None:
     ran = w._runner.computations - before
     assert ran <= 3, f"{ran} computations for {CHANGES} changes"  # the blocked one, coarse, full
     final = (w.n_steps, w.method, w.baseline, w.target, w.path)
-    assert res.settings == dict(zip(("n_steps", "method", "baseline", "target", "path"), final))
+    assert res.settings == dict(
+        zip(("n_steps", "method", "baseline", "target", "path"), final, strict=True)
+    )
     assert w._payload["readout"]["n_steps"] == w.n_steps and w.status == "idle"
     ref = _fresh(model, w)
     assert torch.equal(res.attributions, ref.attributions[0][0])
@@ -76,6 +86,7 @@ def test_500_changes_from_python(widgets):
     def apply(w, change):
         for k, v in change.items():
             setattr(w, k, v)
+
     _burst(widgets, apply)
 
 
@@ -84,6 +95,7 @@ def test_500_changes_from_the_front_end(widgets):
         from_front_end(w, **change)
         if "n_steps" in change:
             from_front_end(w, n_steps=0)  # and a bad one now and then: refused, not applied
+
     _burst(widgets, apply)
 
 

@@ -15,10 +15,14 @@ from . import models
 from .cases import TIMEOUT
 
 
-@pytest.mark.parametrize("error", [
-    torch.cuda.OutOfMemoryError,
-    RuntimeError,  # what older torch raises: RuntimeError("CUDA out of memory. ...")
-], ids=["OutOfMemoryError", "RuntimeError"])
+@pytest.mark.parametrize(
+    "error",
+    [
+        torch.cuda.OutOfMemoryError,
+        RuntimeError,  # what older torch raises: RuntimeError("CUDA out of memory. ...")
+    ],
+    ids=["OutOfMemoryError", "RuntimeError"],
+)
 def test_result_arrives_through_smaller_chunks(widgets, error):
     model = models.Switchable()
     w = widgets(model, models.row(), n_steps=6)
@@ -30,8 +34,9 @@ def test_result_arrives_through_smaller_chunks(widgets, error):
     assert w.status == "idle" and w.error == ""
     assert model.rows and max(model.rows) <= 16  # halved until it fitted
     model.oom_above = None
-    ref = IntegratedGradients(model).attribute_detailed(models.row()[None], target=w.target,
-                                                        n_steps=60)
+    ref = IntegratedGradients(model).attribute_detailed(
+        models.row()[None], target=w.target, n_steps=60
+    )
     torch.testing.assert_close(res.attributions, ref.attributions[0][0], rtol=1e-12, atol=1e-14)
 
 
@@ -69,6 +74,7 @@ def test_failed_computation_releases_its_tensors(widgets):
     model.seen = None
     assert "Traceback" not in w.error
     import traceback
+
     text = "".join(traceback.format_exception(w.last_exception))
     assert "MemoryError" in text  # ... which still prints
 

@@ -107,8 +107,12 @@ def test_html_export_escapes_the_state():
     # a browser's parse of both pages has the same elements: the markup stayed in the data
     assert _elements(html) == _elements(exports["plain"])
     states = [json.loads(d) for d in _script_data(html) if '"state"' in d]
-    tokens = [m["state"]["_payload"]["tokens"] for st in states
-              for m in st.get("state", {}).values() if "_payload" in m.get("state", {})]
+    tokens = [
+        m["state"]["_payload"]["tokens"]
+        for st in states
+        for m in st.get("state", {}).values()
+        if "_payload" in m.get("state", {})
+    ]
     assert tokens == [NASTY]  # and it is intact in there
 
 
@@ -156,8 +160,7 @@ def test_text_fallback_is_plain_text(widgets):
     data = bundle[0] if isinstance(bundle, tuple) else bundle
     assert set(data) == {"text/plain", "application/vnd.jupyter.widget-view+json"}
     assert data["text/plain"].startswith("IGWidget(tabular, target=")
-    assert not any(k.startswith(("text/html", "image/svg", "application/javascript"))
-                   for k in data)
+    assert not any(k.startswith(("text/html", "image/svg", "application/javascript")) for k in data)
     assert "innerHTML" not in widget._MISSING_ESM and "textContent" in widget._MISSING_ESM
 
 
@@ -171,8 +174,10 @@ SINKS = [
     ("new Function", re.compile(r"new\s+Function\s*\((?P<rhs>[^)]*)\)")),
     ("string timer", re.compile(r"set(?:Timeout|Interval)\s*\(\s*(?P<rhs>[\"'`][^)]*)\)")),
     ("srcdoc", re.compile(r"srcdoc\s*=\s*(?P<rhs>[^;\n]*)")),
-    ("HTML parsing",
-     re.compile(r"(?:createContextualFragment|parseFromString)\s*\((?P<rhs>[^)]*)\)")),
+    (
+        "HTML parsing",
+        re.compile(r"(?:createContextualFragment|parseFromString)\s*\((?P<rhs>[^)]*)\)"),
+    ),
     ("on* attribute", re.compile(r"setAttribute\s*\(\s*[\"'`]on\w+[\"'`]\s*,(?P<rhs>[^)]*)\)")),
     ("on* attrs key", re.compile(r"attrs\s*:\s*\{[^}]*?[\"']?\bon[a-z]+[\"']?\s*:(?P<rhs>[^,}]*)")),
 ]
@@ -252,6 +257,7 @@ def test_the_checker_finds_what_it_looks_for():
 def test_front_end_never_inserts_data_as_html_or_code():
     files = [p for p in JS.rglob("*.js") if "node_modules" not in p.parts]
     assert len(files) >= 10, f"front-end sources not found under {JS}"
-    found = {str(p.relative_to(JS)): html_sinks_with_data(p.read_text(encoding="utf-8"))
-             for p in files}
+    found = {
+        str(p.relative_to(JS)): html_sinks_with_data(p.read_text(encoding="utf-8")) for p in files
+    }
     assert not {k: v for k, v in found.items() if v}, found

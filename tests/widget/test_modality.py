@@ -11,31 +11,37 @@ from ig_widget import IGWidget
 from ig_widget.modality import infer_modality
 
 
-@pytest.mark.parametrize("x, kind", [
-    (torch.rand(3, 8, 8), "image"),
-    (torch.rand(1, 3, 8, 8), "image"),
-    (torch.rand(1, 8, 8), "image"),
-    (torch.rand(4, 8, 8, dtype=torch.float64), "image"),
-    (torch.tensor([1, 2, 3]), "text"),
-    (torch.tensor([[1, 2, 3]], dtype=torch.int32), "text"),
-    (torch.rand(7), "tabular"),
-    (torch.rand(1, 7, dtype=torch.float64), "tabular"),
-    (np.zeros(4, dtype=np.float32), "tabular"),
-])
+@pytest.mark.parametrize(
+    "x, kind",
+    [
+        (torch.rand(3, 8, 8), "image"),
+        (torch.rand(1, 3, 8, 8), "image"),
+        (torch.rand(1, 8, 8), "image"),
+        (torch.rand(4, 8, 8, dtype=torch.float64), "image"),
+        (torch.tensor([1, 2, 3]), "text"),
+        (torch.tensor([[1, 2, 3]], dtype=torch.int32), "text"),
+        (torch.rand(7), "tabular"),
+        (torch.rand(1, 7, dtype=torch.float64), "tabular"),
+        (np.zeros(4, dtype=np.float32), "tabular"),
+    ],
+)
 def test_inferred(x, kind):
     assert infer_modality(x) == kind
 
 
-@pytest.mark.parametrize("x, match", [
-    (torch.rand(2, 8, 8), "modality="),
-    (torch.rand(5, 8, 8), "modality="),
-    (torch.rand(2, 3, 8, 8), "batch of 2"),
-    (torch.rand(4, 7), "batch of 4"),
-    (torch.tensor(1.0), "modality="),
-    (torch.zeros(3, 8, 8, dtype=torch.uint8), "modality="),
-    (torch.ones(4, dtype=torch.bool), "modality="),
-    (torch.zeros(2, 2, 2, 2, 2), "modality="),
-])
+@pytest.mark.parametrize(
+    "x, match",
+    [
+        (torch.rand(2, 8, 8), "modality="),
+        (torch.rand(5, 8, 8), "modality="),
+        (torch.rand(2, 3, 8, 8), "batch of 2"),
+        (torch.rand(4, 7), "batch of 4"),
+        (torch.tensor(1.0), "modality="),
+        (torch.zeros(3, 8, 8, dtype=torch.uint8), "modality="),
+        (torch.ones(4, dtype=torch.bool), "modality="),
+        (torch.zeros(2, 2, 2, 2, 2), "modality="),
+    ],
+)
 def test_not_inferred(x, match):
     with pytest.raises(ValueError, match=match):
         infer_modality(x)

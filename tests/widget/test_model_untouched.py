@@ -5,9 +5,14 @@ from __future__ import annotations
 import pytest
 import torch
 
-HOOK_DICTS = ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks",
-              "_backward_pre_hooks", "_forward_hooks_with_kwargs",
-              "_forward_pre_hooks_with_kwargs")
+HOOK_DICTS = (
+    "_forward_hooks",
+    "_forward_pre_hooks",
+    "_backward_hooks",
+    "_backward_pre_hooks",
+    "_forward_hooks_with_kwargs",
+    "_forward_pre_hooks_with_kwargs",
+)
 
 
 def snapshot(model: torch.nn.Module) -> dict:
@@ -47,8 +52,18 @@ def exercise(w) -> None:
         w.wait(20)
 
 
-@pytest.mark.parametrize("train", [False, pytest.param(True, marks=pytest.mark.mutates_model(
-    "batch norm in training mode updates its running statistics on every forward pass"))])
+@pytest.mark.parametrize(
+    "train",
+    [
+        False,
+        pytest.param(
+            True,
+            marks=pytest.mark.mutates_model(
+                "batch norm in training mode updates its running statistics on every forward pass"
+            ),
+        ),
+    ],
+)
 def test_image_model_untouched(make, cnn, image, train):
     cnn.train(train)
     cnn.fc.weight.requires_grad_(False)  # a frozen layer stays frozen

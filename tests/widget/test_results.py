@@ -30,8 +30,13 @@ def test_tabular_straight_matches_engine(make, mlp, row, method):
     assert res.delta == pytest.approx(float(ref.delta[0]), abs=1e-12)
     assert res.output == float(ref.output[0])
     assert res.baseline_output == float(ref.baseline_output[0])
-    assert res.settings == {"n_steps": 20, "method": method, "baseline": "zeros",
-                            "path": "straight", "target": w.target}
+    assert res.settings == {
+        "n_steps": 20,
+        "method": method,
+        "baseline": "zeros",
+        "path": "straight",
+        "target": w.target,
+    }
     p = w._payload
     assert p["kind"] == "tabular"
     np.testing.assert_allclose(decode_array(p["attr"]), res.attributions.numpy(), rtol=1e-6)
@@ -70,8 +75,12 @@ def test_image_baselines_match_engine(make, cnn, image):
     assert w.modality == "image"
     assert w.baseline_options == ["zero", "blur", "noise", "mean colour"]
     assert w.path_options == ["straight"]
-    builders = {"zero": bl.zero, "blur": bl.gaussian_blur, "noise": bl.uniform_noise,
-                "mean colour": bl.channel_mean}
+    builders = {
+        "zero": bl.zero,
+        "blur": bl.gaussian_blur,
+        "noise": bl.uniform_noise,
+        "mean colour": bl.channel_mean,
+    }
     for name, build in builders.items():
         w.baseline = name
         res = w.wait(TIMEOUT)
@@ -113,8 +122,9 @@ def test_text_matches_engine(make, text_model, ids):
     assert res.attributions.shape == (5, 6)
     torch.testing.assert_close(res.token_attributions, res.attributions.sum(-1))
     assert w._payload["tokens"] == ["3", "7", "1", "12", "5"]
-    np.testing.assert_allclose(decode_array(w._payload["attr"]), res.token_attributions.numpy(),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        decode_array(w._payload["attr"]), res.token_attributions.numpy(), rtol=1e-6
+    )
     w.baseline = "zero embedding"
     res = w.wait(TIMEOUT)
     ref = engine(fwd, emb, baselines=torch.zeros_like(emb), target=w.target)
@@ -239,7 +249,7 @@ def test_path_trace_in_payload(make, mlp, row):
     attr = res.attributions.numpy()
     order = np.argsort(-np.abs(attr))
     assert [f["name"] for f in feats] == [f"x{i}" for i in order]
-    for f, i in zip(feats, order):
+    for f, i in zip(feats, order, strict=True):
         cum = decode_array(f["cumulative"])
         assert cum.shape == alphas.shape and cum[0] == 0.0
         assert cum[-1] == pytest.approx(attr[i], abs=1e-9)

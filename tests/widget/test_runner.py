@@ -16,8 +16,12 @@ TIMEOUT = 20
 def record_payloads(w) -> list[tuple[bool, int, int]]:
     """Append (provisional, n_steps, request_id) for every published _payload."""
     seen: list[tuple[bool, int, int]] = []
-    w.observe(lambda ch: seen.append((w._provisional, ch["new"]["readout"]["n_steps"],
-                                      ch["new"]["request_id"])), names="_payload")
+    w.observe(
+        lambda ch: seen.append(
+            (w._provisional, ch["new"]["readout"]["n_steps"], ch["new"]["request_id"])
+        ),
+        names="_payload",
+    )
     return seen
 
 
@@ -187,8 +191,9 @@ def test_memory_error_reaches_error(make, mlp, row, monkeypatch):
     assert w.error.startswith("MemoryError")
 
 
-@pytest.mark.mutates_model("switches the model to eval mode; batch norm in training mode "
-                            "updates its running statistics")
+@pytest.mark.mutates_model(
+    "switches the model to eval mode; batch norm in training mode updates its running statistics"
+)
 def test_training_mode_warning(make, cnn, image):
     cnn.train()
     w = make(cnn, image, n_steps=4)

@@ -12,9 +12,28 @@ from ig_widget import IGWidget
 from ig_widget._colormaps import DIVERGING, SEQUENTIAL
 
 TIMEOUT = 20
-PUBLIC = ["n_steps", "method", "baseline", "path", "target", "sign", "colormap", "opacity",
-          "clip_percentile", "top_k", "debounce_ms", "status", "progress", "error", "warning",
-          "modality", "method_options", "baseline_options", "path_options", "top_classes"]
+PUBLIC = [
+    "n_steps",
+    "method",
+    "baseline",
+    "path",
+    "target",
+    "sign",
+    "colormap",
+    "opacity",
+    "clip_percentile",
+    "top_k",
+    "debounce_ms",
+    "status",
+    "progress",
+    "error",
+    "warning",
+    "modality",
+    "method_options",
+    "baseline_options",
+    "path_options",
+    "top_classes",
+]
 
 
 def test_contract_traits_are_synced_and_documented(make, mlp, row):
@@ -40,31 +59,45 @@ def test_esm_points_at_the_bundle(make, mlp, row):
         assert "missing" in w._esm
 
 
-@pytest.mark.parametrize("name", ["status", "progress", "error", "warning", "modality",
-                                  "method_options", "baseline_options", "path_options",
-                                  "top_classes"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "status",
+        "progress",
+        "error",
+        "warning",
+        "modality",
+        "method_options",
+        "baseline_options",
+        "path_options",
+        "top_classes",
+    ],
+)
 def test_read_only_state(make, mlp, row, name):
     w = make(mlp, row)
     with pytest.raises(TraitError, match="read-only"):
         setattr(w, name, getattr(w, name))
 
 
-@pytest.mark.parametrize("name, value, match", [
-    ("n_steps", 0, "n_steps"),
-    ("n_steps", 2001, "n_steps"),
-    ("n_steps", "ten", "n_steps"),
-    ("method", "simpson", "method='simpson' is not offered"),
-    ("baseline", "blur", "baseline='blur' is not offered; use one of 'zeros'"),
-    ("path", "curvy", "path='curvy'"),
-    ("target", 3, "target=3 is out of range"),
-    ("target", -1, "out of range"),
-    ("sign", "both", "sign"),
-    ("colormap", "jet", "colormap='jet'"),
-    ("opacity", 1.5, "opacity"),
-    ("clip_percentile", 20.0, "clip_percentile"),
-    ("top_k", 0, "top_k"),
-    ("debounce_ms", -1, "debounce_ms"),
-])
+@pytest.mark.parametrize(
+    "name, value, match",
+    [
+        ("n_steps", 0, "n_steps"),
+        ("n_steps", 2001, "n_steps"),
+        ("n_steps", "ten", "n_steps"),
+        ("method", "simpson", "method='simpson' is not offered"),
+        ("baseline", "blur", "baseline='blur' is not offered; use one of 'zeros'"),
+        ("path", "curvy", "path='curvy'"),
+        ("target", 3, "target=3 is out of range"),
+        ("target", -1, "out of range"),
+        ("sign", "both", "sign"),
+        ("colormap", "jet", "colormap='jet'"),
+        ("opacity", 1.5, "opacity"),
+        ("clip_percentile", 20.0, "clip_percentile"),
+        ("top_k", 0, "top_k"),
+        ("debounce_ms", -1, "debounce_ms"),
+    ],
+)
 def test_bad_values_from_python_raise(make, mlp, row, name, value, match):
     w = make(mlp, row)
     w.wait(TIMEOUT)
@@ -92,15 +125,18 @@ def test_image_offers_only_the_straight_path(make, cnn, image):
         w.path = "extremal"
 
 
-@pytest.mark.parametrize("state, match", [
-    ({"n_steps": 0}, "n_steps"),
-    ({"n_steps": "many"}, "n_steps"),
-    ({"baseline": "nope"}, "baseline='nope'"),
-    ({"method": None}, "method"),
-    ({"target": 99}, "out of range"),
-    ({"opacity": -1}, "opacity"),
-    ({"n_steps": 9, "baseline": "nope"}, "baseline"),
-])
+@pytest.mark.parametrize(
+    "state, match",
+    [
+        ({"n_steps": 0}, "n_steps"),
+        ({"n_steps": "many"}, "n_steps"),
+        ({"baseline": "nope"}, "baseline='nope'"),
+        ({"method": None}, "method"),
+        ({"target": 99}, "out of range"),
+        ({"opacity": -1}, "opacity"),
+        ({"n_steps": 9, "baseline": "nope"}, "baseline"),
+    ],
+)
 def test_bad_values_from_the_front_end_end_in_error(make, mlp, row, state, match):
     w = make(mlp, row)
     good = w.wait(TIMEOUT)
@@ -129,8 +165,16 @@ def test_front_end_cannot_write_kernel_state(make, mlp, row):
     w = make(mlp, row)
     w.wait(TIMEOUT)
     payload = w._payload
-    w.set_state({"status": "running", "error": "x", "_payload": {}, "modality": "image",
-                 "baseline_options": ["evil"], "_provisional": True})
+    w.set_state(
+        {
+            "status": "running",
+            "error": "x",
+            "_payload": {},
+            "modality": "image",
+            "baseline_options": ["evil"],
+            "_provisional": True,
+        }
+    )
     assert w.status == "idle" and w.error == "" and w._payload is payload
     assert w.modality == "tabular" and w.baseline_options == ["zeros"]
     assert w._provisional is False
