@@ -10,6 +10,11 @@ if [ ! -x "$PY" ]; then
   echo "[ig_widget] creating $VENV"
   python3 -m venv "$VENV"
 fi
+# The repository's package.json says "type": "module" (the front end is ES modules), and
+# Node applies the nearest package.json to every .js file below it, the venv included:
+# JupyterLab's bundled yarn.js (CommonJS) then fails at start-up with 'Dynamic require of
+# "util" is not supported' and prints itself. This file gives the venv its own scope.
+[ -f "$VENV/package.json" ] || echo '{"type": "commonjs"}' > "$VENV/package.json"
 if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
   echo "[ig_widget] installing ig_widget and its test tools into $VENV (first run only)"
   "$PY" -m pip install -q --upgrade pip >/dev/null

@@ -17,7 +17,9 @@ if [ "${1:-}" = "--execute" ] || [ ! -t 1 ]; then
   fi
   exit 0
 fi
-echo "[ig_widget] starting JupyterLab; open the URL it prints (Ctrl-C to stop)"
-args=(--ServerApp.ip=127.0.0.1)
+echo "[ig_widget] starting JupyterLab on $ROOT/$NB"
+echo "[ig_widget] open the URL below in a browser (Ctrl-C to stop)"
+# only warnings and the URL: the server's start-up chatter hides what the user needs
+args=(--ServerApp.ip=127.0.0.1 --ServerApp.log_level=WARN --LabApp.log_level=WARN)
 [ "$(id -u)" = 0 ] && args+=(--allow-root)  # JupyterLab refuses root without it
 exec "$PY" -m jupyterlab "$NB" "${args[@]}" ${JUPYTER_EXTRA_ARGS:-}
