@@ -112,7 +112,7 @@ def draw_image(
     panels = 1 if shown is None else 3
     caption = caption_line(readout)
     lines = caption.count("\n") + 1 if caption else 0
-    width = 3.4 * panels + 1.2
+    width = max(6.0, 3.4 * panels + 1.2)
     height = 3.6 + 0.2 * lines + (0.3 if title else 0.0)
     fig = new_figure(width, height)
     fig.subplots_adjust(

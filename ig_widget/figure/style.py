@@ -32,9 +32,10 @@ def new_figure(width: float, height: float, dpi: float = 100.0) -> Figure:
 
 
 def to_png(fig: Figure, dpi: float | None = None) -> bytes:
-    """The figure as PNG bytes (white background, nothing cropped)."""
+    """The figure as PNG bytes: white background, trimmed to what is drawn (and widened
+    to it: a long caption or colour-bar label is never cut off)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white", bbox_inches="tight", pad_inches=0.1)
     return buf.getvalue()
 
 
