@@ -102,6 +102,7 @@ class IGMagics(Magics):
     @argument("--feature-names", metavar="EXPR", default=None, help="tabular column names")
     @argument("--background", metavar="EXPR", default=None, help="tabular background rows")
     @argument("--layer", metavar="EXPR", default=None, help="text: module to attribute")
+    @argument("--pad-token-id", type=int, default=None, help="text: id of the pad baseline")
     @argument("--modality", default=None, help="image, text or tabular when not inferred")
     @argument("--name", default=None, help="also store the widget under this variable name")
     @argument("--wait", action="store_true", help="block until the first result is ready")
@@ -131,6 +132,10 @@ class IGMagics(Magics):
         if args.help:
             print(self.ig.parser.format_help())
             return
+        for option in ("method", "baseline", "path", "modality", "name"):
+            value = getattr(args, option)  # quotes allow spaces: --baseline "background mean"
+            if value is not None and _literal_string(value) is not None:
+                setattr(args, option, _literal_string(value))
         if args.model is None or args.x is None:
             raise UsageError(
                 "%ig needs a model and an input: %ig model x [options]; %ig --help lists "
@@ -148,6 +153,8 @@ class IGMagics(Magics):
             kwargs["baseline"] = args.baseline
         if args.modality is not None:
             kwargs["modality"] = args.modality
+        if args.pad_token_id is not None:
+            kwargs["pad_token_id"] = args.pad_token_id
         for option in (
             "baselines",
             "tokenizer",

@@ -200,3 +200,19 @@ def test_unload_removes_the_magic(shell):
         shell.run_line_magic("ig", "model row")
     shell.run_line_magic("load_ext", "ig_widget")  # the fixture unloads it again
     assert "ig" in shell.magics_manager.magics["line"]
+
+
+def test_quoted_option_values_may_hold_spaces(shell, shown, widgets, tabular):
+    model, row = tabular
+    shell.user_ns["bg"] = bg = torch.randn(20, 5, dtype=torch.float64)
+    shell.run_line_magic("ig", 'model row --background bg --baseline "background mean"')
+    assert shown[0].baseline == "background mean"
+    assert_same_widget(shown[0], widgets(model, row, background=bg, baseline="background mean"))
+
+
+def test_pad_token_id_gives_the_pad_baseline(shell, shown, widgets):
+    shell.user_ns["model"] = model = Words(12)
+    shell.user_ns["ids"] = ids = torch.tensor([3, 5, 7])
+    shell.run_line_magic("ig", "model ids --pad-token-id 0 --baseline pad --steps 9")
+    assert shown[0].baseline == "pad"
+    assert_same_widget(shown[0], widgets(model, ids, pad_token_id=0, baseline="pad", n_steps=9))
