@@ -76,7 +76,8 @@ class IGMagics(Magics):
         """A name or expression evaluated in the notebook's namespace."""
         ns = self.shell.user_ns
         try:
-            return eval(text, self.shell.user_global_ns, ns)  # noqa: S307 - the user's own code
+            # the user's own code, typed in their own kernel: as trusted as a cell
+            return eval(text, self.shell.user_global_ns, ns)
         except NameError as err:
             raise UsageError(
                 f"%ig: {what} {text!r}: {err}. Define it in the notebook first (or check "
@@ -91,10 +92,10 @@ class IGMagics(Magics):
     @magic_arguments()
     @argument("-h", "--help", action="store_true", help="show this help and do nothing else")
     @argument("--target", type=int, default=None, help="class index to explain (default: top)")
-    @argument("--steps", type=int, default=50, help="quadrature steps n_steps (default: 50)")
-    @argument("--method", default="gausslegendre", help="quadrature rule (default: gausslegendre)")
+    @argument("--steps", type=int, default=None, help="quadrature steps, n_steps (default: 50)")
+    @argument("--method", default=None, help="quadrature rule (default: gausslegendre)")
     @argument("--baseline", default=None, help="name of a baseline the widget offers (e.g. blur)")
-    @argument("--path", default="straight", help="integration path (default: straight)")
+    @argument("--path", default=None, help="integration path (default: straight)")
     @argument("--baselines", metavar="EXPR", default=None, help="your own baseline tensor/dict")
     @argument("--tokenizer", metavar="EXPR", default=None, help="tokenizer for text (x a string)")
     @argument("--tokens", metavar="EXPR", default=None, help="token strings, one per id")
@@ -146,15 +147,17 @@ class IGMagics(Magics):
         model = self._resolve(args.model, "model")
         text = _literal_string(args.x)
         x = text if text is not None else self._resolve(args.x, "x")
-        kwargs: dict[str, Any] = {"n_steps": args.steps, "method": args.method, "path": args.path}
-        if args.target is not None:
-            kwargs["target"] = args.target
-        if args.baseline is not None:
-            kwargs["baseline"] = args.baseline
-        if args.modality is not None:
-            kwargs["modality"] = args.modality
-        if args.pad_token_id is not None:
-            kwargs["pad_token_id"] = args.pad_token_id
+        # only what the line sets: everything else keeps IGWidget's own defaults
+        given = {
+            "n_steps": args.steps,
+            "method": args.method,
+            "path": args.path,
+            "target": args.target,
+            "baseline": args.baseline,
+            "modality": args.modality,
+            "pad_token_id": args.pad_token_id,
+        }
+        kwargs: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
         for option in (
             "baselines",
             "tokenizer",
