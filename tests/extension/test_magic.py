@@ -216,3 +216,13 @@ def test_pad_token_id_gives_the_pad_baseline(shell, shown, widgets):
     shell.run_line_magic("ig", "model ids --pad-token-id 0 --baseline pad --steps 9")
     assert shown[0].baseline == "pad"
     assert_same_widget(shown[0], widgets(model, ids, pad_token_id=0, baseline="pad", n_steps=9))
+
+
+def test_the_comparison_sees_a_different_setting(shell, shown, widgets, tabular):
+    # the check above is not vacuous: one step less is a different widget
+    model, row = tabular
+    shell.run_line_magic("ig", "model row --steps 8")
+    with pytest.raises(AssertionError, match="n_steps"):
+        assert_same_widget(shown[0], widgets(model, row, n_steps=7))
+    with pytest.raises(AssertionError):
+        assert_same_widget(shown[0], widgets(model, row, n_steps=8, target=2))
