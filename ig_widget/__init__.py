@@ -13,3 +13,17 @@ def __getattr__(name: str):
 
         return IGWidget
     raise AttributeError(f"module 'ig_widget' has no attribute {name!r}")
+
+
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext ig_widget``: the ``%ig`` magic and pictures of ``Attribution`` records."""
+    from .extension import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython) -> None:
+    """``%unload_ext ig_widget``: removes what ``load_ipython_extension`` added."""
+    from .extension import unload_ipython_extension as unload
+
+    unload(ipython)
