@@ -9,11 +9,12 @@ commit the notebooks it rewrites together with that change:
     .venv/bin/python scripts/run_examples.py               # all three
     .venv/bin/python scripts/run_examples.py image.ipynb   # just one
 
-Each notebook runs in a fresh kernel of this Python, in ``example_notebooks/`` (so the
-helper modules import) with the repository first on ``PYTHONPATH`` (so this checkout's
-``ig_widget`` is the one used). The script also copies the figure of the cell tagged
-``readme_figure`` in each notebook to ``docs/img/example_<name>.png``, the pictures the
-README links. It stops with the failing cell's traceback if any cell raises.
+Each notebook runs in a fresh IPython kernel of the Python that runs this script, started
+in ``example_notebooks/`` (so the helper modules import) with the repository first on
+``PYTHONPATH`` (so this checkout's ``ig_widget`` is the one used). The script also copies
+the figure of the cell tagged ``readme_figure`` in each notebook to
+``docs/img/example_<name>.png``, the pictures the README links. It stops with the
+failing cell's traceback if any cell raises.
 
 The quick-start notebook is not in the list: it is kept without outputs, and
 ``scripts/quickstart.sh --execute`` executes a copy of it.
@@ -29,6 +30,8 @@ import time
 from pathlib import Path
 
 import nbformat
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +42,20 @@ FIGURE_TAG = "readme_figure"
 TIMEOUT_S = 300
 
 
+class ThisPythonKernel(KernelSpecManager):
+    """Resolves every kernel name to an IPython kernel of the Python running this script,
+    so that a ``python3`` kernel spec installed elsewhere (another environment, the
+    user's own) is never picked up."""
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        return KernelSpec(
+            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            display_name="Python 3 (ipykernel)",
+            language="python",
+            resource_dir="",
+        )
+
+
 def kernel_env() -> dict[str, str]:
     """This process's environment with the repository first on PYTHONPATH."""
     env = dict(os.environ)
@@ -46,14 +63,29 @@ def kernel_env() -> dict[str, str]:
     return env
 
 
+def clear(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop outputs, execution counts and timings, and saved widget state, in place."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+            cell.metadata.pop("execution", None)
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
 def execute(nb: nbformat.NotebookNode, cwd: Path = EXAMPLES) -> nbformat.NotebookNode:
-    """Run every cell of ``nb`` in a fresh kernel started in ``cwd``; outputs and widget
-    state are written into ``nb``. Raises ``nbclient.exceptions.CellExecutionError`` on the
-    first cell that fails."""
+    """Clear ``nb`` and run every cell in a fresh kernel started in ``cwd``; outputs and
+    widget state are written into ``nb``. Raises ``nbclient.exceptions.CellExecutionError``
+    on the first cell that fails."""
+    clear(nb)
+    # "python3" (the name ipykernel's own spec has) also tells nbclient it is an IPython
+    # kernel, so the kernel keeps its command history in memory instead of a file
+    km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=ThisPythonKernel())
     client = NotebookClient(
         nb,
+        km=km,
         timeout=TIMEOUT_S,
-        kernel_name="python3",
+        record_timing=False,  # no timestamps: a re-run changes only what really changed
         resources={"metadata": {"path": str(cwd)}},
     )
     client.execute(env=kernel_env())
