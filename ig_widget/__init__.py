@@ -1,9 +1,15 @@
 """ig_widget: Integrated Gradients on your live PyTorch model, inside the notebook."""
 
+from importlib.metadata import PackageNotFoundError, version
+
 from .engine import IntegratedGradients
 
 __all__ = ["IntegratedGradients", "IGWidget"]
-__version__ = "0.1.0"
+try:
+    #: the version in pyproject.toml, its one source (the front end gets it as a trait)
+    __version__ = version("ig_widget")
+except PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"
 
 
 def __getattr__(name: str):

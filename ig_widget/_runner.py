@@ -12,7 +12,9 @@ first with ``_provisional=True``, then the full one. Results are kept in an LRU 
 keyed by the settings, so returning to settings seen before publishes at once (on the
 submitting thread, without waiting for the worker).
 
-Traits are only written through ``apply`` while holding the widget's lock, after
+The explainer builds everything that is published (the payload with its readout, the
+warning line); the runner only decides when, and says which request a payload answers
+(``_request_id``). Traits are only written through ``apply`` while holding the widget's lock, after
 checking that the request is still the newest: the front end never sees a stale or
 half-written result. Failures (the model raising, bad settings, out of memory, even a
 ``KeyboardInterrupt`` raised inside the model) become ``status="error"`` and
@@ -36,7 +38,7 @@ from typing import Any
 
 from .engine import Cancelled
 from .engine.batching import is_out_of_memory
-from .modality import Explainer, Result, Settings, training_modules
+from .modality import Explainer, ModelError, Result, Settings
 
 #: nodes of the quick first pass
 COARSE_STEPS = 8
@@ -54,6 +56,43 @@ log = logging.getLogger(__name__)
 JOIN_TIMEOUT = 10.0
 
 
+class SyncLock:
+    """A re-entrant lock that knows whether the calling thread holds it.
+
+    The widget's traits change under it; ``held()`` lets ``wait`` and ``close`` refuse to
+    block while their own thread holds it (the worker needs it to publish)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._owner: int | None = None  # thread id of the holder, None when free
+        self._depth = 0
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        got = self._lock.acquire(blocking, timeout)
+        if got:
+            self._owner = threading.get_ident()
+            self._depth += 1
+        return got
+
+    def release(self) -> None:
+        if self._owner != threading.get_ident():
+            raise RuntimeError("SyncLock released by a thread that does not hold it.")
+        self._depth -= 1
+        if self._depth == 0:
+            self._owner = None
+        self._lock.release()
+
+    def held(self) -> bool:
+        """Whether the calling thread holds the lock (only the holder sets its own id)."""
+        return self._owner == threading.get_ident()
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
 @dataclasses.dataclass(frozen=True)
 class _Request:
     id: int
@@ -69,18 +108,20 @@ def error_message(
     exc: BaseException, settings: Settings | None = None, explainer: Explainer | None = None
 ) -> str:
     """A one-line message for the ``error`` trait: what went wrong and what to do."""
-    text = " ".join(str(exc).split())
-    name = type(exc).__name__
-    if isinstance(exc, MemoryError) or is_out_of_memory(exc):
-        return _memory_message(name, text, settings, explainer)
-    if hasattr(exc, "_ig_widget_model_rows"):
-        rows = exc._ig_widget_model_rows
+    if isinstance(exc, ModelError):
+        rows = exc.rows
+        name = type(exc.original).__name__
+        text = " ".join(str(exc.original).split())
         where = f" on a batch of {rows} path points" if rows else ""
         return (
             f"The model raised {name}: {text} (in its forward pass{where}, not in "
             "ig_widget). Fix the model, then call widget.refresh() to compute again; the "
             "traceback is in widget.last_exception."
         )
+    text = " ".join(str(exc).split())
+    name = type(exc).__name__
+    if isinstance(exc, MemoryError) or is_out_of_memory(exc):
+        return _memory_message(name, text, settings, explainer)
     return f"{name}: {text}" if text else name
 
 
@@ -128,7 +169,7 @@ class Runner:
         explainer: the modality adapter that runs the engine.
         apply: ``apply(**traits)`` sets the widget's traits in one synced update; called
             with ``lock`` held.
-        lock: the widget's re-entrant lock, also held while the kernel's thread changes
+        lock: the widget's ``SyncLock``, also held while the kernel's thread changes
             traits (and so while it calls ``submit``).
         name: the worker thread's name.
     """
@@ -137,7 +178,7 @@ class Runner:
         self,
         explainer: Explainer,
         apply: Callable[..., None],
-        lock: Any,
+        lock: SyncLock,
         name: str = "ig_widget-worker",
     ) -> None:
         self.explainer = explainer
@@ -214,8 +255,7 @@ class Runner:
             self._pending = None
             self._clear_cache()
             self._cond.notify_all()
-        owned = getattr(self._lock, "_is_owned", None)
-        if owned is not None and owned():
+        if self._lock.held():
             return  # called from an observer: the worker may be waiting for this very lock;
             # it sees ``_closed`` once the observer returns, and ends
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
@@ -274,7 +314,7 @@ class Runner:
             with self._lock:
                 if self._stale(req):
                     raise Cancelled
-                self._publish(req, early, cs, provisional=True)
+                self._publish(req, early, provisional=True)
         result = self._compute(req, s, cost_coarse / cost, 1.0)
         with self._lock:
             self._finish(req, result)
@@ -312,16 +352,12 @@ class Runner:
             if not self._stale(req):
                 self._apply(**traits)
 
-    def _publish(
-        self, req: _Request, result: Result, settings: Settings, provisional: bool
-    ) -> None:
-        payload = dict(result.view)
-        payload["readout"] = self.explainer.readout(result, settings)
-        payload["request_id"] = req.id
+    def _publish(self, req: _Request, result: Result, provisional: bool) -> None:
         traits: dict[str, Any] = {
+            "_request_id": req.id,
             "_provisional": provisional,
-            "_payload": payload,
-            "warning": self._warning(result),
+            "_payload": result.payload,
+            "warning": self.explainer.warning(result),
             "error": "",
         }
         if provisional:
@@ -333,9 +369,8 @@ class Runner:
     def _finish(self, req: _Request, result: Result) -> None:
         if self._stale(req):
             return
-        if result.settings != req.settings.as_dict():
-            result = dataclasses.replace(result, settings=req.settings.as_dict())
-        self._publish(req, result, req.settings, provisional=False)
+        result = self.explainer.relabel(result, req.settings)
+        self._publish(req, result, provisional=False)
         with self._cond:
             self.result = result
             self._done_id, self._done = req.id, result
@@ -344,6 +379,8 @@ class Runner:
     def _fail(self, req: _Request, exc: BaseException) -> None:
         release_frames(exc)
         message = error_message(exc, req.settings, self.explainer)
+        if isinstance(exc, ModelError):
+            exc = exc.original  # its traceback shows where in the model it failed
         with self._lock:
             if self._stale(req):
                 return
@@ -352,19 +389,6 @@ class Runner:
             with self._cond:
                 self._done_id, self._done = req.id, _Failure(message, exc)
                 self._cond.notify_all()
-
-    def _warning(self, result: Result) -> str:
-        notes = list(result.warnings)
-        training = training_modules(self.explainer.model)
-        if training:
-            where = "the model" if "" in training else f"module {training[0]!r}"
-            notes.append(
-                f"{where} is in training mode: dropout and batch norm make the outputs "
-                "random, so attributions change from run to run (and batch norm updates "
-                "its running statistics on every pass). Call model.eval() before "
-                "explaining it."
-            )
-        return " ".join(notes)
 
     # -- cache ----------------------------------------------------------------------------
     def _key(self, settings: Settings) -> tuple | None:
@@ -403,7 +427,7 @@ def result_nbytes(result: Result) -> int:
     for t in (result.attributions, result.token_attributions):
         if t is not None:
             n += t.element_size() * t.nelement()
-    todo: list[Any] = [result.view]
+    todo: list[Any] = [result.payload]
     seen: set[int] = set()
     while todo:
         v = todo.pop()

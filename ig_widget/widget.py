@@ -7,22 +7,26 @@ traits that change the computation (``n_steps``, ``method``, ``baseline``, ``pat
 front end. No torch math happens here.
 
 Threading: every trait change, from the front end, from Python, or from the worker,
-runs under one re-entrant lock, so observers see consistent settings and the front end
-gets each result as one update.
+runs under one re-entrant lock (``SyncLock``), so observers see consistent settings and
+the front end gets each result as one update.
+
+The front end may write only the traits declared here that are not ``read_only``
+(``FRONT_END_TRAITS``); the limits and the version it shows come from the kernel
+(``max_steps``, ``_version``), so each constant has one source.
 """
 
 from __future__ import annotations
 
 import os
 import pathlib
-import threading
 from typing import Any
 
 import anywidget
 import traitlets as t
 
+from . import __version__
 from ._colormaps import colormaps
-from ._runner import Runner
+from ._runner import Runner, SyncLock
 from .modality import METHOD_OPTIONS, Result, Settings, make_explainer, plain_int
 
 _STATIC = pathlib.Path(__file__).parent / "static"
@@ -57,23 +61,6 @@ MAX_STEPS = 2000
 STATUSES = ("idle", "running", "error")
 #: traits that schedule a computation
 COMPUTE_TRAITS = ("n_steps", "method", "baseline", "path", "target")
-#: state the front end may not write
-_KERNEL_ONLY = (
-    "status",
-    "progress",
-    "error",
-    "warning",
-    "modality",
-    "method_options",
-    "baseline_options",
-    "path_options",
-    "top_classes",
-    "_colormaps",
-    "_payload",
-    "_provisional",
-    "_esm",
-    "_css",
-)
 
 
 class IGWidget(anywidget.AnyWidget):
@@ -120,7 +107,7 @@ class IGWidget(anywidget.AnyWidget):
     # ---------------------------------------------------------------- controls
     n_steps = t.Int(
         50,
-        help=f"int 1..{MAX_STEPS}, default 50: quadrature nodes (gradient evaluations) along "
+        help="int 1..max_steps, default 50: quadrature nodes (gradient evaluations) along "
         "the path.",
     ).tag(sync=True)
     method = t.Unicode(
@@ -175,6 +162,11 @@ class IGWidget(anywidget.AnyWidget):
     ).tag(sync=True)
 
     # ------------------------------------------------------------ read-only state
+    max_steps = t.Int(
+        MAX_STEPS,
+        read_only=True,
+        help=f"int, {MAX_STEPS}: the largest n_steps the widget computes (the slider's end).",
+    ).tag(sync=True)
     status = t.Enum(
         STATUSES,
         default_value="running",
@@ -224,14 +216,27 @@ class IGWidget(anywidget.AnyWidget):
 
     # ---------------------------------------------------------------- internal
     _colormaps = t.Dict(
+        read_only=True,
         help="name -> {'kind': 'diverging' | 'sequential', 'lut': 768 bytes}.",
     ).tag(sync=True)
-    _payload = t.Dict(help="the latest finished result, for drawing (see the contract).").tag(
-        sync=True
-    )
+    _payload = t.Dict(
+        read_only=True,
+        help="the latest finished result, for drawing (see the contract).",
+    ).tag(sync=True)
     _provisional = t.Bool(
         False,
+        read_only=True,
         help="True while _payload is a coarse result that a finer one will replace.",
+    ).tag(sync=True)
+    _request_id = t.Int(
+        0,
+        read_only=True,
+        help="id of the request _payload answers; increases with every request.",
+    ).tag(sync=True)
+    _version = t.Unicode(
+        __version__,
+        read_only=True,
+        help="the package's version, shown by the front end (one source: the package).",
     ).tag(sync=True)
 
     def __init__(
@@ -254,9 +259,9 @@ class IGWidget(anywidget.AnyWidget):
         path: str = "straight",
         **kwargs: Any,
     ) -> None:
-        self._sync_lock = threading.RLock()
+        self._sync_lock = SyncLock()
         self._runner: Runner | None = None
-        self._ig = make_explainer(
+        self._explainer = make_explainer(
             model,
             x,
             modality=modality,
@@ -270,20 +275,23 @@ class IGWidget(anywidget.AnyWidget):
             tokenizer=tokenizer,
             background=background,
         )
-        target = self._ig.default_target if target is None else plain_int(target)
+        target = self._explainer.default_target if target is None else plain_int(target)
         try:
-            checked = self._ig.check_target(target)
+            checked = self._explainer.check_target(target)
         except (TypeError, ValueError):
             pass  # the trait's validation below says what is wrong
         else:
-            self._ig.check_finite_output(checked)
-        kwargs.setdefault("baseline", self._ig.baseline_options[0])
+            self._explainer.check_finite_output(checked)
+        kwargs.setdefault("baseline", self._explainer.baseline_options[0])
         super().__init__(
             n_steps=plain_int(n_steps), method=method, path=path, target=target, **kwargs
         )
         try:
             self._runner = Runner(
-                self._ig, self._apply, self._sync_lock, name=f"ig_widget-worker-{self.model_id}"
+                self._explainer,
+                self._apply,
+                self._sync_lock,
+                name=f"ig_widget-worker-{self.model_id}",
             )
             with self._sync_lock:
                 self._runner.submit(self._settings())
@@ -305,8 +313,7 @@ class IGWidget(anywidget.AnyWidget):
         """
         if self._runner is None:
             raise RuntimeError("the widget is not initialised.")
-        owned = getattr(self._sync_lock, "_is_owned", None)
-        if owned is not None and owned():
+        if self._sync_lock.held():
             # the worker needs this lock to publish: waiting here would never end
             raise RuntimeError(
                 "wait() cannot be called from a trait observer or while the widget is "
@@ -328,7 +335,7 @@ class IGWidget(anywidget.AnyWidget):
         if self._runner is None:
             raise RuntimeError("the widget is not initialised.")
         with self._sync_lock:
-            self._ig.forget_baselines()
+            self._explainer.forget_baselines()
             self._runner.clear_cache()
             self._runner.submit(self._settings())
 
@@ -337,7 +344,7 @@ class IGWidget(anywidget.AnyWidget):
         try:
             return (
                 f"IGWidget({self.modality}, target={self.target} "
-                f"{self._ig.label(self.target)!r}, n_steps={self.n_steps}, "
+                f"{self._explainer.label(self.target)!r}, n_steps={self.n_steps}, "
                 f"method={self.method!r}, baseline={self.baseline!r}, path={self.path!r}, "
                 f"status={self.status!r})"
             )
@@ -354,7 +361,7 @@ class IGWidget(anywidget.AnyWidget):
     # ------------------------------------------------------------------ defaults
     @t.default("modality")
     def _default_modality(self) -> str:
-        return self._ig.modality
+        return self._explainer.modality
 
     @t.default("method_options")
     def _default_method_options(self) -> list[str]:
@@ -362,15 +369,15 @@ class IGWidget(anywidget.AnyWidget):
 
     @t.default("baseline_options")
     def _default_baseline_options(self) -> list[str]:
-        return list(self._ig.baseline_options)
+        return list(self._explainer.baseline_options)
 
     @t.default("path_options")
     def _default_path_options(self) -> list[str]:
-        return list(self._ig.path_options)
+        return list(self._explainer.path_options)
 
     @t.default("top_classes")
     def _default_top_classes(self) -> list[dict]:
-        return [dict(c) for c in self._ig.top_classes]
+        return [dict(c) for c in self._explainer.top_classes]
 
     @t.default("_colormaps")
     def _default_colormaps(self) -> dict:
@@ -431,7 +438,7 @@ class IGWidget(anywidget.AnyWidget):
     @t.validate("target")
     def _valid_target(self, proposal: Any) -> int:
         try:
-            return self._ig.check_target(proposal["value"])
+            return self._explainer.check_target(proposal["value"])
         except (TypeError, ValueError) as exc:
             raise t.TraitError(str(exc)) from None
 
@@ -456,7 +463,7 @@ class IGWidget(anywidget.AnyWidget):
     def set_state(self, sync_data: dict) -> None:
         """Apply a state update from the front end; a bad value ends in ``error``."""
         with self._sync_lock:
-            data = {k: v for k, v in sync_data.items() if k not in _KERNEL_ONLY}
+            data = {k: v for k, v in sync_data.items() if k in FRONT_END_TRAITS}
             if not data:
                 return
             try:
@@ -473,6 +480,13 @@ class IGWidget(anywidget.AnyWidget):
         with self._sync_lock, self.hold_sync():
             for name, value in traits.items():
                 self.set_trait(name, value)
+
+
+#: what the front end may write: the traits declared on IGWidget that are not read-only
+#: (anywidget's and ipywidgets' own traits, such as ``_esm``, stay the kernel's)
+FRONT_END_TRAITS = frozenset(
+    name for name, trait in IGWidget.class_own_traits(sync=True).items() if not trait.read_only
+)
 
 
 def _duration(seconds: float) -> str:

@@ -1,15 +1,23 @@
-// Colour scale bar under a view: the LUT as it is actually applied (sign mode,
-// clip) with the numeric range of original attribution values it covers.
+// @ts-check
+// Colour scale shared by the image and text views: one place turns attributions
+// into LUT positions for the sign mode and clip percentile, and draws the bar under
+// the view with the range of original attribution values it covers.
 import { h } from "./dom.js";
-import { lutIndex, rgbAt } from "./lib/colormap.js";
+import { linearMap, lutIndex, rgbAt } from "./lib/colormap.js";
 import { colorBarPixels } from "./lib/raster.js";
-import { displayRange, signValue } from "./lib/scale.js";
+import { displayRange, scaleCache, signValue } from "./lib/scale.js";
 import { formatNumber } from "./lib/format.js";
+
+/** @typedef {import("./types.js").Colormap} Colormap */
+/** @typedef {import("./types.js").Display} Display */
+/** @typedef {import("./types.js").LinearMap} LinearMap */
+/** @typedef {import("./types.js").NumArray} NumArray */
+/** @typedef {import("./types.js").SignMode} SignMode */
 
 const WIDTH = 256;
 
-export function createColorBar() {
-  const canvas = h("canvas", { class: "igw-colorbar", attrs: { width: WIDTH, height: 1 } });
+function createColorBar() {
+  const canvas = /** @type {HTMLCanvasElement} */ (h("canvas", { class: "igw-colorbar", attrs: { width: WIDTH, height: 1 } }));
   const min = h("span", { class: "igw-colorbar-min" });
   const mid = h("span", { class: "igw-colorbar-mid" });
   const max = h("span", { class: "igw-colorbar-max" });
@@ -20,12 +28,15 @@ export function createColorBar() {
     caption,
   ]);
 
-  /** mode: sign mode; map: linearMap(...) for it; clip: limit; percentile: the clip percentile used. */
+  /**
+   * @param {{lut: Uint8Array, map: LinearMap, mode: SignMode, clip: number, percentile: number, cmapName: string}} args
+   *   map: linearMap(...) for the sign mode; clip: the limit; percentile: the clip percentile used.
+   */
   function draw({ lut, map, mode, clip, percentile, cmapName }) {
     const [lo, hi] = displayRange(mode, clip);
     // Sample original values across the range and colour them exactly as the view does.
     const px = colorBarPixels(WIDTH, (u) => rgbAt(lut, lutIndex(map, signValue(lo + (hi - lo) * u, mode))));
-    canvas.getContext("2d").putImageData(new ImageData(px, WIDTH, 1), 0, 0);
+    canvas.getContext("2d")?.putImageData(new ImageData(px, WIDTH, 1), 0, 0);
     min.textContent = formatNumber(lo);
     max.textContent = formatNumber(hi);
     mid.textContent = mode === "signed" ? "0" : "";
@@ -36,4 +47,34 @@ export function createColorBar() {
   }
 
   return { el, draw };
+}
+
+/**
+ * The colour scale of one view. `setData(attr)` once per payload; `apply(display, cmap)`
+ * on every redraw returns the sign-transformed values, the clip limit and the map to
+ * colour them with, and redraws the bar to match.
+ */
+export function createColorScale() {
+  const bar = createColorBar();
+  /** @type {ReturnType<typeof scaleCache> | null} */
+  let cache = null;
+  return {
+    el: bar.el,
+    /** @param {NumArray} attr */
+    setData(attr) {
+      cache = scaleCache(attr);
+    },
+    /**
+     * @param {Display} display
+     * @param {Colormap} cmap
+     * @returns {{values: NumArray, clip: number, map: LinearMap}}
+     */
+    apply(display, cmap) {
+      if (!cache) throw new Error("colour scale used before setData");
+      const { values, clip } = cache(display.sign, display.clip_percentile);
+      const map = linearMap(cmap.kind, display.sign, clip);
+      bar.draw({ lut: cmap.lut, map, mode: display.sign, clip, percentile: display.clip_percentile, cmapName: cmap.name });
+      return { values, clip, map };
+    },
+  };
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Control strip. Recompute traits (n_steps, method, baseline, path, target) are
 // saved to Python (sliders debounced by the `debounce_ms` trait); display traits
 // (sign, colormap, opacity, clip_percentile, top_k) are only set locally, so the
@@ -8,16 +9,44 @@ import { sliderToValue, valueToSlider, SLIDER_MAX } from "./lib/logscale.js";
 import { formatPercent } from "./lib/format.js";
 import { SIGN_MODES } from "./lib/scale.js";
 
-const STEPS_MIN = 1;
-const STEPS_MAX = 2000;
+/** @typedef {import("./types.js").Model} Model */
+/** @typedef {import("./dom.js").Disposer} Disposer */
+/** @typedef {import("./types.js").Traits} Traits */
 
-const control = (tag, cls, attrs) => suppressShortcuts(h(tag, { class: `igw-input ${cls}`, attrs }));
+const STEPS_MIN = 1; // one gradient evaluation; the largest comes from the kernel (max_steps)
 
+/** @typedef {{value: string | number, label: string}} Option */
+/** @typedef {{label?: string, options: Option[]}} OptionGroup */
+/** @typedef {import("./dom.js").Props["attrs"]} Attrs */
+
+/**
+ * @param {string} cls
+ * @param {Attrs} attrs
+ */
+const input = (cls, attrs) =>
+  suppressShortcuts(/** @type {HTMLInputElement} */ (h("input", { class: `igw-input ${cls}`, attrs })));
+/**
+ * @param {string} cls
+ * @param {Attrs} attrs
+ */
+const select = (cls, attrs) =>
+  suppressShortcuts(/** @type {HTMLSelectElement} */ (h("select", { class: `igw-input ${cls}`, attrs })));
+
+/**
+ * @param {string} label
+ * @param {string} name
+ * @param {HTMLElement[]} controls
+ */
 function field(label, name, ...controls) {
   return h("label", { class: `igw-field igw-field-${name}` }, [h("span", { class: "igw-label", text: label }), ...controls]);
 }
 
-/** Replace a select's options; groups = [{label?, options: [{value, label}]}]. Keeps `current` selected. */
+/**
+ * Replace a select's options; groups = [{label?, options: [{value, label}]}]. Keeps `current` selected.
+ * @param {HTMLSelectElement} select
+ * @param {OptionGroup[]} groups
+ * @param {unknown} current
+ */
 function setOptions(select, groups, current) {
   select.replaceChildren();
   for (const g of groups) {
@@ -28,9 +57,19 @@ function setOptions(select, groups, current) {
   if (current != null) select.value = String(current);
 }
 
+/**
+ * @param {unknown} list
+ * @returns {OptionGroup[]}
+ */
 const plain = (list) => [{ options: (Array.isArray(list) ? list : []).map((v) => ({ value: v, label: String(v) })) }];
 
-/** Options list that always contains the current value, even if the kernel's list lacks it. */
+/**
+ * Options list that always contains the current value, even if the kernel's list lacks it.
+ * @param {OptionGroup[]} groups
+ * @param {string | number} current
+ * @param {string} [label]
+ * @returns {OptionGroup[]}
+ */
 function withCurrent(groups, current, label) {
   const has = groups.some((g) => g.options.some((o) => String(o.value) === String(current)));
   if (has || current == null || current === "") return groups;
@@ -40,19 +79,33 @@ function withCurrent(groups, current, label) {
 /**
  * Build the controls; every listener goes through `d` (a Disposer).
  * Returns {el, setKind(kind)}: setKind shows the top-k box only for tabular.
+ * @param {Model} model
+ * @param {Disposer} d
  */
 export function createControls(model, d) {
+  const STEPS_MAX = Number(model.get("max_steps"));
+  /**
+   * @template {keyof Traits} K
+   * @param {K} name
+   * @param {Traits[K]} value
+   */
   const saveNow = (name, value) => {
     model.set(name, value);
     model.save_changes();
   };
-  const setLocal = (name, value) => model.set(name, value); // display-only: no message
-  const saveSteps = debounce((n) => saveNow("n_steps", n), () => model.get("debounce_ms") ?? 150);
+  /**
+   * Display-only: no message.
+   * @template {keyof Traits} K
+   * @param {K} name
+   * @param {Traits[K]} value
+   */
+  const setLocal = (name, value) => model.set(name, value);
+  const saveSteps = debounce((/** @type {number} */ n) => saveNow("n_steps", n), () => model.get("debounce_ms"));
   d.add(saveSteps.cancel);
 
   // --- n_steps: log slider + exact number box
-  const steps = control("input", "igw-steps", { type: "range", min: 0, max: SLIDER_MAX, step: 1, "aria-label": "integration steps" });
-  const stepsNum = control("input", "igw-steps-number", { type: "number", min: STEPS_MIN, max: STEPS_MAX, step: 1, "aria-label": "integration steps (exact)" });
+  const steps = input("igw-steps", { type: "range", min: 0, max: SLIDER_MAX, step: 1, "aria-label": "integration steps" });
+  const stepsNum = input("igw-steps-number", { type: "number", min: STEPS_MIN, max: STEPS_MAX, step: 1, "aria-label": "integration steps (exact)" });
   d.on(steps, "input", () => {
     const n = sliderToValue(Number(steps.value), STEPS_MIN, STEPS_MAX);
     stepsNum.value = String(n);
@@ -62,8 +115,10 @@ export function createControls(model, d) {
   // gesture: send at once rather than after the debounce delay.
   d.on(steps, "change", () => saveSteps.flush());
   // Arrow keys step by one integer: near 50, one slider position is less than one step.
-  d.on(steps, "keydown", (e) => {
-    const dir = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 }[e.key];
+  /** @type {Record<string, number>} */
+  const ARROWS = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 };
+  d.on(steps, "keydown", (/** @type {KeyboardEvent} */ e) => {
+    const dir = ARROWS[e.key];
     if (!dir) return;
     e.preventDefault();
     const cur = Number(stepsNum.value) || sliderToValue(Number(steps.value), STEPS_MIN, STEPS_MAX);
@@ -83,7 +138,7 @@ export function createControls(model, d) {
   }
   d.on(stepsNum, "change", commitSteps);
   // JupyterLab swallows Enter before the input's own "change" fires, so commit here.
-  d.on(stepsNum, "keydown", (e) => {
+  d.on(stepsNum, "keydown", (/** @type {KeyboardEvent} */ e) => {
     if (e.key !== "Enter") return;
     e.preventDefault();
     e.stopPropagation();
@@ -99,19 +154,24 @@ export function createControls(model, d) {
   }
 
   // --- selects
-  const method = control("select", "igw-method", { "aria-label": "integration method" });
-  const baseline = control("select", "igw-baseline", { "aria-label": "baseline" });
-  const path = control("select", "igw-path", { "aria-label": "path" });
-  const target = control("select", "igw-target", { "aria-label": "target class" });
-  const sign = control("select", "igw-sign", { "aria-label": "sign" });
-  const colormap = control("select", "igw-colormap", { "aria-label": "colormap" });
+  const method = select("igw-method", { "aria-label": "integration method" });
+  const baseline = select("igw-baseline", { "aria-label": "baseline" });
+  const path = select("igw-path", { "aria-label": "path" });
+  const target = select("igw-target", { "aria-label": "target class" });
+  const sign = select("igw-sign", { "aria-label": "sign" });
+  const colormap = select("igw-colormap", { "aria-label": "colormap" });
   d.on(method, "change", () => saveNow("method", method.value));
   d.on(baseline, "change", () => saveNow("baseline", baseline.value));
   d.on(path, "change", () => saveNow("path", path.value));
   d.on(target, "change", () => saveNow("target", Number(target.value)));
-  d.on(sign, "change", () => setLocal("sign", sign.value));
+  d.on(sign, "change", () => setLocal("sign", /** @type {Traits["sign"]} */ (sign.value)));
   d.on(colormap, "change", () => setLocal("colormap", colormap.value));
 
+  /**
+   * @param {HTMLSelectElement} sel
+   * @param {"method_options" | "baseline_options" | "path_options"} optionsTrait
+   * @param {"method" | "baseline" | "path"} trait
+   */
   const syncSelect = (sel, optionsTrait, trait) => () =>
     setOptions(sel, withCurrent(plain(model.get(optionsTrait)), model.get(trait)), model.get(trait));
   const syncMethod = syncSelect(method, "method_options", "method");
@@ -134,11 +194,11 @@ export function createControls(model, d) {
   }
 
   // --- display sliders (redraw on every input event; drawing is rAF-coalesced)
-  const opacity = control("input", "igw-opacity", { type: "range", min: 0, max: 1, step: 0.01, "aria-label": "heatmap opacity" });
+  const opacity = input("igw-opacity", { type: "range", min: 0, max: 1, step: 0.01, "aria-label": "heatmap opacity" });
   const opacityVal = h("span", { class: "igw-value igw-opacity-value" });
-  const clip = control("input", "igw-clip", { type: "range", min: 50, max: 100, step: 0.1, "aria-label": "clip percentile" });
+  const clip = input("igw-clip", { type: "range", min: 50, max: 100, step: 0.1, "aria-label": "clip percentile" });
   const clipVal = h("span", { class: "igw-value igw-clip-value" });
-  const topk = control("input", "igw-topk", { type: "number", min: 1, step: 1, "aria-label": "features shown" });
+  const topk = input("igw-topk", { type: "number", min: 1, step: 1, "aria-label": "features shown" });
   d.on(opacity, "input", () => setLocal("opacity", Number(opacity.value)));
   d.on(clip, "input", () => setLocal("clip_percentile", Number(clip.value)));
   d.on(topk, "input", () => {
@@ -189,7 +249,10 @@ export function createControls(model, d) {
 
   return {
     el,
-    /** Show only the controls that mean something for this modality. */
+    /**
+     * Show only the controls that mean something for this modality.
+     * @param {string | null} kind
+     */
     setKind(kind) {
       topkField.hidden = kind !== "tabular";
       opacityField.hidden = kind !== "image"; // only the image view blends

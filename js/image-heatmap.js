@@ -1,26 +1,30 @@
+// @ts-check
 // Image view: the input with the colour-mapped attribution blended on top, at
 // native resolution in one canvas (ImageData, one pass), scaled up for display.
 import { h, Disposer } from "./dom.js";
-import { createColorBar } from "./colorbar.js";
-import { linearMap } from "./lib/colormap.js";
+import { createColorScale } from "./colorbar.js";
 import { blendHeatmap } from "./lib/raster.js";
-import { scaleCache } from "./lib/scale.js";
 import { formatSigned } from "./lib/format.js";
+
+/** @typedef {import("./types.js").Payload} Payload */
+/** @typedef {import("./types.js").View} View */
 
 const MIN_DISPLAY = 256; // small inputs (MNIST, 1x1 tests) are upscaled to at least this
 
+/** @returns {View} */
 export function createImageView() {
   const d = new Disposer();
-  const canvas = h("canvas", { class: "igw-heatmap" });
+  const canvas = /** @type {HTMLCanvasElement} */ (h("canvas", { class: "igw-heatmap" }));
   const hover = h("div", { class: "igw-hover igw-image-hover" });
-  const colorbar = createColorBar();
-  const el = h("div", { class: "igw-view igw-image-view" }, [h("div", { class: "igw-canvas-wrap" }, [canvas]), colorbar.el, hover]);
-  const ctx = canvas.getContext("2d");
+  const scale = createColorScale();
+  const el = h("div", { class: "igw-view igw-image-view" }, [h("div", { class: "igw-canvas-wrap" }, [canvas]), scale.el, hover]);
+  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+  /** @type {(Payload & {width: number, height: number}) | null} */
   let p = null;
-  let cache = null;
+  /** @type {ImageData | null} */
   let pixels = null;
 
-  const idleText = () => `${p.width} × ${p.height} px · hover for values`;
+  const idleText = () => (p ? `${p.width} × ${p.height} px · hover for values` : "");
 
   d.on(canvas, "mousemove", (e) => {
     if (!p) return;
@@ -34,25 +38,25 @@ export function createImageView() {
   return {
     el,
     setData(payload) {
-      p = payload;
-      cache = scaleCache(p.attr);
+      if (payload.width == null || payload.height == null) throw new Error("image payload without a size");
+      const q = { ...payload, width: payload.width, height: payload.height };
+      p = q;
+      scale.setData(q.attr);
       if (canvas.width !== p.width || canvas.height !== p.height || !pixels) {
-        canvas.width = p.width;
-        canvas.height = p.height;
-        pixels = ctx.createImageData(p.width, p.height);
+        canvas.width = q.width;
+        canvas.height = q.height;
+        pixels = ctx.createImageData(q.width, q.height);
       }
       // Integer upscale so pixels stay square and crisp (image-rendering: pixelated).
-      const scale = Math.max(1, Math.ceil(MIN_DISPLAY / Math.max(p.width, p.height)));
-      canvas.style.width = `${p.width * scale}px`;
+      const zoom = Math.max(1, Math.ceil(MIN_DISPLAY / Math.max(q.width, q.height)));
+      canvas.style.width = `${q.width * zoom}px`;
       hover.textContent = idleText();
     },
     draw(display, cmap) {
-      if (!p) return;
-      const { values, clip } = cache(display.sign, display.clip_percentile);
-      const map = linearMap(cmap.kind, display.sign, clip);
-      blendHeatmap(values, p.image, cmap.lut, map, display.opacity, pixels.data);
+      if (!p || !pixels) return;
+      const { values, map } = scale.apply(display, cmap);
+      blendHeatmap(values, p.image ?? null, cmap.lut, map, display.opacity, pixels.data);
       ctx.putImageData(pixels, 0, 0);
-      colorbar.draw({ lut: cmap.lut, map, mode: display.sign, clip, percentile: display.clip_percentile, cmapName: cmap.name });
     },
     destroy: () => d.dispose(),
   };

@@ -1,3 +1,4 @@
+// @ts-check
 // Path chart: F(γ(α)) against α, and each listed feature's running attribution
 // against α, so one can see where along the path attribution accrues (e.g. a
 // saturated model gains everything near α = 0).
@@ -10,7 +11,18 @@ const VW = 320; // viewBox units; the SVG scales to the panel width
 const M = { left: 44, right: 8 };
 const MAX_DOTS = 64; // show quadrature nodes as dots when there are few
 
-/** One small line chart into SVG group `g`. Returns {x(alpha), box}. */
+/** @typedef {import("./types.js").Trace} Trace */
+/** @typedef {{xs: import("./types.js").NumArray, ys: import("./types.js").NumArray, color: string}} Series */
+
+/**
+ * One small line chart into SVG group `g`. Returns {X(alpha), y0, y1}.
+ * @param {SVGElement} g
+ * @param {number} top
+ * @param {number} height
+ * @param {string} title
+ * @param {Series[]} series
+ * @returns {{X: (a: number) => number, y0: number, y1: number}}
+ */
 function chart(g, top, height, title, series) {
   const x0 = M.left;
   const x1 = VW - M.right;
@@ -26,8 +38,8 @@ function chart(g, top, height, title, series) {
   if (lo === hi) [lo, hi] = [lo - 0.5 * (Math.abs(lo) || 1), hi + 0.5 * (Math.abs(hi) || 1)];
   const pad = 0.06 * (hi - lo);
   [lo, hi] = [lo - pad, hi + pad];
-  const X = (a) => x0 + a * (x1 - x0);
-  const Y = (v) => y1 - ((v - lo) / (hi - lo)) * (y1 - y0);
+  const X = (/** @type {number} */ a) => x0 + a * (x1 - x0);
+  const Y = (/** @type {number} */ v) => y1 - ((v - lo) / (hi - lo)) * (y1 - y0);
   g.append(s("text", { class: "igw-chart-title", text: title, attrs: { x: x0, y: top + 9 } }));
   const ticks = niceTicks(lo, hi, 4);
   const step = ticks.length > 1 ? ticks[1] - ticks[0] : 0;
@@ -42,7 +54,7 @@ function chart(g, top, height, title, series) {
       .filter(Boolean).join(" ");
     g.append(s("polyline", { class: "igw-chart-line", attrs: { points: pts }, style: { stroke: ser.color } }));
     if (ser.xs.length <= MAX_DOTS) {
-      ser.xs.forEach((a, i) => Number.isFinite(ser.ys[i]) && g.append(s("circle", { class: "igw-chart-dot", attrs: { cx: X(a), cy: Y(ser.ys[i]), r: 1.8 }, style: { fill: ser.color } })));
+      ser.xs.forEach((/** @type {number} */ a, /** @type {number} */ i) => Number.isFinite(ser.ys[i]) && g.append(s("circle", { class: "igw-chart-dot", attrs: { cx: X(a), cy: Y(ser.ys[i]), r: 1.8 }, style: { fill: ser.color } })));
     }
   }
   return { X, y0, y1 };
@@ -55,26 +67,31 @@ export function createPathPanel() {
   const hover = h("div", { class: "igw-hover igw-path-hover" });
   const note = h("div", { class: "igw-path-note" });
   const el = h("div", { class: "igw-path-panel" }, [h("div", { class: "igw-panel-title", text: "Along the path" }), svg, legend, hover, note]);
+  /** @type {Trace | null} */
   let trace = null;
+  /** @type {SVGElement[]} */
   let guides = [];
+  /** @type {((a: number) => number) | null} */
   let X = null;
 
   function idle() {
     hover.textContent = trace ? `${trace.alphas.length} nodes · hover for values at α` : "";
   }
 
-  d.on(svg, "mousemove", (e) => {
-    if (!trace || !X) return;
+  d.on(svg, "mousemove", (/** @type {MouseEvent} */ e) => {
+    const t = trace;
+    const x = X;
+    if (!t || !x) return;
     const r = svg.getBoundingClientRect();
     const vx = ((e.clientX - r.left) / r.width) * VW;
     // Nearest node in screen space.
     let best = 0;
-    trace.alphas.forEach((a, i) => { if (Math.abs(X(a) - vx) < Math.abs(X(trace.alphas[best]) - vx)) best = i; });
-    const gx = X(trace.alphas[best]);
+    t.alphas.forEach((a, i) => { if (Math.abs(x(a) - vx) < Math.abs(x(t.alphas[best]) - vx)) best = i; });
+    const gx = String(x(t.alphas[best]));
     for (const g of guides) { g.setAttribute("x1", gx); g.setAttribute("x2", gx); g.style.display = ""; }
-    const parts = [`α = ${formatNumber(trace.alphas[best], 3)}`];
-    if (trace.outputs) parts.push(`F = ${formatNumber(trace.outputs[best], 4)}`);
-    for (const f of trace.features.slice(0, 4)) parts.push(`${f.name} ${formatSigned(f.cumulative[best], 3)}`);
+    const parts = [`α = ${formatNumber(t.alphas[best], 3)}`];
+    if (t.outputs) parts.push(`F = ${formatNumber(t.outputs[best], 4)}`);
+    for (const f of t.features.slice(0, 4)) parts.push(`${f.name} ${formatSigned(f.cumulative[best], 3)}`);
     hover.textContent = parts.join(" · ");
   });
   d.on(svg, "mouseleave", () => {
@@ -82,6 +99,7 @@ export function createPathPanel() {
     idle();
   });
 
+  /** @param {Trace | null} t */
   function update(t) {
     trace = t;
     svg.replaceChildren();
@@ -95,12 +113,12 @@ export function createPathPanel() {
       idle();
       return;
     }
-    const hasF = Boolean(t.outputs);
+    const outputs = t.outputs;
     const hasFeat = t.features.length > 0;
     let top = 0;
     const spans = [];
-    if (hasF) {
-      const c = chart(svg, top, 110, "F along the path", [{ xs: t.alphas, ys: t.outputs, color: "var(--igw-accent)" }]);
+    if (outputs) {
+      const c = chart(svg, top, 110, "F along the path", [{ xs: t.alphas, ys: outputs, color: "var(--igw-accent)" }]);
       X = c.X;
       spans.push(c);
       top += 110;

@@ -1,3 +1,4 @@
+// @ts-check
 // Completeness readout: F(x), F(x'), their difference, the sum of attributions
 // and the convergence delta, coloured by how small it is relative to the change.
 import { h } from "./dom.js";
@@ -6,9 +7,11 @@ import { deltaQuality } from "./lib/quality.js";
 
 const LEVEL_TEXT = { good: "good", fair: "fair", poor: "poor: try more steps", unknown: "n/a" };
 
+/** @typedef {import("./types.js").Readout} Readout */
+
 export function createReadout() {
   const target = h("div", { class: "igw-readout-target" });
-  const cell = (cls) => h("span", { class: `igw-num ${cls}` });
+  const cell = (/** @type {string} */ cls) => h("span", { class: `igw-num ${cls}` });
   const fx = cell("igw-fx");
   const fb = cell("igw-fb");
   const diff = cell("igw-diff");
@@ -16,6 +19,11 @@ export function createReadout() {
   const delta = h("span", { class: "igw-delta" });
   const quality = h("span", { class: "igw-delta-note" });
   const settings = h("div", { class: "igw-settings" });
+  /**
+   * @param {string} label
+   * @param {HTMLElement} value
+   * @param {string} title
+   */
   const row = (label, value, title) => [h("span", { class: "igw-key", text: label, attrs: { title } }), value];
   const el = h("div", { class: "igw-readout" }, [
     target,
@@ -29,6 +37,7 @@ export function createReadout() {
     settings,
   ]);
 
+  /** @param {Readout} r */
   function update(r) {
     const label = r.targetLabel || (r.target != null ? `class ${r.target}` : "output");
     target.textContent = r.target != null && r.targetLabel ? `target: ${label} (#${r.target})` : `target: ${label}`;

@@ -1,8 +1,14 @@
+// @ts-check
 // Status strip: progress while running, "refining…" for provisional results,
 // the kernel's warning and error as text. Also dims the previous result
 // (class igw-stale) from the moment a run starts until a new payload arrives.
 import { h } from "./dom.js";
 
+/**
+ * @param {import("./types.js").Model} model
+ * @param {import("./dom.js").Disposer} d
+ * @param {HTMLElement[]} staleTargets dimmed while the result they show is out of date
+ */
 export function createStatus(model, d, staleTargets) {
   const fill = h("div", { class: "igw-progress-fill" });
   const bar = h("div", { class: "igw-progress", attrs: { role: "progressbar", "aria-valuemin": 0, "aria-valuemax": 100 } }, [fill]);

@@ -1,3 +1,4 @@
+// @ts-check
 // Tabular view: one row per feature (name, input value, signed bar around a
 // zero axis, number), ranked by |attribution|, top_k shown. Bars share one
 // scale, the largest |attr| of all features, so changing top_k never rescales.
@@ -9,43 +10,56 @@ import { formatValue, formatSigned } from "./lib/format.js";
 // Near (not at) the LUT ends: the extreme entries of e.g. RdBu are almost black.
 const END = 0.8;
 
-/** Rows to show for a sign mode: positive/negative keep only that sign. */
+/** @typedef {import("./types.js").Payload} Payload */
+/** @typedef {import("./types.js").View} View */
+
+/**
+ * Rows to show for a sign mode: positive/negative keep only that sign.
+ * @param {ArrayLike<number>} attr
+ * @param {string} mode
+ * @returns {number[]}
+ */
 function candidates(attr, mode) {
+  /** @type {(v: number) => boolean} */
   const keep = mode === "positive" ? (v) => v > 0 : mode === "negative" ? (v) => v < 0 : () => true;
   const idx = [];
   for (let i = 0; i < attr.length; i++) if (keep(attr[i])) idx.push(i);
   return idx;
 }
 
+/** @returns {View} */
 export function createTabularView() {
   const rows = h("div", { class: "igw-bars" });
   const foot = h("div", { class: "igw-bars-foot" });
   const head = h("div", { class: "igw-bars-head" }, ["feature", "value", "attribution", ""].map((t) => h("span", { text: t })));
   const el = h("div", { class: "igw-view igw-tabular-view" }, [head, rows, foot]);
+  /** @type {(Payload & {names: string[]}) | null} */
   let p = null;
   let maxAbs = 0;
 
   return {
     el,
     setData(payload) {
-      p = payload;
+      const q = { ...payload, names: payload.names ?? [] };
+      p = q;
       maxAbs = 0;
-      for (const v of p.attr) if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
+      for (const v of q.attr) if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
     },
     draw(display, cmap) {
-      if (!p) return;
+      const q = p;
+      if (!q) return;
       const mode = display.sign;
       const oneSided = mode === "absolute";
       const signed = linearMap(cmap.kind, "signed", 1);
       const pos = cssRgb(rgbAt(cmap.lut, lutIndex(signed, END)));
       const neg = cssRgb(rgbAt(cmap.lut, lutIndex(signed, -END)));
-      const pool = candidates(p.attr, mode);
-      const sub = Float64Array.from(pool, (i) => p.attr[i]);
+      const pool = candidates(q.attr, mode);
+      const sub = Float64Array.from(pool, (i) => q.attr[i]);
       const k = Math.max(1, Math.floor(Number(display.top_k) || 1));
       const shown = topByMagnitude(sub, k).map((j) => pool[j]);
       rows.classList.toggle("igw-bars-onesided", oneSided);
       rows.replaceChildren(...shown.map((i) => {
-        const a = p.attr[i];
+        const a = q.attr[i];
         const frac = maxAbs > 0 && Number.isFinite(a) ? Math.abs(a) / maxAbs : 0;
         const fill = h("div", { class: `igw-bar-fill ${a < 0 ? "igw-bar-neg" : "igw-bar-pos"}` });
         fill.style.width = `${(frac * (oneSided ? 100 : 50)).toFixed(2)}%`;
@@ -54,8 +68,8 @@ export function createTabularView() {
         else if (a < 0) fill.style.right = "50%";
         else fill.style.left = "50%";
         fill.style.backgroundColor = a < 0 ? neg : pos;
-        const name = p.names[i];
-        const value = p.values ? formatValue(p.values[i]) : "";
+        const name = q.names[i];
+        const value = q.values ? formatValue(q.values[i]) : "";
         const row = h("div", { class: "igw-bar", attrs: { "data-index": i } }, [
           h("span", { class: "igw-bar-name", text: name, attrs: { title: name } }),
           h("span", { class: "igw-bar-input", text: value }),
@@ -68,11 +82,11 @@ export function createTabularView() {
       // What the hidden rows add up to, so the shown bars are not mistaken for the total.
       let rest = 0;
       const shownSet = new Set(shown);
-      for (let i = 0; i < p.attr.length; i++) if (!shownSet.has(i)) rest += p.attr[i];
+      for (let i = 0; i < q.attr.length; i++) if (!shownSet.has(i)) rest += q.attr[i];
       const filtered = mode === "positive" || mode === "negative" ? ` ${mode}` : "";
-      foot.textContent = shown.length < p.attr.length
-        ? `top ${shown.length} of ${pool.length}${filtered} features (${p.attr.length} total) · the other ${p.attr.length - shown.length} sum to ${formatSigned(rest)}`
-        : `all ${p.attr.length} features`;
+      foot.textContent = shown.length < q.attr.length
+        ? `top ${shown.length} of ${pool.length}${filtered} features (${q.attr.length} total) · the other ${q.attr.length - shown.length} sum to ${formatSigned(rest)}`
+        : `all ${q.attr.length} features`;
     },
     destroy() {},
   };

@@ -1,30 +1,36 @@
+// @ts-check
 // Text view: tokens in reading order, each a span coloured by its attribution.
 // Token strings are untrusted (they may contain markup), so they only ever go
 // through textContent / text nodes.
 import { h, Disposer } from "./dom.js";
-import { createColorBar } from "./colorbar.js";
-import { linearMap, lutIndex, rgbAt, cssRgb, textColorOn, parseCssColor, mixRgb, strength } from "./lib/colormap.js";
-import { scaleCache } from "./lib/scale.js";
+import { createColorScale } from "./colorbar.js";
+import { lutIndex, rgbAt, cssRgb, textColorOn, parseCssColor, mixRgb, strength } from "./lib/colormap.js";
 import { joinSubwords } from "./lib/subwords.js";
 import { formatSigned } from "./lib/format.js";
 
+/** @typedef {import("./types.js").Payload} Payload */
+/** @typedef {import("./types.js").View} View */
+
 const FADE = 3; // full colour from a third of the clip value up
 
+/** @returns {View} */
 export function createTextView() {
   const d = new Disposer();
   const tokensEl = h("div", { class: "igw-tokens" });
   const hover = h("div", { class: "igw-hover igw-text-hover" });
-  const colorbar = createColorBar();
-  const el = h("div", { class: "igw-view igw-text-view" }, [tokensEl, colorbar.el, hover]);
+  const scale = createColorScale();
+  const el = h("div", { class: "igw-view igw-text-view" }, [tokensEl, scale.el, hover]);
+  /** @type {(Payload & {tokens: string[]}) | null} */
   let p = null;
-  let cache = null;
+  /** @type {HTMLElement[]} */
   let spans = [];
 
-  const idleText = () => `${p.tokens.length} tokens · hover a token for its attribution`;
+  const idleText = () => (p ? `${p.tokens.length} tokens · hover a token for its attribution` : "");
 
   // One delegated listener instead of one per token.
   d.on(tokensEl, "mouseover", (e) => {
-    const span = e.target.closest?.(".igw-token");
+    const target = /** @type {Element | null} */ (e.target);
+    const span = /** @type {HTMLElement | null} */ (target?.closest?.(".igw-token") ?? null);
     if (!span || !p) return;
     const i = Number(span.dataset.index);
     hover.textContent = `#${i} ${JSON.stringify(p.tokens[i])}  attribution ${formatSigned(p.attr[i], 4)}`;
@@ -34,9 +40,10 @@ export function createTextView() {
   return {
     el,
     setData(payload) {
-      p = payload;
-      cache = scaleCache(p.attr);
-      const pieces = joinSubwords(p.tokens);
+      const q = { ...payload, tokens: payload.tokens ?? [] };
+      p = q;
+      scale.setData(q.attr);
+      const pieces = joinSubwords(q.tokens);
       const frag = document.createDocumentFragment();
       spans = pieces.map((piece, i) => {
         // A real space between words keeps copy/paste and line breaking natural.
@@ -46,7 +53,7 @@ export function createTextView() {
         if (piece.special) cls.push("igw-token-special");
         if (piece.text === "") cls.push("igw-token-blank");
         const span = h("span", { class: cls.join(" "), text: piece.text, attrs: { "data-index": i } });
-        span.title = `${p.tokens[i]}: ${formatSigned(p.attr[i], 4)}`;
+        span.title = `${q.tokens[i]}: ${formatSigned(q.attr[i], 4)}`;
         frag.append(span);
         return span;
       });
@@ -55,8 +62,7 @@ export function createTextView() {
     },
     draw(display, cmap) {
       if (!p) return;
-      const { values, clip } = cache(display.sign, display.clip_percentile);
-      const map = linearMap(cmap.kind, display.sign, clip);
+      const { values, clip, map } = scale.apply(display, cmap);
       // Weak attributions fade into the card background (white centre boxes glare in
       // dark themes); text colour is picked against the colour actually shown.
       const bg = parseCssColor(getComputedStyle(el.closest(".igw-root") ?? el).backgroundColor) ?? [255, 255, 255];
@@ -65,7 +71,6 @@ export function createTextView() {
         span.style.backgroundColor = cssRgb(rgb);
         span.style.color = textColorOn(rgb);
       });
-      colorbar.draw({ lut: cmap.lut, map, mode: display.sign, clip, percentile: display.clip_percentile, cmapName: cmap.name });
     },
     destroy: () => d.dispose(),
   };

@@ -1,3 +1,4 @@
+// @ts-check
 // anywidget entry: wires the model to the controls, the status strip, one view
 // per payload kind, the readout and the path chart. Payload changes decode once
 // and redraw; display-only traits redraw from the cached payload (no message).
@@ -12,19 +13,37 @@ import { createPathPanel } from "./path-panel.js";
 import { decodePayload } from "./lib/payload.js";
 import { resolveColormap } from "./lib/colormap.js";
 
+/** @typedef {import("./types.js").Model} Model */
+/** @typedef {import("./types.js").RenderContext} RenderContext */
+/** @typedef {import("./types.js").Display} Display */
+/** @typedef {import("./types.js").Payload} Payload */
+/** @typedef {import("./types.js").View} View */
+/** @typedef {import("./types.js").Kind} Kind */
+
+/** @type {Record<Kind, () => View>} */
 const VIEWS = { image: createImageView, text: createTextView, tabular: createTabularView };
 const DISPLAY_TRAITS = ["sign", "colormap", "opacity", "clip_percentile", "top_k", "_colormaps"];
 
+/**
+ * The display settings now; their defaults live in the kernel's traits alone.
+ * @param {Model} model
+ * @returns {Display}
+ */
 function readDisplay(model) {
   return {
-    sign: model.get("sign") || "signed",
+    sign: model.get("sign"),
     colormap: model.get("colormap"),
-    opacity: Number(model.get("opacity") ?? 0.6),
-    clip_percentile: Number(model.get("clip_percentile") ?? 99),
-    top_k: Number(model.get("top_k") ?? 10),
+    opacity: Number(model.get("opacity")),
+    clip_percentile: Number(model.get("clip_percentile")),
+    top_k: Number(model.get("top_k")),
   };
 }
 
+/**
+ * Draw the widget into `el`; returns the cleanup anywidget calls when the view goes.
+ * @param {RenderContext} ctx
+ * @returns {() => void}
+ */
 function render({ model, el }) {
   const d = new Disposer();
   const empty = h("div", { class: "igw-empty", text: "waiting for the first result…" });
@@ -37,7 +56,8 @@ function render({ model, el }) {
   const side = h("div", { class: "igw-side" }, [readout.el, pathPanel.el]);
   const controls = createControls(model, d);
   const status = createStatus(model, d, [main, side]);
-  const root = h("div", { class: "igw-root" }, [
+  // The version comes from the Python package (its one source), for bug reports.
+  const root = h("div", { class: "igw-root", attrs: { "data-version": model.get("_version") } }, [
     controls.el,
     status.el,
     renderError,
@@ -45,21 +65,29 @@ function render({ model, el }) {
   ]);
   el.append(root);
 
+  /** @type {Payload | null} */
   let payload = null;
+  /** @type {View | null} */
   let view = null;
+  /** @type {Kind | null} */
   let viewKind = null;
   d.add(() => view?.destroy());
 
   // A bug or malformed payload shows as a message in the widget, not a blank cell.
   // Payload and draw failures are tracked apart so a redraw cannot hide a bad payload.
   const failures = { payload: "", draw: "" };
+  /**
+   * @param {"payload" | "draw"} slot
+   * @param {() => void} fn
+   */
   function guard(slot, fn) {
     try {
       fn();
       failures[slot] = "";
     } catch (e) {
       console.error("ig_widget", e);
-      failures[slot] = `Could not draw this result: ${e.message}`;
+      const why = e instanceof Error ? e.message : String(e);
+      failures[slot] = `Could not draw this result (ig_widget ${model.get("_version")}): ${why}`;
     }
     const msg = failures.payload || failures.draw;
     renderError.textContent = msg;
@@ -85,7 +113,7 @@ function render({ model, el }) {
         main.replaceChildren(view ? view.el : empty);
       }
       side.hidden = !payload;
-      if (!payload) return;
+      if (!payload || !view) return;
       view.setData(payload);
       readout.update(payload.readout);
       pathPanel.update(payload.trace);

@@ -2,16 +2,19 @@
 
 ``make_explainer`` infers the modality of the example and builds its ``Explainer``
 (``explainer.py``): the model, the example, its baselines and paths, and
-``compute(settings)`` returning a ``Result`` with the modality's payload.
+``compute(settings)`` returning a ``Result`` with the whole payload. ``infer.py`` tells
+the modality from the example, ``records.py`` holds ``Settings`` and ``Result``,
+``errors.py`` the ``ModelError`` a failing model becomes.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .errors import ModelError
 from .explainer import METHOD_OPTIONS, Explainer, plain_int, raised_by_model, training_modules
 from .image import ImageExplainer
-from .inputs import _describe, as_tensor, infer_modality
+from .infer import _describe, as_tensor, infer_modality
 from .records import Result, Settings
 from .tabular import TabularExplainer
 from .text import TextExplainer
@@ -19,6 +22,7 @@ from .text import TextExplainer
 __all__ = [
     "METHOD_OPTIONS",
     "Explainer",
+    "ModelError",
     "Result",
     "Settings",
     "infer_modality",

@@ -3,13 +3,15 @@
 An adapter (``Explainer``) holds the model, the one example (with a batch dimension of 1,
 on the model's device), the named baselines and paths it offers, and the model's
 prediction; ``compute(settings, progress)`` runs the engine once and returns a
-``Result`` whose ``view`` is the modality's part of the ``_payload`` (numpy only from
-there on). Everything here runs on the widget's worker thread except the constructor,
+``Result`` whose ``payload`` is the whole ``_payload`` the front end draws (numpy only
+from there on). The model checks live here too: at construction (the prediction, the
+target's output), on every computation (the device) and on every publication (training
+mode). Everything here runs on the widget's worker thread except the constructor,
 which validates the arguments and runs the model once for the prediction."""
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -24,7 +26,9 @@ from ..engine.batching import is_out_of_memory
 from ..engine.inputs import check_output, format_additional_args
 from ..engine.paths import Path
 from ..engine.quadrature import METHODS
-from .inputs import _describe, as_tensor, with_batch
+from ..payload.names import one_per
+from .errors import ModelError
+from .infer import _describe, as_tensor, with_batch
 from .records import Result, Settings
 
 #: what the method select offers, best first
@@ -235,8 +239,9 @@ class Explainer:
         return self.model
 
     def _watched(self, fn: Callable) -> Callable:
-        """``fn`` that marks the exceptions it raises as the model's own (with the rows it
-        got) and remembers the model's last out-of-memory message for the error line."""
+        """``fn`` whose failures become ``ModelError`` (with the rows it got), raised from
+        the model's own exception. Out-of-memory errors pass through unchanged, so the
+        engine can halve its chunks; the model's last message is kept for the error line."""
 
         def forward(*args: Any) -> Any:
             try:
@@ -246,10 +251,8 @@ class Explainer:
                 if is_out_of_memory(exc):
                     line = str(exc).strip().splitlines()
                     self.last_oom = (rows, line[0] if line else type(exc).__name__)
-                else:
-                    with contextlib.suppress(Exception):  # an exception refusing attributes
-                        exc._ig_widget_model_rows = rows  # read by the runner's error line
-                raise
+                    raise
+                raise ModelError(exc, rows) from exc
 
         return forward
 
@@ -296,20 +299,49 @@ class Explainer:
             warnings=list(res.warnings),
         )
         shown = _numpy(per_feature)
-        view = self._view(result, shown)
-        view["path_trace"] = payload.path_trace(
-            None if tr is None else _numpy(tr.alphas),
-            None if tr is None else _numpy(tr.outputs[:, 0]),
-            result.output,
-            result.baseline_output,
-            shown,
-            None if integrand is None else _numpy(integrand),
-            self._feature_names(),
-        )
-        result.view = view
+        result.payload = {
+            **self._view(result, shown),
+            "path_trace": payload.path_trace(
+                None if tr is None else _numpy(tr.alphas),
+                None if tr is None else _numpy(tr.outputs[:, 0]),
+                result.output,
+                result.baseline_output,
+                shown,
+                None if integrand is None else _numpy(integrand),
+                self._feature_names(),
+            ),
+            "readout": self._readout(result, settings),
+        }
         return result
 
-    def readout(self, result: Result, settings: Settings) -> dict:
+    def relabel(self, result: Result, settings: Settings) -> Result:
+        """``result`` labelled with ``settings``: a forward-only path's result serves every
+        ``n_steps`` and ``method``, and its readout says which were asked for."""
+        if result.settings == settings.as_dict():
+            return result
+        return dataclasses.replace(
+            result,
+            settings=settings.as_dict(),
+            payload={**result.payload, "readout": self._readout(result, settings)},
+        )
+
+    def warning(self, result: Result) -> str:
+        """The ``warning`` line for publishing ``result``: the engine's notes, then what is
+        wrong with the model now (checked on every publication, since a cached result
+        outlives a change of mode)."""
+        notes = list(result.warnings)
+        training = training_modules(self.model)
+        if training:
+            where = "the model" if "" in training else f"module {training[0]!r}"
+            notes.append(
+                f"{where} is in training mode: dropout and batch norm make the outputs "
+                "random, so attributions change from run to run (and batch norm updates "
+                "its running statistics on every pass). Call model.eval() before "
+                "explaining it."
+            )
+        return " ".join(notes)
+
+    def _readout(self, result: Result, settings: Settings) -> dict:
         """The payload's numbers line for ``result``, labelled with ``settings``."""
         return payload.readout(
             output=result.output,
@@ -382,16 +414,13 @@ def _labels(class_names: Any, n: int) -> list[str]:
     default = "output" if n == 1 else None
     if class_names is None:
         return [default or f"class {i}" for i in range(n)]
-    if isinstance(class_names, str):
-        raise TypeError(
-            "class_names must be a list of labels (one per class) or a dict, not a string."
-        )
     if isinstance(class_names, Mapping):
         return [str(class_names.get(i, default or f"class {i}")) for i in range(n)]
-    names = list(class_names)
-    if len(names) != n:
-        raise ValueError(
-            f"class_names has {len(names)} entries but the model has {n} output(s); pass one "
-            "label per output."
-        )
-    return [str(c) for c in names]
+    return one_per(
+        class_names,
+        n,
+        arg="class_names",
+        what="label",
+        per="output",
+        has=f"the model has {n} output(s)",
+    )

@@ -56,8 +56,8 @@ class Result:
     trace: PathTrace | None = None
     n_evals: int = 0
     warnings: list[str] = field(default_factory=list)
-    #: the modality's payload parts and ``path_trace`` (private: the runner's)
-    view: dict = field(default_factory=dict, repr=False)
+    #: the whole ``_payload`` the front end draws for this result (docs/architecture.md)
+    payload: dict = field(default_factory=dict, repr=False)
 
     def __repr__(self) -> str:
         s = self.settings

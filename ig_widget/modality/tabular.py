@@ -13,7 +13,7 @@ from ..engine import AllOrderings, Extremal
 from ..engine import baselines as bl
 from ..engine.paths import Path
 from .explainer import Explainer, Result, _numpy
-from .inputs import as_tensor
+from .infer import as_tensor
 
 #: AllOrderings enumerates exactly up to this many features, else samples orders
 EXACT_SHAPLEY_MAX_FEATURES = 12

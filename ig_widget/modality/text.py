@@ -12,7 +12,7 @@ from .. import payload
 from ..engine import baselines as bl
 from ..engine.layer import embedding_forward, find_embedding
 from .explainer import Explainer, Result, Settings
-from .inputs import as_tensor
+from .infer import as_tensor
 
 
 class TextExplainer(Explainer):

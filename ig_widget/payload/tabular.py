@@ -8,23 +8,21 @@ from typing import Any
 import numpy as np
 
 from .._serialize import encode_array
+from .names import one_per
 
 
 def feature_names(n_features: int, names: Sequence[Any] | None = None) -> list[str]:
     """``names`` as strings (its length must be ``n_features``), or "x0".."x{F-1}"."""
     if names is None:
         return [f"x{i}" for i in range(n_features)]
-    if isinstance(names, str):
-        raise TypeError(
-            "feature_names must be a list of strings (one per feature), not one string."
-        )
-    names = list(names)
-    if len(names) != n_features:
-        raise ValueError(
-            f"feature_names has {len(names)} entries but the input has {n_features} "
-            "features; pass one name per feature."
-        )
-    return [str(n) for n in names]
+    return one_per(
+        names,
+        n_features,
+        arg="feature_names",
+        what="name",
+        per="feature",
+        has=f"the input has {n_features} features",
+    )
 
 
 def tabular_payload(names: Sequence[str], values: np.ndarray, attr: np.ndarray) -> dict:

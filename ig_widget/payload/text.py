@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .._serialize import encode_array
+from .names import one_per
 
 
 def token_strings(
@@ -21,15 +22,14 @@ def token_strings(
     else ``tokenizer.convert_ids_to_tokens(ids)``, else the ids as decimal strings."""
     ids = [int(i) for i in ids]
     if tokens is not None:
-        if isinstance(tokens, str):
-            raise TypeError("tokens must be a list of strings (one per token id), not one string.")
-        tokens = list(tokens)
-        if len(tokens) != len(ids):
-            raise ValueError(
-                f"tokens has {len(tokens)} entries but the input has {len(ids)} token ids; "
-                "pass one string per token id."
-            )
-        return [str(t) for t in tokens]
+        return one_per(
+            tokens,
+            len(ids),
+            arg="tokens",
+            what="string",
+            per="token id",
+            has=f"the input has {len(ids)} token ids",
+        )
     if tokenizer is not None and hasattr(tokenizer, "convert_ids_to_tokens"):
         out = list(tokenizer.convert_ids_to_tokens(ids))
         if len(out) != len(ids):

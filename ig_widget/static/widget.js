@@ -24,16 +24,32 @@ var Disposer = class {
   constructor() {
     this.fns = [];
   }
+  /**
+   * @template {() => void} F
+   * @param {F} fn
+   * @returns {F}
+   */
   add(fn) {
     this.fns.push(fn);
     return fn;
   }
-  /** DOM event listener, removed on dispose. */
+  /**
+   * DOM event listener, removed on dispose.
+   * @param {EventTarget} target
+   * @param {string} type
+   * @param {(e: any) => void} handler
+   * @param {AddEventListenerOptions} [opts]
+   */
   on(target, type, handler, opts) {
     target.addEventListener(type, handler, opts);
     this.add(() => target.removeEventListener(type, handler, opts));
   }
-  /** anywidget model listener ("change:x"), removed on dispose. */
+  /**
+   * anywidget model listener ("change:x"), removed on dispose.
+   * @param {import("./types.js").Model} model
+   * @param {string} event
+   * @param {() => void} handler
+   */
   model(model, event, handler) {
     model.on(event, handler);
     this.add(() => model.off(event, handler));
@@ -73,7 +89,7 @@ function debounce(fn, getWait) {
     timer = null;
     const args = lastArgs;
     lastArgs = null;
-    fn(...args);
+    if (args) fn(...args);
   };
   const debounced = (...args) => {
     lastArgs = args;
@@ -92,7 +108,6 @@ function debounce(fn, getWait) {
       run();
     }
   };
-  debounced.pending = () => timer !== null;
   return debounced;
 }
 
@@ -110,8 +125,8 @@ function valueToSlider(v, lo, hi) {
 }
 
 // js/lib/format.js
-function formatNumber(x, digits = 3) {
-  if (typeof x !== "number") x = Number(x);
+function formatNumber(value, digits = 3) {
+  const x = typeof value === "number" ? value : Number(value);
   if (Number.isNaN(x)) return "NaN";
   if (x === Infinity) return "\u221E";
   if (x === -Infinity) return "\u2212\u221E";
@@ -257,19 +272,25 @@ function scaleCache(attr) {
 
 // js/controls.js
 var STEPS_MIN = 1;
-var STEPS_MAX = 2e3;
-var control = (tag, cls, attrs) => suppressShortcuts(h(tag, { class: `igw-input ${cls}`, attrs }));
+var input = (cls, attrs) => suppressShortcuts(
+  /** @type {HTMLInputElement} */
+  h("input", { class: `igw-input ${cls}`, attrs })
+);
+var select = (cls, attrs) => suppressShortcuts(
+  /** @type {HTMLSelectElement} */
+  h("select", { class: `igw-input ${cls}`, attrs })
+);
 function field(label, name, ...controls) {
   return h("label", { class: `igw-field igw-field-${name}` }, [h("span", { class: "igw-label", text: label }), ...controls]);
 }
-function setOptions(select, groups, current) {
-  select.replaceChildren();
+function setOptions(select2, groups, current) {
+  select2.replaceChildren();
   for (const g of groups) {
-    const parent = g.label ? h("optgroup", { attrs: { label: g.label } }) : select;
+    const parent = g.label ? h("optgroup", { attrs: { label: g.label } }) : select2;
     for (const o of g.options) parent.append(h("option", { text: o.label, attrs: { value: String(o.value) } }));
-    if (g.label) select.append(parent);
+    if (g.label) select2.append(parent);
   }
-  if (current != null) select.value = String(current);
+  if (current != null) select2.value = String(current);
 }
 var plain = (list) => [{ options: (Array.isArray(list) ? list : []).map((v) => ({ value: v, label: String(v) })) }];
 function withCurrent(groups, current, label) {
@@ -278,23 +299,25 @@ function withCurrent(groups, current, label) {
   return [{ options: [{ value: current, label: label ?? String(current) }] }, ...groups];
 }
 function createControls(model, d) {
+  const STEPS_MAX = Number(model.get("max_steps"));
   const saveNow = (name, value) => {
     model.set(name, value);
     model.save_changes();
   };
   const setLocal = (name, value) => model.set(name, value);
-  const saveSteps = debounce((n) => saveNow("n_steps", n), () => model.get("debounce_ms") ?? 150);
+  const saveSteps = debounce((n) => saveNow("n_steps", n), () => model.get("debounce_ms"));
   d.add(saveSteps.cancel);
-  const steps = control("input", "igw-steps", { type: "range", min: 0, max: SLIDER_MAX, step: 1, "aria-label": "integration steps" });
-  const stepsNum = control("input", "igw-steps-number", { type: "number", min: STEPS_MIN, max: STEPS_MAX, step: 1, "aria-label": "integration steps (exact)" });
+  const steps = input("igw-steps", { type: "range", min: 0, max: SLIDER_MAX, step: 1, "aria-label": "integration steps" });
+  const stepsNum = input("igw-steps-number", { type: "number", min: STEPS_MIN, max: STEPS_MAX, step: 1, "aria-label": "integration steps (exact)" });
   d.on(steps, "input", () => {
     const n = sliderToValue(Number(steps.value), STEPS_MIN, STEPS_MAX);
     stepsNum.value = String(n);
     saveSteps(n);
   });
   d.on(steps, "change", () => saveSteps.flush());
+  const ARROWS = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 };
   d.on(steps, "keydown", (e) => {
-    const dir = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 }[e.key];
+    const dir = ARROWS[e.key];
     if (!dir) return;
     e.preventDefault();
     const cur = Number(stepsNum.value) || sliderToValue(Number(steps.value), STEPS_MIN, STEPS_MAX);
@@ -326,17 +349,21 @@ function createControls(model, d) {
       steps.value = String(valueToSlider(n, STEPS_MIN, STEPS_MAX));
     }
   }
-  const method = control("select", "igw-method", { "aria-label": "integration method" });
-  const baseline = control("select", "igw-baseline", { "aria-label": "baseline" });
-  const path = control("select", "igw-path", { "aria-label": "path" });
-  const target = control("select", "igw-target", { "aria-label": "target class" });
-  const sign = control("select", "igw-sign", { "aria-label": "sign" });
-  const colormap = control("select", "igw-colormap", { "aria-label": "colormap" });
+  const method = select("igw-method", { "aria-label": "integration method" });
+  const baseline = select("igw-baseline", { "aria-label": "baseline" });
+  const path = select("igw-path", { "aria-label": "path" });
+  const target = select("igw-target", { "aria-label": "target class" });
+  const sign = select("igw-sign", { "aria-label": "sign" });
+  const colormap = select("igw-colormap", { "aria-label": "colormap" });
   d.on(method, "change", () => saveNow("method", method.value));
   d.on(baseline, "change", () => saveNow("baseline", baseline.value));
   d.on(path, "change", () => saveNow("path", path.value));
   d.on(target, "change", () => saveNow("target", Number(target.value)));
-  d.on(sign, "change", () => setLocal("sign", sign.value));
+  d.on(sign, "change", () => setLocal(
+    "sign",
+    /** @type {Traits["sign"]} */
+    sign.value
+  ));
   d.on(colormap, "change", () => setLocal("colormap", colormap.value));
   const syncSelect = (sel, optionsTrait, trait) => () => setOptions(sel, withCurrent(plain(model.get(optionsTrait)), model.get(trait)), model.get(trait));
   const syncMethod = syncSelect(method, "method_options", "method");
@@ -357,11 +384,11 @@ function createControls(model, d) {
     })).filter((g) => g.options.length);
     setOptions(colormap, withCurrent(groups, model.get("colormap")), model.get("colormap"));
   }
-  const opacity = control("input", "igw-opacity", { type: "range", min: 0, max: 1, step: 0.01, "aria-label": "heatmap opacity" });
+  const opacity = input("igw-opacity", { type: "range", min: 0, max: 1, step: 0.01, "aria-label": "heatmap opacity" });
   const opacityVal = h("span", { class: "igw-value igw-opacity-value" });
-  const clip = control("input", "igw-clip", { type: "range", min: 50, max: 100, step: 0.1, "aria-label": "clip percentile" });
+  const clip = input("igw-clip", { type: "range", min: 50, max: 100, step: 0.1, "aria-label": "clip percentile" });
   const clipVal = h("span", { class: "igw-value igw-clip-value" });
-  const topk = control("input", "igw-topk", { type: "number", min: 1, step: 1, "aria-label": "features shown" });
+  const topk = input("igw-topk", { type: "number", min: 1, step: 1, "aria-label": "features shown" });
   d.on(opacity, "input", () => setLocal("opacity", Number(opacity.value)));
   d.on(clip, "input", () => setLocal("clip_percentile", Number(clip.value)));
   d.on(topk, "input", () => {
@@ -424,7 +451,10 @@ function createControls(model, d) {
   for (const fn of new Set(Object.values(syncs))) fn();
   return {
     el,
-    /** Show only the controls that mean something for this modality. */
+    /**
+     * Show only the controls that mean something for this modality.
+     * @param {string | null} kind
+     */
     setKind(kind) {
       topkField.hidden = kind !== "tabular";
       opacityField.hidden = kind !== "image";
@@ -494,7 +524,10 @@ function toBytes(data) {
 function decodeArray(rec) {
   if (rec == null || typeof rec !== "object") throw new TypeError("array record missing");
   const { dtype, data } = rec;
-  const Ctor = CTORS[dtype];
+  const Ctor = CTORS[
+    /** @type {keyof typeof CTORS} */
+    dtype
+  ];
   if (!Ctor) throw new Error(`unsupported dtype ${dtype}`);
   const shape = Array.isArray(rec.shape) ? rec.shape : [];
   const n = shapeSize(shape);
@@ -509,7 +542,12 @@ function decodeArray(rec) {
     if (bytes.byteLength !== n * size) {
       throw new Error(`${dtype}${JSON.stringify(shape)} needs ${n * size} bytes, got ${bytes.byteLength}`);
     }
-    array = bytes.byteOffset % size === 0 ? new Ctor(bytes.buffer, bytes.byteOffset, n) : new Ctor(bytes.slice().buffer);
+    array = bytes.byteOffset % size === 0 ? new Ctor(
+      /** @type {ArrayBuffer} */
+      bytes.buffer,
+      bytes.byteOffset,
+      n
+    ) : new Ctor(bytes.slice().buffer);
   }
   if (array.length !== n) throw new Error(`${dtype}${JSON.stringify(shape)} has ${array.length} elements`);
   return { dtype, shape, array };
@@ -517,6 +555,7 @@ function decodeArray(rec) {
 
 // js/lib/colormap.js
 var LUT_SIZE = 256;
+var rgb = (c) => [c[0], c[1], c[2]];
 function lutFromData(data) {
   const bytes = Array.isArray(data) ? Uint8Array.from(data) : toBytes(data);
   if (bytes.length !== LUT_SIZE * 3) throw new Error(`colormap LUT needs 768 bytes, got ${bytes.length}`);
@@ -595,17 +634,17 @@ function parseCssColor(css) {
   let m = str2.match(/^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)(?:[\s,/]+([\d.]+%?))?\s*\)$/);
   if (m) {
     const alpha = m[4] == null ? 1 : m[4].endsWith("%") ? parseFloat(m[4]) / 100 : parseFloat(m[4]);
-    return alpha === 0 ? null : [m[1], m[2], m[3]].map((v) => Math.round(Number(v)));
+    return alpha === 0 ? null : rgb([m[1], m[2], m[3]].map((v) => Math.round(Number(v))));
   }
   m = str2.match(/^#([0-9a-f]{3}|[0-9a-f]{6})$/i);
   if (m) {
     const hex = m[1].length === 3 ? m[1].replace(/./g, "$&$&") : m[1];
-    return [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    return rgb([0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16)));
   }
   return null;
 }
 function mixRgb(a, b, t) {
-  return a.map((v, i) => Math.round(v + (b[i] - v) * t));
+  return rgb(a.map((v, i) => Math.round(v + (b[i] - v) * t)));
 }
 function strength(v, clip) {
   if (!(clip > 0) || !Number.isFinite(v)) return 0;
@@ -660,7 +699,10 @@ function colorBarPixels(width, colorOf) {
 // js/colorbar.js
 var WIDTH = 256;
 function createColorBar() {
-  const canvas = h("canvas", { class: "igw-colorbar", attrs: { width: WIDTH, height: 1 } });
+  const canvas = (
+    /** @type {HTMLCanvasElement} */
+    h("canvas", { class: "igw-colorbar", attrs: { width: WIDTH, height: 1 } })
+  );
   const min = h("span", { class: "igw-colorbar-min" });
   const mid = h("span", { class: "igw-colorbar-mid" });
   const max = h("span", { class: "igw-colorbar-max" });
@@ -673,7 +715,7 @@ function createColorBar() {
   function draw({ lut, map, mode, clip, percentile, cmapName }) {
     const [lo, hi] = displayRange(mode, clip);
     const px = colorBarPixels(WIDTH, (u) => rgbAt(lut, lutIndex(map, signValue(lo + (hi - lo) * u, mode))));
-    canvas.getContext("2d").putImageData(new ImageData(px, WIDTH, 1), 0, 0);
+    canvas.getContext("2d")?.putImageData(new ImageData(px, WIDTH, 1), 0, 0);
     min.textContent = formatNumber(lo);
     max.textContent = formatNumber(hi);
     mid.textContent = mode === "signed" ? "0" : "";
@@ -682,20 +724,48 @@ function createColorBar() {
   }
   return { el, draw };
 }
+function createColorScale() {
+  const bar = createColorBar();
+  let cache = null;
+  return {
+    el: bar.el,
+    /** @param {NumArray} attr */
+    setData(attr) {
+      cache = scaleCache(attr);
+    },
+    /**
+     * @param {Display} display
+     * @param {Colormap} cmap
+     * @returns {{values: NumArray, clip: number, map: LinearMap}}
+     */
+    apply(display, cmap) {
+      if (!cache) throw new Error("colour scale used before setData");
+      const { values: values2, clip } = cache(display.sign, display.clip_percentile);
+      const map = linearMap(cmap.kind, display.sign, clip);
+      bar.draw({ lut: cmap.lut, map, mode: display.sign, clip, percentile: display.clip_percentile, cmapName: cmap.name });
+      return { values: values2, clip, map };
+    }
+  };
+}
 
 // js/image-heatmap.js
 var MIN_DISPLAY = 256;
 function createImageView() {
   const d = new Disposer();
-  const canvas = h("canvas", { class: "igw-heatmap" });
+  const canvas = (
+    /** @type {HTMLCanvasElement} */
+    h("canvas", { class: "igw-heatmap" })
+  );
   const hover = h("div", { class: "igw-hover igw-image-hover" });
-  const colorbar = createColorBar();
-  const el = h("div", { class: "igw-view igw-image-view" }, [h("div", { class: "igw-canvas-wrap" }, [canvas]), colorbar.el, hover]);
-  const ctx = canvas.getContext("2d");
+  const scale = createColorScale();
+  const el = h("div", { class: "igw-view igw-image-view" }, [h("div", { class: "igw-canvas-wrap" }, [canvas]), scale.el, hover]);
+  const ctx = (
+    /** @type {CanvasRenderingContext2D} */
+    canvas.getContext("2d")
+  );
   let p = null;
-  let cache = null;
   let pixels = null;
-  const idleText = () => `${p.width} \xD7 ${p.height} px \xB7 hover for values`;
+  const idleText = () => p ? `${p.width} \xD7 ${p.height} px \xB7 hover for values` : "";
   d.on(canvas, "mousemove", (e) => {
     if (!p) return;
     const r = canvas.getBoundingClientRect();
@@ -709,24 +779,24 @@ function createImageView() {
   return {
     el,
     setData(payload) {
-      p = payload;
-      cache = scaleCache(p.attr);
+      if (payload.width == null || payload.height == null) throw new Error("image payload without a size");
+      const q = { ...payload, width: payload.width, height: payload.height };
+      p = q;
+      scale.setData(q.attr);
       if (canvas.width !== p.width || canvas.height !== p.height || !pixels) {
-        canvas.width = p.width;
-        canvas.height = p.height;
-        pixels = ctx.createImageData(p.width, p.height);
+        canvas.width = q.width;
+        canvas.height = q.height;
+        pixels = ctx.createImageData(q.width, q.height);
       }
-      const scale = Math.max(1, Math.ceil(MIN_DISPLAY / Math.max(p.width, p.height)));
-      canvas.style.width = `${p.width * scale}px`;
+      const zoom = Math.max(1, Math.ceil(MIN_DISPLAY / Math.max(q.width, q.height)));
+      canvas.style.width = `${q.width * zoom}px`;
       hover.textContent = idleText();
     },
     draw(display, cmap) {
-      if (!p) return;
-      const { values: values2, clip } = cache(display.sign, display.clip_percentile);
-      const map = linearMap(cmap.kind, display.sign, clip);
-      blendHeatmap(values2, p.image, cmap.lut, map, display.opacity, pixels.data);
+      if (!p || !pixels) return;
+      const { values: values2, map } = scale.apply(display, cmap);
+      blendHeatmap(values2, p.image ?? null, cmap.lut, map, display.opacity, pixels.data);
       ctx.putImageData(pixels, 0, 0);
-      colorbar.draw({ lut: cmap.lut, map, mode: display.sign, clip, percentile: display.clip_percentile, cmapName: cmap.name });
     },
     destroy: () => d.dispose()
   };
@@ -779,14 +849,20 @@ function createTextView() {
   const d = new Disposer();
   const tokensEl = h("div", { class: "igw-tokens" });
   const hover = h("div", { class: "igw-hover igw-text-hover" });
-  const colorbar = createColorBar();
-  const el = h("div", { class: "igw-view igw-text-view" }, [tokensEl, colorbar.el, hover]);
+  const scale = createColorScale();
+  const el = h("div", { class: "igw-view igw-text-view" }, [tokensEl, scale.el, hover]);
   let p = null;
-  let cache = null;
   let spans = [];
-  const idleText = () => `${p.tokens.length} tokens \xB7 hover a token for its attribution`;
+  const idleText = () => p ? `${p.tokens.length} tokens \xB7 hover a token for its attribution` : "";
   d.on(tokensEl, "mouseover", (e) => {
-    const span = e.target.closest?.(".igw-token");
+    const target = (
+      /** @type {Element | null} */
+      e.target
+    );
+    const span = (
+      /** @type {HTMLElement | null} */
+      target?.closest?.(".igw-token") ?? null
+    );
     if (!span || !p) return;
     const i = Number(span.dataset.index);
     hover.textContent = `#${i} ${JSON.stringify(p.tokens[i])}  attribution ${formatSigned(p.attr[i], 4)}`;
@@ -797,9 +873,10 @@ function createTextView() {
   return {
     el,
     setData(payload) {
-      p = payload;
-      cache = scaleCache(p.attr);
-      const pieces = joinSubwords(p.tokens);
+      const q = { ...payload, tokens: payload.tokens ?? [] };
+      p = q;
+      scale.setData(q.attr);
+      const pieces = joinSubwords(q.tokens);
       const frag = document.createDocumentFragment();
       spans = pieces.map((piece, i) => {
         if (i > 0 && !piece.attachToPrevious) frag.append(document.createTextNode(" "));
@@ -808,7 +885,7 @@ function createTextView() {
         if (piece.special) cls.push("igw-token-special");
         if (piece.text === "") cls.push("igw-token-blank");
         const span = h("span", { class: cls.join(" "), text: piece.text, attrs: { "data-index": i } });
-        span.title = `${p.tokens[i]}: ${formatSigned(p.attr[i], 4)}`;
+        span.title = `${q.tokens[i]}: ${formatSigned(q.attr[i], 4)}`;
         frag.append(span);
         return span;
       });
@@ -817,15 +894,13 @@ function createTextView() {
     },
     draw(display, cmap) {
       if (!p) return;
-      const { values: values2, clip } = cache(display.sign, display.clip_percentile);
-      const map = linearMap(cmap.kind, display.sign, clip);
+      const { values: values2, clip, map } = scale.apply(display, cmap);
       const bg = parseCssColor(getComputedStyle(el.closest(".igw-root") ?? el).backgroundColor) ?? [255, 255, 255];
       spans.forEach((span, i) => {
-        const rgb = mixRgb(bg, rgbAt(cmap.lut, lutIndex(map, values2[i])), Math.min(1, FADE * strength(values2[i], clip)));
-        span.style.backgroundColor = cssRgb(rgb);
-        span.style.color = textColorOn(rgb);
+        const rgb2 = mixRgb(bg, rgbAt(cmap.lut, lutIndex(map, values2[i])), Math.min(1, FADE * strength(values2[i], clip)));
+        span.style.backgroundColor = cssRgb(rgb2);
+        span.style.color = textColorOn(rgb2);
       });
-      colorbar.draw({ lut: cmap.lut, map, mode: display.sign, clip, percentile: display.clip_percentile, cmapName: cmap.name });
     },
     destroy: () => d.dispose()
   };
@@ -849,24 +924,26 @@ function createTabularView() {
   return {
     el,
     setData(payload) {
-      p = payload;
+      const q = { ...payload, names: payload.names ?? [] };
+      p = q;
       maxAbs = 0;
-      for (const v of p.attr) if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
+      for (const v of q.attr) if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
     },
     draw(display, cmap) {
-      if (!p) return;
+      const q = p;
+      if (!q) return;
       const mode = display.sign;
       const oneSided = mode === "absolute";
       const signed = linearMap(cmap.kind, "signed", 1);
       const pos = cssRgb(rgbAt(cmap.lut, lutIndex(signed, END)));
       const neg = cssRgb(rgbAt(cmap.lut, lutIndex(signed, -END)));
-      const pool = candidates(p.attr, mode);
-      const sub = Float64Array.from(pool, (i) => p.attr[i]);
+      const pool = candidates(q.attr, mode);
+      const sub = Float64Array.from(pool, (i) => q.attr[i]);
       const k = Math.max(1, Math.floor(Number(display.top_k) || 1));
       const shown = topByMagnitude(sub, k).map((j) => pool[j]);
       rows.classList.toggle("igw-bars-onesided", oneSided);
       rows.replaceChildren(...shown.map((i) => {
-        const a = p.attr[i];
+        const a = q.attr[i];
         const frac = maxAbs > 0 && Number.isFinite(a) ? Math.abs(a) / maxAbs : 0;
         const fill = h("div", { class: `igw-bar-fill ${a < 0 ? "igw-bar-neg" : "igw-bar-pos"}` });
         fill.style.width = `${(frac * (oneSided ? 100 : 50)).toFixed(2)}%`;
@@ -874,8 +951,8 @@ function createTabularView() {
         else if (a < 0) fill.style.right = "50%";
         else fill.style.left = "50%";
         fill.style.backgroundColor = a < 0 ? neg : pos;
-        const name = p.names[i];
-        const value = p.values ? formatValue(p.values[i]) : "";
+        const name = q.names[i];
+        const value = q.values ? formatValue(q.values[i]) : "";
         const row = h("div", { class: "igw-bar", attrs: { "data-index": i } }, [
           h("span", { class: "igw-bar-name", text: name, attrs: { title: name } }),
           h("span", { class: "igw-bar-input", text: value }),
@@ -887,9 +964,9 @@ function createTabularView() {
       }));
       let rest = 0;
       const shownSet = new Set(shown);
-      for (let i = 0; i < p.attr.length; i++) if (!shownSet.has(i)) rest += p.attr[i];
+      for (let i = 0; i < q.attr.length; i++) if (!shownSet.has(i)) rest += q.attr[i];
       const filtered = mode === "positive" || mode === "negative" ? ` ${mode}` : "";
-      foot.textContent = shown.length < p.attr.length ? `top ${shown.length} of ${pool.length}${filtered} features (${p.attr.length} total) \xB7 the other ${p.attr.length - shown.length} sum to ${formatSigned(rest)}` : `all ${p.attr.length} features`;
+      foot.textContent = shown.length < q.attr.length ? `top ${shown.length} of ${pool.length}${filtered} features (${q.attr.length} total) \xB7 the other ${q.attr.length - shown.length} sum to ${formatSigned(rest)}` : `all ${q.attr.length} features`;
     },
     destroy() {
     }
@@ -1012,22 +1089,24 @@ function createPathPanel() {
     hover.textContent = trace ? `${trace.alphas.length} nodes \xB7 hover for values at \u03B1` : "";
   }
   d.on(svg, "mousemove", (e) => {
-    if (!trace || !X) return;
+    const t = trace;
+    const x = X;
+    if (!t || !x) return;
     const r = svg.getBoundingClientRect();
     const vx = (e.clientX - r.left) / r.width * VW;
     let best = 0;
-    trace.alphas.forEach((a, i) => {
-      if (Math.abs(X(a) - vx) < Math.abs(X(trace.alphas[best]) - vx)) best = i;
+    t.alphas.forEach((a, i) => {
+      if (Math.abs(x(a) - vx) < Math.abs(x(t.alphas[best]) - vx)) best = i;
     });
-    const gx = X(trace.alphas[best]);
+    const gx = String(x(t.alphas[best]));
     for (const g of guides) {
       g.setAttribute("x1", gx);
       g.setAttribute("x2", gx);
       g.style.display = "";
     }
-    const parts = [`\u03B1 = ${formatNumber(trace.alphas[best], 3)}`];
-    if (trace.outputs) parts.push(`F = ${formatNumber(trace.outputs[best], 4)}`);
-    for (const f of trace.features.slice(0, 4)) parts.push(`${f.name} ${formatSigned(f.cumulative[best], 3)}`);
+    const parts = [`\u03B1 = ${formatNumber(t.alphas[best], 3)}`];
+    if (t.outputs) parts.push(`F = ${formatNumber(t.outputs[best], 4)}`);
+    for (const f of t.features.slice(0, 4)) parts.push(`${f.name} ${formatSigned(f.cumulative[best], 3)}`);
     hover.textContent = parts.join(" \xB7 ");
   });
   d.on(svg, "mouseleave", () => {
@@ -1047,12 +1126,12 @@ function createPathPanel() {
       idle();
       return;
     }
-    const hasF = Boolean(t.outputs);
+    const outputs = t.outputs;
     const hasFeat = t.features.length > 0;
     let top = 0;
     const spans = [];
-    if (hasF) {
-      const c = chart(svg, top, 110, "F along the path", [{ xs: t.alphas, ys: t.outputs, color: "var(--igw-accent)" }]);
+    if (outputs) {
+      const c = chart(svg, top, 110, "F along the path", [{ xs: t.alphas, ys: outputs, color: "var(--igw-accent)" }]);
       X = c.X;
       spans.push(c);
       top += 110;
@@ -1089,7 +1168,7 @@ function values(rec, what) {
   try {
     return decodeArray(rec).array;
   } catch (e) {
-    throw new Error(`payload ${what}: ${e.message}`);
+    throw new Error(`payload ${what}: ${e instanceof Error ? e.message : e}`);
   }
 }
 function decodeReadout(r = {}) {
@@ -1130,13 +1209,14 @@ function lengthOf(arr, n, what) {
 function decodePayload(p) {
   if (!p || typeof p !== "object" || !p.kind) return null;
   if (!KINDS.includes(p.kind)) throw new Error(`payload kind "${p.kind}" is not one of ${KINDS.join(", ")}`);
+  if (!p.attr) throw new Error("payload attr: array record missing");
+  const attr = values(p.attr, "attr");
   const out = {
     kind: p.kind,
-    requestId: p.request_id == null ? null : num(p.request_id),
     readout: decodeReadout(p.readout),
-    trace: decodeTrace(p.path_trace)
+    trace: decodeTrace(p.path_trace),
+    attr
   };
-  const attr = values(p.attr, "attr");
   if (p.kind === "image") {
     const height = num(p.height);
     const width = num(p.width);
@@ -1165,11 +1245,11 @@ var VIEWS = { image: createImageView, text: createTextView, tabular: createTabul
 var DISPLAY_TRAITS = ["sign", "colormap", "opacity", "clip_percentile", "top_k", "_colormaps"];
 function readDisplay(model) {
   return {
-    sign: model.get("sign") || "signed",
+    sign: model.get("sign"),
     colormap: model.get("colormap"),
-    opacity: Number(model.get("opacity") ?? 0.6),
-    clip_percentile: Number(model.get("clip_percentile") ?? 99),
-    top_k: Number(model.get("top_k") ?? 10)
+    opacity: Number(model.get("opacity")),
+    clip_percentile: Number(model.get("clip_percentile")),
+    top_k: Number(model.get("top_k"))
   };
 }
 function render({ model, el }) {
@@ -1184,7 +1264,7 @@ function render({ model, el }) {
   const side = h("div", { class: "igw-side" }, [readout.el, pathPanel.el]);
   const controls = createControls(model, d);
   const status = createStatus(model, d, [main, side]);
-  const root = h("div", { class: "igw-root" }, [
+  const root = h("div", { class: "igw-root", attrs: { "data-version": model.get("_version") } }, [
     controls.el,
     status.el,
     renderError,
@@ -1202,7 +1282,8 @@ function render({ model, el }) {
       failures[slot] = "";
     } catch (e) {
       console.error("ig_widget", e);
-      failures[slot] = `Could not draw this result: ${e.message}`;
+      const why = e instanceof Error ? e.message : String(e);
+      failures[slot] = `Could not draw this result (ig_widget ${model.get("_version")}): ${why}`;
     }
     const msg = failures.payload || failures.draw;
     renderError.textContent = msg;
@@ -1226,7 +1307,7 @@ function render({ model, el }) {
         main.replaceChildren(view ? view.el : empty);
       }
       side.hidden = !payload;
-      if (!payload) return;
+      if (!payload || !view) return;
       view.setData(payload);
       readout.update(payload.readout);
       pathPanel.update(payload.trace);

@@ -1,3 +1,4 @@
+// @ts-check
 // Decode the contract's array records {dtype, shape, data} into typed arrays.
 // `data` arrives from ipywidgets as a DataView over a binary buffer; tests and
 // harnesses may pass an ArrayBuffer, any ArrayBufferView, a typed array of the
@@ -9,7 +10,11 @@ const CTORS = {
   uint8: Uint8Array,
 };
 
-/** Number of elements implied by a shape ([] is a scalar: 1 element). */
+/**
+ * Number of elements implied by a shape ([] is a scalar: 1 element).
+ * @param {number[]} shape
+ * @returns {number}
+ */
 export function shapeSize(shape) {
   let n = 1;
   for (const d of shape) {
@@ -19,7 +24,11 @@ export function shapeSize(shape) {
   return n;
 }
 
-/** Raw bytes of `data` as a Uint8Array view (no copy when possible). */
+/**
+ * Raw bytes of `data` as a Uint8Array view (no copy when possible).
+ * @param {unknown} data
+ * @returns {Uint8Array}
+ */
 export function toBytes(data) {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -30,11 +39,13 @@ export function toBytes(data) {
  * Decode one array record. Returns {dtype, shape, array} where array is a
  * typed array of shapeSize(shape) elements. Little-endian, as numpy sends on
  * every platform a browser runs on.
+ * @param {import("../types.js").ArrayRecord} rec
+ * @returns {{dtype: string, shape: number[], array: import("../types.js").NumArray}}
  */
 export function decodeArray(rec) {
   if (rec == null || typeof rec !== "object") throw new TypeError("array record missing");
   const { dtype, data } = rec;
-  const Ctor = CTORS[dtype];
+  const Ctor = CTORS[/** @type {keyof typeof CTORS} */ (dtype)];
   if (!Ctor) throw new Error(`unsupported dtype ${dtype}`);
   const shape = Array.isArray(rec.shape) ? rec.shape : [];
   const n = shapeSize(shape);
@@ -52,7 +63,7 @@ export function decodeArray(rec) {
     // A typed array over a shared buffer must start at a multiple of its element
     // size; ipywidgets may hand us views at arbitrary offsets, so copy when needed.
     array = bytes.byteOffset % size === 0
-      ? new Ctor(bytes.buffer, bytes.byteOffset, n)
+      ? new Ctor(/** @type {ArrayBuffer} */ (bytes.buffer), bytes.byteOffset, n)
       : new Ctor(bytes.slice().buffer);
   }
   if (array.length !== n) throw new Error(`${dtype}${JSON.stringify(shape)} has ${array.length} elements`);

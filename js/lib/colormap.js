@@ -1,17 +1,34 @@
+// @ts-check
 // Colour lookup: 256-entry RGB LUTs (768 bytes, from matplotlib via the kernel)
 // and the linear value -> LUT-position maps for each sign mode.
 import { toBytes } from "./codec.js";
 
+/** @typedef {[number, number, number]} RGB */
+
 export const LUT_SIZE = 256;
 
-/** LUT bytes (DataView / ArrayBuffer / Uint8Array / array) -> Uint8Array(768). */
+/**
+ * @param {number[]} c three channels
+ * @returns {RGB}
+ */
+const rgb = (c) => [c[0], c[1], c[2]];
+
+/**
+ * LUT bytes (DataView / ArrayBuffer / Uint8Array / array) -> Uint8Array(768).
+ * @param {unknown} data
+ * @returns {Uint8Array}
+ */
 export function lutFromData(data) {
   const bytes = Array.isArray(data) ? Uint8Array.from(data) : toBytes(data);
   if (bytes.length !== LUT_SIZE * 3) throw new Error(`colormap LUT needs 768 bytes, got ${bytes.length}`);
   return bytes;
 }
 
-/** Linear interpolation between RGB stops [[t, r, g, b], ...] into a LUT. */
+/**
+ * Linear interpolation between RGB stops [[t, r, g, b], ...] into a LUT.
+ * @param {number[][]} stops
+ * @returns {Uint8Array}
+ */
 export function lutFromStops(stops) {
   const lut = new Uint8Array(LUT_SIZE * 3);
   for (let i = 0; i < LUT_SIZE; i++) {
@@ -35,11 +52,16 @@ const BUILTIN = {
 /**
  * Pick the LUT to draw with: the named one if the kernel sent it, else the first
  * of the kind the sign mode prefers, else a built-in. Returns {name, kind, lut}.
+ * @param {Record<string, import("../types.js").RawColormap> | null | undefined} colormaps
+ * @param {string | null | undefined} name
+ * @param {import("../types.js").SignMode} mode
+ * @returns {import("../types.js").Colormap}
  */
 export function resolveColormap(colormaps, name, mode) {
   const maps = colormaps && typeof colormaps === "object" ? colormaps : {};
   const want = mode === "signed" ? "diverging" : "sequential";
-  const tryOne = (key) => {
+  /** @returns {import("../types.js").Colormap | null} */
+  const tryOne = (/** @type {string} */ key) => {
     const cm = maps[key];
     if (!cm) return null;
     try {
@@ -65,6 +87,10 @@ export function resolveColormap(colormaps, name, mode) {
  * middle. Magnitudes (positive / negative / absolute) span a sequential LUT from
  * its start; on a diverging LUT they use the half that starts at the neutral
  * centre (upper half, or lower half for negative) so that 0 stays neutral.
+ * @param {"diverging" | "sequential"} kind
+ * @param {import("../types.js").SignMode} mode
+ * @param {number} clip
+ * @returns {import("../types.js").LinearMap}
  */
 export function linearMap(kind, mode, clip) {
   const ok = Number.isFinite(clip) && clip > 0;
@@ -75,7 +101,12 @@ export function linearMap(kind, mode, clip) {
   return { offset: 0.5, slope: 0.5 * inv };
 }
 
-/** LUT index (0..255) of value v under map m; NaN maps to the neutral point. */
+/**
+ * LUT index (0..255) of value v under map m; NaN maps to the neutral point.
+ * @param {import("../types.js").LinearMap} m
+ * @param {number} v
+ * @returns {number}
+ */
 export function lutIndex(m, v) {
   let t = m.offset + m.slope * v;
   if (!(t === t)) t = m.offset; // NaN
@@ -84,18 +115,31 @@ export function lutIndex(m, v) {
   return Math.min(LUT_SIZE - 1, Math.floor(t * LUT_SIZE));
 }
 
-/** [r, g, b] at LUT index i. */
+/**
+ * [r, g, b] at LUT index i.
+ * @param {Uint8Array} lut
+ * @param {number} i
+ * @returns {RGB}
+ */
 export function rgbAt(lut, i) {
   return [lut[i * 3], lut[i * 3 + 1], lut[i * 3 + 2]];
 }
 
+/**
+ * @param {RGB} rgb
+ * @returns {string}
+ */
 export function cssRgb([r, g, b]) {
   return `rgb(${r}, ${g}, ${b})`;
 }
 
-/** Black or white, whichever reads better on background rgb (WCAG luminance). */
+/**
+ * Black or white, whichever reads better on background rgb (WCAG luminance).
+ * @param {RGB} rgb
+ * @returns {string}
+ */
 export function textColorOn([r, g, b]) {
-  const lin = (c) => {
+  const lin = (/** @type {number} */ c) => {
     const s = c / 255;
     return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
   };
@@ -104,30 +148,43 @@ export function textColorOn([r, g, b]) {
   return L > 0.179 ? "#000" : "#fff";
 }
 
-/** "rgb(1, 2, 3)" / "rgba(1, 2, 3, 0.5)" / "#abc" / "#aabbcc" -> [r, g, b]; null if unknown or fully transparent. */
+/**
+ * "rgb(1, 2, 3)" / "rgba(1, 2, 3, 0.5)" / "#abc" / "#aabbcc" -> [r, g, b]; null if unknown or fully transparent.
+ * @param {unknown} css
+ * @returns {RGB | null}
+ */
 export function parseCssColor(css) {
   const str = String(css ?? "").trim();
   let m = str.match(/^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)(?:[\s,/]+([\d.]+%?))?\s*\)$/);
   if (m) {
     const alpha = m[4] == null ? 1 : m[4].endsWith("%") ? parseFloat(m[4]) / 100 : parseFloat(m[4]);
-    return alpha === 0 ? null : [m[1], m[2], m[3]].map((v) => Math.round(Number(v)));
+    return alpha === 0 ? null : rgb([m[1], m[2], m[3]].map((v) => Math.round(Number(v))));
   }
   m = str.match(/^#([0-9a-f]{3}|[0-9a-f]{6})$/i);
   if (m) {
     const hex = m[1].length === 3 ? m[1].replace(/./g, "$&$&") : m[1];
-    return [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    return rgb([0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16)));
   }
   return null;
 }
 
-/** a*(1-t) + b*t per channel, rounded. */
+/**
+ * a*(1-t) + b*t per channel, rounded.
+ * @param {RGB} a
+ * @param {RGB} b
+ * @param {number} t
+ * @returns {RGB}
+ */
 export function mixRgb(a, b, t) {
-  return a.map((v, i) => Math.round(v + (b[i] - v) * t));
+  return rgb(a.map((v, i) => Math.round(v + (b[i] - v) * t)));
 }
 
 /**
  * How far value v is from "no attribution" on the scale, 0..1 (|v|/clip, capped).
  * Used to fade weak highlights into the page background.
+ * @param {number} v
+ * @param {number} clip
+ * @returns {number}
  */
 export function strength(v, clip) {
   if (!(clip > 0) || !Number.isFinite(v)) return 0;

@@ -1,20 +1,42 @@
+// @ts-check
 // Turn the raw `_payload` trait (see docs/architecture.md) into what views
 // draw: arrays decoded once, shapes checked, optional parts normalised.
 import { decodeArray } from "./codec.js";
 
+/** @typedef {import("../types.js").ArrayRecord} ArrayRecord */
+/** @typedef {import("../types.js").Kind} Kind */
+/** @typedef {import("../types.js").NumArray} NumArray */
+/** @typedef {import("../types.js").Payload} Payload */
+/** @typedef {import("../types.js").RawReadout} RawReadout */
+/** @typedef {import("../types.js").RawTrace} RawTrace */
+/** @typedef {import("../types.js").Readout} Readout */
+/** @typedef {import("../types.js").Trace} Trace */
+
+/** @type {readonly Kind[]} */
 export const KINDS = ["image", "text", "tabular"];
 
+/** @param {unknown} v */
 const num = (v) => (typeof v === "number" ? v : v == null ? NaN : Number(v));
+/** @param {unknown} v */
 const str = (v) => (v == null ? "" : String(v));
 
+/**
+ * @param {ArrayRecord} rec
+ * @param {string} what
+ * @returns {NumArray}
+ */
 function values(rec, what) {
   try {
     return decodeArray(rec).array;
   } catch (e) {
-    throw new Error(`payload ${what}: ${e.message}`);
+    throw new Error(`payload ${what}: ${e instanceof Error ? e.message : e}`);
   }
 }
 
+/**
+ * @param {Partial<RawReadout>} [r]
+ * @returns {Readout}
+ */
 function decodeReadout(r = {}) {
   return {
     output: num(r.output),
@@ -30,7 +52,11 @@ function decodeReadout(r = {}) {
   };
 }
 
-/** path_trace -> {alphas, outputs, features: [{name, cumulative}]} or null when absent/empty. */
+/**
+ * path_trace -> {alphas, outputs, features: [{name, cumulative}]} or null when absent/empty.
+ * @param {RawTrace | undefined} t
+ * @returns {Trace | null}
+ */
 function decodeTrace(t) {
   if (!t || !t.alphas) return null;
   const alphas = values(t.alphas, "path_trace.alphas");
@@ -49,6 +75,12 @@ function decodeTrace(t) {
   return { alphas, outputs, features };
 }
 
+/**
+ * @param {NumArray} arr
+ * @param {number} n
+ * @param {string} what
+ * @returns {NumArray}
+ */
 function lengthOf(arr, n, what) {
   if (arr.length !== n) throw new Error(`payload ${what}: expected ${n} values, got ${arr.length}`);
   return arr;
@@ -57,17 +89,21 @@ function lengthOf(arr, n, what) {
 /**
  * Raw payload -> decoded payload, or null when there is nothing to draw yet
  * (null / {} / no kind). Throws Error with a readable message when malformed.
+ * @param {Partial<import("../types.js").RawPayload> | null | undefined} p
+ * @returns {Payload | null}
  */
 export function decodePayload(p) {
   if (!p || typeof p !== "object" || !p.kind) return null;
   if (!KINDS.includes(p.kind)) throw new Error(`payload kind "${p.kind}" is not one of ${KINDS.join(", ")}`);
+  if (!p.attr) throw new Error("payload attr: array record missing");
+  const attr = values(p.attr, "attr");
+  /** @type {Payload} */
   const out = {
     kind: p.kind,
-    requestId: p.request_id == null ? null : num(p.request_id),
     readout: decodeReadout(p.readout),
     trace: decodeTrace(p.path_trace),
+    attr,
   };
-  const attr = values(p.attr, "attr");
   if (p.kind === "image") {
     const height = num(p.height);
     const width = num(p.width);

@@ -1,3 +1,4 @@
+// @ts-check
 // How well the attributions satisfy completeness: |δ| relative to the output
 // change they should add up to, |F(x) - F(x')|.
 
@@ -8,6 +9,10 @@ export const FAIR = 0.05; // < 5%
  * {level, rel, basis}: level "good" | "fair" | "poor" | "unknown"; rel = |δ| / scale.
  * basis "change" normally; when F(x) ~= F(x') the relative error is undefined, so
  * δ is judged against max(|F(x)|, |F(x')|, 1) instead (basis "output").
+ * @param {number} delta
+ * @param {number} output
+ * @param {number} baselineOutput
+ * @returns {{level: "good" | "fair" | "poor" | "unknown", rel: number, basis: "change" | "output"}}
  */
 export function deltaQuality(delta, output, baselineOutput) {
   if (![delta, output, baselineOutput].every(Number.isFinite)) {

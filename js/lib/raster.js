@@ -1,3 +1,4 @@
+// @ts-check
 // Pixel work for the image heatmap: one pass over H*W writing RGBA, no DOM.
 import { lutIndex } from "./colormap.js";
 
@@ -5,6 +6,13 @@ import { lutIndex } from "./colormap.js";
  * Blend the colour-mapped `values` (length H*W) over `image` (RGBA bytes, length
  * 4*H*W, or null for a plain heatmap) into `out` (Uint8ClampedArray, 4*H*W).
  * `opacity` in [0, 1] is the weight of the heatmap colour.
+ * @param {ArrayLike<number>} values
+ * @param {ArrayLike<number> | null} image
+ * @param {Uint8Array} lut
+ * @param {import("../types.js").LinearMap} map
+ * @param {number} opacity
+ * @param {Uint8ClampedArray} out
+ * @returns {Uint8ClampedArray}
  */
 export function blendHeatmap(values, image, lut, map, opacity, out) {
   const n = values.length;
@@ -31,7 +39,12 @@ export function blendHeatmap(values, image, lut, map, opacity, out) {
   return out;
 }
 
-/** RGBA bytes of a horizontal colour bar `width` px wide sampling `colorOf(u)`, u in [0,1]. */
+/**
+ * RGBA bytes of a horizontal colour bar `width` px wide sampling `colorOf(u)`, u in [0,1].
+ * @param {number} width
+ * @param {(u: number) => number[]} colorOf
+ * @returns {Uint8ClampedArray<ArrayBuffer>}
+ */
 export function colorBarPixels(width, colorOf) {
   const out = new Uint8ClampedArray(width * 4);
   for (let x = 0; x < width; x++) {

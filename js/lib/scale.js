@@ -1,3 +1,4 @@
+// @ts-check
 // Scales: sign-mode transforms, |x| percentiles for clipping, display ranges,
 // axis ticks. Pure functions over arrays of numbers.
 
@@ -6,6 +7,9 @@ export const SIGN_MODES = ["signed", "positive", "negative", "absolute"];
 /**
  * Value shown under a sign mode: signed keeps v; positive keeps max(v, 0);
  * negative keeps the magnitude of the negative part, max(-v, 0); absolute |v|.
+ * @param {number} v
+ * @param {string} mode
+ * @returns {number}
  */
 export function signValue(v, mode) {
   switch (mode) {
@@ -16,7 +20,12 @@ export function signValue(v, mode) {
   }
 }
 
-/** signValue over an array, into a new Float32Array (signed returns the input). */
+/**
+ * signValue over an array, into a new Float32Array (signed returns the input).
+ * @param {import("../types.js").NumArray} values
+ * @param {string} mode
+ * @returns {import("../types.js").NumArray}
+ */
 export function applySign(values, mode) {
   if (mode === "signed" || !SIGN_MODES.includes(mode)) return values;
   const out = new Float32Array(values.length);
@@ -24,7 +33,11 @@ export function applySign(values, mode) {
   return out;
 }
 
-/** |values| sorted ascending, NaN dropped: reused across clip-percentile changes. */
+/**
+ * |values| sorted ascending, NaN dropped: reused across clip-percentile changes.
+ * @param {ArrayLike<number>} values
+ * @returns {Float64Array}
+ */
 export function sortedAbs(values) {
   const out = new Float64Array(values.length);
   let n = 0;
@@ -35,7 +48,12 @@ export function sortedAbs(values) {
   return out.subarray(0, n).sort();
 }
 
-/** p-th percentile (0..100) of an ascending array, linear interpolation (numpy default). */
+/**
+ * p-th percentile (0..100) of an ascending array, linear interpolation (numpy default).
+ * @param {ArrayLike<number>} sorted
+ * @param {number} p
+ * @returns {number}
+ */
 export function percentileSorted(sorted, p) {
   const n = sorted.length;
   if (n === 0) return NaN;
@@ -46,13 +64,12 @@ export function percentileSorted(sorted, p) {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
-export function percentileAbs(values, p) {
-  return percentileSorted(sortedAbs(values), p);
-}
-
 /**
  * Colour-scale limit from sorted |values|: the percentile, falling back to the
  * max when the percentile is 0 (sparse maps), and 0 when everything is 0.
+ * @param {ArrayLike<number>} sorted
+ * @param {number} p
+ * @returns {number}
  */
 export function clipLimit(sorted, p) {
   const c = percentileSorted(sorted, p);
@@ -61,15 +78,13 @@ export function clipLimit(sorted, p) {
   return max > 0 ? max : 0;
 }
 
-export function symmetricRange(clip) {
-  const c = Math.abs(clip) || 0;
-  return [-c, c];
-}
-
 /**
  * Range of original (signed) attribution values a colour scale covers, left to
  * right: signed [-c, c]; positive and absolute [0, c] (absolute is |x|);
  * negative [-c, 0] with the strongest colour on the left.
+ * @param {string} mode
+ * @param {number} clip
+ * @returns {[number, number]}
  */
 export function displayRange(mode, clip) {
   const c = Math.abs(clip) || 0;
@@ -78,7 +93,11 @@ export function displayRange(mode, clip) {
   return [0, c];
 }
 
-/** [min, max] ignoring NaN; [NaN, NaN] for empty input. */
+/**
+ * [min, max] ignoring NaN; [NaN, NaN] for empty input.
+ * @param {ArrayLike<number>} values
+ * @returns {[number, number]}
+ */
 export function extent(values) {
   let lo = Infinity;
   let hi = -Infinity;
@@ -90,7 +109,13 @@ export function extent(values) {
   return lo <= hi ? [lo, hi] : [NaN, NaN];
 }
 
-/** About `count` round tick values covering [lo, hi] (1, 2, 5 x 10^k steps). */
+/**
+ * About `count` round tick values covering [lo, hi] (1, 2, 5 x 10^k steps).
+ * @param {number} lo
+ * @param {number} hi
+ * @param {number} [count]
+ * @returns {number[]}
+ */
 export function niceTicks(lo, hi, count = 5) {
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
   if (lo === hi) return [lo];
@@ -105,10 +130,15 @@ export function niceTicks(lo, hi, count = 5) {
   return ticks;
 }
 
-/** Indices of the k entries with the largest |value|, largest first (stable on ties). */
+/**
+ * Indices of the k entries with the largest |value|, largest first (stable on ties).
+ * @param {ArrayLike<number>} values
+ * @param {number} k
+ * @returns {number[]}
+ */
 export function topByMagnitude(values, k) {
   const idx = Array.from(values, (_, i) => i);
-  const mag = (i) => {
+  const mag = (/** @type {number} */ i) => {
     const a = Math.abs(values[i]);
     return a === a ? a : -1; // NaN last
   };
@@ -120,6 +150,8 @@ export function topByMagnitude(values, k) {
  * Per-payload cache of sign-transformed values and their sorted magnitudes, so
  * dragging the clip slider is O(1) and only a sign change re-sorts.
  * Returns get(mode, percentile) -> {values, clip}.
+ * @param {import("../types.js").NumArray} attr
+ * @returns {(mode: string, percentile: number) => {values: import("../types.js").NumArray, clip: number}}
  */
 export function scaleCache(attr) {
   const byMode = new Map();

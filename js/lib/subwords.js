@@ -1,3 +1,4 @@
+// @ts-check
 // Join tokenizer pieces the way a reader expects while keeping one entry per
 // token (each is coloured by its own attribution). Three conventions:
 //   WordPiece (BERT):        "play", "##ing"   -> "##" continues the word
@@ -13,7 +14,11 @@ const SP_SPACE = "\u2581"; // ▁
 // [CLS], <s>, </s>, <pad>, <|endoftext|>: always their own word.
 const SPECIAL = /^(\[[A-Za-z_]+\]|<\/?[A-Za-z_]+>|<\|[^|<>]*\|>)$/;
 
-/** Which convention a token sequence follows: "bpe", "sentencepiece" or "wordpiece". */
+/**
+ * Which convention a token sequence follows: "bpe", "sentencepiece" or "wordpiece".
+ * @param {unknown[]} tokens
+ * @returns {"bpe" | "sentencepiece" | "wordpiece"}
+ */
 export function detectScheme(tokens) {
   let bpe = 0;
   let sp = 0;
@@ -31,6 +36,8 @@ export function detectScheme(tokens) {
  * token. `text` is what to display (markers stripped, Ċ shown as ↵, may be ""
  * for a bare marker). attachToPrevious: no gap before it; startsWord: the
  * opposite (the first token starts a word and attaches to nothing).
+ * @param {unknown[]} tokens
+ * @returns {{text: string, attachToPrevious: boolean, startsWord: boolean, special: boolean}[]}
  */
 export function joinSubwords(tokens) {
   const scheme = detectScheme(tokens);
@@ -56,9 +63,4 @@ export function joinSubwords(tokens) {
     const attachToPrevious = i > 0 && continues && !prevSpecial;
     return { text, attachToPrevious, startsWord: !attachToPrevious, special };
   });
-}
-
-/** The sentence a reader sees: pieces joined, words separated by one space. */
-export function joinedText(pieces) {
-  return pieces.map((p, i) => (i > 0 && !p.attachToPrevious ? " " : "") + p.text).join("");
 }

@@ -10,13 +10,12 @@ test("nothing to draw yet", () => {
 
 test("image payload decodes arrays and readout", () => {
   const p = decodePayload({
-    kind: "image", height: 2, width: 3, request_id: 7,
+    kind: "image", height: 2, width: 3,
     image: arr("uint8", [2, 3, 4], new Array(24).fill(9)),
     attr: arr("float32", [2, 3], [1, 2, 3, 4, 5, 6]),
     readout: readout(), path_trace: trace(),
   });
   assert.equal(p.kind, "image");
-  assert.equal(p.requestId, 7);
   assert.ok(p.attr instanceof Float32Array);
   assert.equal(p.attr[5], 6);
   assert.equal(p.image.length, 24);

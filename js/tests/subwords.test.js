@@ -1,6 +1,9 @@
 import test from "node:test";
 import assert from "node:assert/strict";
-import { joinSubwords, joinedText, detectScheme } from "../lib/subwords.js";
+import { joinSubwords, detectScheme } from "../lib/subwords.js";
+
+// What the text view shows: the pieces, with a space before every piece that starts a word.
+const joinedText = (pieces) => pieces.map((p, i) => (i > 0 && !p.attachToPrevious ? " " : "") + p.text).join("");
 
 const shape = (toks) => joinSubwords(toks).map((p) => [p.text, p.attachToPrevious]);
 

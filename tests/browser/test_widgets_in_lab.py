@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from ig_widget import __version__
+from ig_widget.widget import MAX_STEPS
+
 from .helpers import (
     XSS_FEATURE,
     XSS_TOKEN,
@@ -57,6 +60,13 @@ def test_each_modality_draws(notebook):
     assert len(set(names)) == top_k and all(names), names
     tab.scroll_into_view_if_needed()
     tab.screenshot(path=artifact("lab_tabular_widget.png"))
+
+    # the steps limit and the version come from the kernel's traits, not from copies in
+    # the front end
+    for name in ("image", "text", "tabular"):
+        out = notebook.output(name)
+        expect(out.locator(".igw-steps-number")).to_have_attribute("max", str(MAX_STEPS))
+        expect(out).to_have_attribute("data-version", __version__)  # out is .igw-root
 
 
 def _time_steps_change(notebook, name: str, steps: int, how: str = "fill"):

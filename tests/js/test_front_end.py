@@ -1,5 +1,5 @@
-"""Runs the front end's pure-module unit tests (node --test) and checks the shipped
-bundle is built from the current sources."""
+"""Runs the front end's type check (tsc over the JSDoc types) and pure-module unit tests
+(node --test), and checks the shipped bundle is built from the current sources."""
 
 import os
 import shutil
@@ -16,6 +16,36 @@ if NODE is None and not REQUIRED:
     pytest.skip("node is not installed", allow_module_level=True)
 
 
+def _dev_tool(name: str) -> Path:
+    """A tool from ``npm ci`` (node_modules/.bin); skipped without node_modules unless CI."""
+    tool = ROOT / "node_modules" / ".bin" / name
+    if not tool.exists():
+        if REQUIRED or (ROOT / "node_modules").is_dir():
+            pytest.fail(f"node_modules/.bin/{name} missing: run `npm ci` (scripts/test.sh does)")
+        pytest.skip(f"{name} not installed (npm ci)")
+    return tool
+
+
+def test_every_module_is_type_checked():
+    sources = sorted((ROOT / "js").glob("*.js")) + sorted((ROOT / "js" / "lib").glob("*.js"))
+    assert sources
+    unchecked = [
+        str(p.relative_to(ROOT)) for p in sources if not p.read_text().startswith("// @ts-check")
+    ]
+    assert not unchecked, f"start these with // @ts-check: {unchecked}"
+
+
+def test_typescript_finds_no_errors():
+    proc = subprocess.run(
+        [str(_dev_tool("tsc")), "-p", "tsconfig.json", "--pretty", "false"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, f"tsc found type errors:\n{proc.stdout}{proc.stderr}"
+
+
 def test_node_unit_tests_pass():
     assert NODE, "node is required in CI"
     proc = subprocess.run(
@@ -27,11 +57,7 @@ def test_node_unit_tests_pass():
 
 
 def test_shipped_bundle_is_up_to_date(tmp_path):
-    esbuild = ROOT / "node_modules" / ".bin" / "esbuild"
-    if not esbuild.exists():
-        if REQUIRED:
-            pytest.fail("node_modules/.bin/esbuild missing: run `npm ci` (scripts/test.sh does)")
-        pytest.skip("esbuild not installed (npm ci)")
+    esbuild = _dev_tool("esbuild")
     import json
     import shlex
 

@@ -16,6 +16,7 @@ from ig_widget.payload import (
     token_strings,
 )
 from ig_widget.payload.image import pixel_name
+from ig_widget.payload.names import one_per
 
 
 def test_rgba_from_unit_range_rgb():
@@ -128,3 +129,19 @@ def test_readout_is_plain_json():
         "path",
     }
     assert type(r["output"]) is float and type(r["target"]) is int
+
+
+@pytest.mark.parametrize(
+    "names, error, match",
+    [
+        ("abc", TypeError, r"thing_names must be a list of strings \(one per thing\), not one"),
+        (b"abc", TypeError, "not one string"),
+        (7, TypeError, r"a list of strings \(one per thing\), got int"),
+        (["a"], ValueError, r"thing_names has 1 entries but there are 2 things; pass one"),
+    ],
+)
+def test_one_validator_for_lists_of_names(names, error, match):
+    kw = dict(arg="thing_names", what="name", per="thing", has="there are 2 things")
+    with pytest.raises(error, match=match):
+        one_per(names, 2, **kw)
+    assert one_per(("a", 3), 2, **kw) == ["a", "3"]

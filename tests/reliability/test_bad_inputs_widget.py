@@ -737,7 +737,7 @@ def test_image_of_one_pixel_works(widgets):
         res = w.wait(TIMEOUT)
         assert res.attributions.shape == (3, 1, 1) and torch.isfinite(res.attributions).all()
         ref = IntegratedGradients(model).attribute_detailed(
-            x[None], baselines=w._ig.baseline(name), target=w.target, n_steps=6
+            x[None], baselines=w._explainer.baseline(name), target=w.target, n_steps=6
         )
         assert torch.equal(res.attributions, ref.attributions[0][0]), name
     p = w._payload

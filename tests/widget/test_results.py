@@ -140,7 +140,7 @@ def test_text_pad_from_tokenizer_and_tokens(make, text_model, ids):
 
     w = make(text_model, ids[None], tokenizer=Tok())
     assert w.baseline_options == ["pad", "zero embedding"]
-    assert w._ig.pad_token_id == 2
+    assert w._explainer.pad_token_id == 2
     w.wait(TIMEOUT)
     assert w._payload["tokens"] == ["t3", "t7", "t1", "t12", "t5"]
     w2 = make(text_model, ids)
@@ -182,7 +182,7 @@ def test_text_user_baseline_as_token_ids(make, text_model, ids):
         emb4 = text_model.emb(torch.full_like(ids, 4))[None]
         ref_out = text_model(torch.full_like(ids, 4)[None])[0, w.target]
     assert res.baseline_output == pytest.approx(float(ref_out), abs=1e-12)
-    assert w._ig.baseline("unk").shape == emb4.shape
+    assert w._explainer.baseline("unk").shape == emb4.shape
 
 
 def test_targets_and_top_classes(make, mlp, row):

@@ -8,7 +8,9 @@ import time
 import pytest
 import torch
 
+from ig_widget._runner import SyncLock, error_message
 from ig_widget.engine import batching
+from ig_widget.modality import ModelError, Settings
 
 TIMEOUT = 20
 
@@ -17,9 +19,7 @@ def record_payloads(w) -> list[tuple[bool, int, int]]:
     """Append (provisional, n_steps, request_id) for every published _payload."""
     seen: list[tuple[bool, int, int]] = []
     w.observe(
-        lambda ch: seen.append(
-            (w._provisional, ch["new"]["readout"]["n_steps"], ch["new"]["request_id"])
-        ),
+        lambda ch: seen.append((w._provisional, ch["new"]["readout"]["n_steps"], w._request_id)),
         names="_payload",
     )
     return seen
@@ -55,6 +55,7 @@ def test_no_coarse_pass_for_forward_only_paths(make, mlp, row):
     w.n_steps = 70  # extremal paths do not use n_steps: same result, from the cache
     assert w.wait(TIMEOUT).settings["n_steps"] == 70
     assert w._runner.computations == 1
+    assert w._payload["readout"]["n_steps"] == 70  # labelled with what was asked for
 
 
 def test_burst_of_changes_ends_with_last_settings(make, mlp, row):
@@ -141,7 +142,7 @@ def test_error_keeps_the_last_good_result(make, mlp, row):
     assert w._payload is payload
     assert w.result is good
     assert w._provisional is False
-    assert isinstance(w._runner.last_exception, RuntimeError)
+    assert type(w._runner.last_exception) is RuntimeError  # the model's own exception
     mlp.fail = False
     w.n_steps = 13
     assert w.wait(TIMEOUT).settings["n_steps"] == 13
@@ -184,7 +185,7 @@ def test_memory_error_reaches_error(make, mlp, row, monkeypatch):
     def boom(*a, **k):
         raise MemoryError()
 
-    monkeypatch.setattr(w._ig, "compute", boom)
+    monkeypatch.setattr(w._explainer, "compute", boom)
     w.n_steps = 3
     with pytest.raises(RuntimeError, match="out of memory"):
         w.wait(TIMEOUT)
@@ -261,3 +262,34 @@ def test_wait_inside_an_observer_refuses_instead_of_hanging(make, mlp, row):
     w.observe(observer, names="top_k")
     w.top_k = 4
     assert caught and "observer" in caught[0]
+
+
+def test_model_failure_becomes_a_model_error_from_the_original(make, mlp, row):
+    w = make(mlp, row, n_steps=4)
+    w.wait(TIMEOUT)
+    mlp.fail = True
+    with pytest.raises(ModelError) as info:
+        w._explainer.compute(Settings(4, "gausslegendre", "zeros", "straight", w.target))
+    err = info.value
+    assert isinstance(err.original, RuntimeError) and err.__cause__ is err.original
+    assert "broke on purpose" in str(err.original) and err.rows and err.rows >= 1
+    assert "on a batch of" in error_message(err) and "The model raised RuntimeError" in (
+        error_message(err)
+    )
+
+
+def test_sync_lock_knows_its_holder():
+    lock = SyncLock()
+    seen = []
+    other = lambda: seen.append(lock.held())
+    assert not lock.held()
+    with lock:
+        with lock:  # re-entrant
+            assert lock.held()
+        assert lock.held()
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join()
+    assert not lock.held() and seen == [False]
+    with pytest.raises(RuntimeError, match="does not hold it"):
+        lock.release()

@@ -8,6 +8,8 @@ import pytest
 import torch
 from ipywidgets.widgets.widget import _remove_buffers
 
+import ig_widget
+
 TIMEOUT = 20
 
 
@@ -22,8 +24,11 @@ def test_state_is_json_with_binary_buffers(make, cnn, image):
     assert ["_colormaps", "RdBu_r", "lut"] in paths
     assert all(isinstance(b, (bytes, memoryview)) for b in buffers)
     p = state["_payload"]
-    assert set(p) >= {"kind", "readout", "path_trace", "request_id", "height", "width"}
+    assert set(p) >= {"kind", "readout", "path_trace", "height", "width"}
     assert state["modality"] == "image" and state["status"] == "idle"
+    # what the front end must not hard-code comes from the kernel
+    assert state["_request_id"] >= 1 and state["max_steps"] == 2000
+    assert state["_version"] == ig_widget.__version__ != ""
 
 
 def test_one_update_per_result(make, mlp, row):

@@ -10,6 +10,7 @@ from traitlets import TraitError
 
 from ig_widget import IGWidget
 from ig_widget._colormaps import DIVERGING, SEQUENTIAL
+from ig_widget.widget import FRONT_END_TRAITS
 
 TIMEOUT = 20
 PUBLIC = [
@@ -71,6 +72,12 @@ def test_esm_points_at_the_bundle(make, mlp, row):
         "baseline_options",
         "path_options",
         "top_classes",
+        "max_steps",
+        "_colormaps",
+        "_payload",
+        "_provisional",
+        "_request_id",
+        "_version",
     ],
 )
 def test_read_only_state(make, mlp, row, name):
@@ -173,8 +180,17 @@ def test_front_end_cannot_write_kernel_state(make, mlp, row):
             "modality": "image",
             "baseline_options": ["evil"],
             "_provisional": True,
+            "max_steps": 5,
+            "_request_id": 0,
+            "_esm": "export default {}",
         }
     )
     assert w.status == "idle" and w.error == "" and w._payload is payload
     assert w.modality == "tabular" and w.baseline_options == ["zeros"]
-    assert w._provisional is False
+    assert w._provisional is False and w.max_steps == 2000 and w._request_id >= 1
+    assert "export default {}" not in w._esm
+
+
+def test_the_front_end_writes_exactly_the_controls():
+    # derived from the traits' read_only flags: a new control is writable, new state is not
+    assert FRONT_END_TRAITS == set(PUBLIC[:11])

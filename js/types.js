@@ -1,0 +1,178 @@
+// @ts-check
+// Shared JSDoc types of the front end: the kernel's contract (docs/architecture.md),
+// the anywidget model and render context, and what views are handed. Types only:
+// other modules import them with `@typedef {import("./types.js").Name} Name`.
+
+/** @typedef {"image" | "text" | "tabular"} Kind */
+/** @typedef {"signed" | "positive" | "negative" | "absolute"} SignMode */
+/** @typedef {"float32" | "float64" | "uint8"} DType */
+/** @typedef {Float32Array | Float64Array | Uint8Array} NumArray */
+
+/**
+ * An array as the kernel sends it: `data` arrives as a DataView over a binary buffer.
+ * @typedef {object} ArrayRecord
+ * @property {DType} dtype
+ * @property {number[]} shape
+ * @property {DataView | ArrayBuffer | ArrayBufferView | number[]} data
+ */
+
+/**
+ * The numbers line of a result, as the kernel sends it.
+ * @typedef {object} RawReadout
+ * @property {number} output
+ * @property {number} baseline_output
+ * @property {number} sum
+ * @property {number} delta
+ * @property {number} target
+ * @property {string} target_label
+ * @property {number} n_steps
+ * @property {string} method
+ * @property {string} baseline
+ * @property {string} path
+ */
+
+/**
+ * @typedef {object} RawTrace
+ * @property {ArrayRecord} alphas
+ * @property {ArrayRecord} [outputs]
+ * @property {{name: string, cumulative: ArrayRecord}[]} [features]
+ */
+
+/**
+ * The `_payload` trait (all kinds in one type; `kind` says which keys are present).
+ * @typedef {object} RawPayload
+ * @property {Kind} kind
+ * @property {RawReadout} [readout]
+ * @property {RawTrace} [path_trace]
+ * @property {ArrayRecord} attr
+ * @property {number} [height] image
+ * @property {number} [width] image
+ * @property {ArrayRecord} [image] image: RGBA (H, W, 4)
+ * @property {string[]} [tokens] text: raw token strings (insert as text only)
+ * @property {string[]} [names] tabular
+ * @property {ArrayRecord} [values] tabular: the input values
+ */
+
+/**
+ * @typedef {object} Readout
+ * @property {number} output
+ * @property {number} baselineOutput
+ * @property {number} sum
+ * @property {number} delta
+ * @property {number | null} target
+ * @property {string} targetLabel
+ * @property {number | null} nSteps
+ * @property {string} method
+ * @property {string} baseline
+ * @property {string} path
+ */
+
+/**
+ * @typedef {object} Trace
+ * @property {NumArray} alphas
+ * @property {NumArray | null} outputs
+ * @property {{name: string, cumulative: NumArray}[]} features
+ */
+
+/**
+ * A payload decoded once for drawing (`decodePayload`).
+ * @typedef {object} Payload
+ * @property {Kind} kind
+ * @property {Readout} readout
+ * @property {Trace | null} trace
+ * @property {NumArray} attr
+ * @property {number} [height]
+ * @property {number} [width]
+ * @property {NumArray | null} [image]
+ * @property {string[]} [tokens]
+ * @property {string[]} [names]
+ * @property {NumArray | null} [values]
+ */
+
+/**
+ * @typedef {object} TopClass
+ * @property {number} index
+ * @property {string} label
+ * @property {number} prob
+ */
+
+/** @typedef {{kind: "diverging" | "sequential", lut: DataView | ArrayBuffer | Uint8Array | number[]}} RawColormap */
+
+/**
+ * The widget's synced traits (see `ig_widget/widget.py`).
+ * @typedef {object} Traits
+ * @property {number} n_steps
+ * @property {string} method
+ * @property {string} baseline
+ * @property {string} path
+ * @property {number} target
+ * @property {SignMode} sign
+ * @property {string} colormap
+ * @property {number} opacity
+ * @property {number} clip_percentile
+ * @property {number} top_k
+ * @property {number} debounce_ms
+ * @property {number} max_steps
+ * @property {"idle" | "running" | "error"} status
+ * @property {number} progress
+ * @property {string} error
+ * @property {string} warning
+ * @property {Kind | ""} modality
+ * @property {string[]} method_options
+ * @property {string[]} baseline_options
+ * @property {string[]} path_options
+ * @property {TopClass[]} top_classes
+ * @property {Record<string, RawColormap>} _colormaps
+ * @property {RawPayload | Record<string, never>} _payload
+ * @property {boolean} _provisional
+ * @property {number} _request_id
+ * @property {string} _version
+ */
+
+/**
+ * The part of anywidget's model the front end uses.
+ * @typedef {object} Model
+ * @property {<K extends keyof Traits>(name: K) => Traits[K]} get
+ * @property {<K extends keyof Traits>(name: K, value: Traits[K]) => void} set
+ * @property {() => void} save_changes
+ * @property {(event: string, handler: () => void) => void} on
+ * @property {(event: string, handler: () => void) => void} off
+ */
+
+/**
+ * What anywidget passes to `render`.
+ * @typedef {object} RenderContext
+ * @property {Model} model
+ * @property {HTMLElement} el
+ */
+
+/**
+ * The display-only settings a view draws with.
+ * @typedef {object} Display
+ * @property {SignMode} sign
+ * @property {string} colormap
+ * @property {number} opacity
+ * @property {number} clip_percentile
+ * @property {number} top_k
+ */
+
+/**
+ * A colour table ready to draw with (`resolveColormap`).
+ * @typedef {object} Colormap
+ * @property {string} name
+ * @property {"diverging" | "sequential"} kind
+ * @property {Uint8Array} lut 256 RGB triples
+ */
+
+/** @typedef {{offset: number, slope: number}} LinearMap value -> LUT position t = offset + slope * v */
+
+/**
+ * One view per modality.
+ * @typedef {object} View
+ * @property {HTMLElement} el
+ * @property {(payload: Payload) => void} setData
+ * @property {(display: Display, cmap: Colormap) => void} draw
+ * @property {() => void} destroy
+ */
+
+export {};
