@@ -4,7 +4,7 @@
 # Chromium; they need /usr/bin/chromium, which .ci/run installs).
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 cd "$ROOT"
-if command -v npm >/dev/null 2>&1 && [ -f package-lock.json ] && [ ! -x node_modules/.bin/esbuild ]; then
+if command -v npm >/dev/null 2>&1 && [ -f package-lock.json ] && { [ ! -x node_modules/.bin/esbuild ] || [ ! -x node_modules/.bin/tsc ]; }; then
   echo "[ig_widget] installing the front end's build tool (npm ci)"
   npm ci --silent --no-audit --no-fund
 fi
