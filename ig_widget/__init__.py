@@ -2,7 +2,7 @@
 
 from .engine import IntegratedGradients
 
-__all__ = ["IntegratedGradients", "IGWidget"]
+__all__ = ["IntegratedGradients", "IGWidget", "IGBrowser"]
 __version__ = "0.1.0"
 
 
@@ -12,4 +12,8 @@ def __getattr__(name: str):
         from .widget import IGWidget
 
         return IGWidget
+    if name == "IGBrowser":
+        from .browser import IGBrowser
+
+        return IGBrowser
     raise AttributeError(f"module 'ig_widget' has no attribute {name!r}")
