@@ -58,6 +58,21 @@ VIEW_TRAITS = (
 PROGRESS_EVERY_S = 0.1
 
 
+def _check_labels(labels: np.ndarray | None, probs: np.ndarray) -> None:
+    if labels is None:
+        return
+    if len(labels) != len(probs):
+        raise ValueError(
+            f"labels hold {len(labels)} entries for {len(probs)} examples; pass one class "
+            "index per example."
+        )
+    if len(labels) and labels.max() >= probs.shape[1]:
+        raise ValueError(
+            f"labels hold class {int(labels.max())}, but the model has only {probs.shape[1]} "
+            "outputs."
+        )
+
+
 class GalleryView(anywidget.AnyWidget):
     """A page of example cards with the true label, the prediction and its probability;
     sorting, filters, a confusion matrix and attribution thumbnails. Built by
@@ -204,16 +219,7 @@ class GalleryView(anywidget.AnyWidget):
         try:
             probs = predict(self._model, self._source, self._batch_size, progress, self._stop)
             labels = self._source.labels
-            if labels is not None and len(labels) != len(probs):
-                raise ValueError(
-                    f"labels hold {len(labels)} entries for {len(probs)} examples; pass one "
-                    "class index per example."
-                )
-            if labels is not None and len(labels) and labels.max() >= probs.shape[1]:
-                raise ValueError(
-                    f"labels hold class {int(labels.max())}, but the model has only "
-                    f"{probs.shape[1]} outputs."
-                )
+            _check_labels(labels, probs)
             scores = table.scores(probs, labels)
             names = self._class_names(scores.n_classes)
         except Cancelled:
