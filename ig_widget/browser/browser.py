@@ -137,10 +137,9 @@ class IGBrowser(widgets.VBox):
         self.gallery.observe(self._on_opened, "opened")
 
     # ------------------------------------------------------------ public helpers
-    def wait(self, timeout: float | None = None) -> IGBrowser:
+    def wait(self, timeout: float | None = None) -> None:
         """Block until every example has its prediction; raise if the pass failed."""
         self.gallery.wait(timeout)
-        return self
 
     def open_example(self, index: int) -> Any:
         """Open example ``index`` in an ``IGWidget`` (as a click on its card does)."""
