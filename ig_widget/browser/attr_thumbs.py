@@ -19,6 +19,7 @@ import torch
 
 from ..engine import IntegratedGradients
 from ..engine.layer import embedding_forward, find_embedding
+from ..engine.outputs import output_tensor
 from .predict import model_device
 from .thumbs import TEXT_TOKENS, shrink
 
@@ -54,14 +55,14 @@ def attribution_thumbs(
     target = torch.as_tensor(np.asarray(targets, dtype=np.int64), device=device)
     if modality == "text":
         emb, forward = embedding_forward(model, layer or find_embedding(model), x)
-        attr = IntegratedGradients(forward).attribute(
+        attr = IntegratedGradients(lambda e: output_tensor(forward(e))).attribute(
             emb, baselines=torch.zeros_like(emb), target=target, n_steps=n_steps
         )
         per_token = _normalise(attr.sum(dim=-1))
         keep = keep if keep is not None else [np.arange(per_token.shape[1])] * len(x)
         return [row[k][:TEXT_TOKENS] for row, k in zip(per_token, keep, strict=True)]
     inputs = x.float() if not x.is_floating_point() else x
-    attr = IntegratedGradients(model).attribute(
+    attr = IntegratedGradients(lambda v: output_tensor(model(v))).attribute(
         inputs, baselines=torch.zeros_like(inputs), target=target, n_steps=n_steps
     )
     if modality == "image":

@@ -185,11 +185,15 @@ class GalleryView(anywidget.AnyWidget):
         return self._thumbs
 
     def pause_thumbnails(self) -> None:
-        """Stop background thumbnails (while an example is open) and wait for the chunk
-        in progress to end."""
-        if self._thumbs is not None:
+        """Stop background thumbnails (while an example is open), drop them from the
+        page, and wait for the chunk in progress to end."""
+        if self._thumbs is None:
+            return
+        with self._lock:
+            self._thumb_generation = -1  # a chunk still running publishes nothing
             self._thumbs.cancel()
-            self._thumbs.wait_idle(60)
+            self.set_trait("_attr_thumbs", {})
+        self._thumbs.wait_idle(60)
 
     def resume_thumbnails(self) -> None:
         with self._lock:
@@ -217,32 +221,28 @@ class GalleryView(anywidget.AnyWidget):
                     self.set_trait("progress", min(1.0, done / max(total, 1)))
 
         try:
-            probs = predict(self._model, self._source, self._batch_size, progress, self._stop)
-            labels = self._source.labels
-            _check_labels(labels, probs)
-            scores = table.scores(probs, labels)
-            names = self._class_names(scores.n_classes)
+            self._predict_and_publish(progress)
         except Cancelled:
-            self._ready.set()
-            return
+            pass
         except Exception as e:  # noqa: BLE001 - shown in the widget, raised by wait()
             with self._lock, self.hold_sync():
                 self.set_trait("error", f"{type(e).__name__}: {e}")
                 self.set_trait("status", "error")
+        finally:
             self._ready.set()
-            return
+
+    def _predict_and_publish(self, progress: Callable[[int, int], None]) -> None:
+        probs = predict(self._model, self._source, self._batch_size, progress, self._stop)
+        labels = self._source.labels
+        _check_labels(labels, probs)
+        scores = table.scores(probs, labels)
+        names = self._class_names(scores.n_classes)
         with self._lock:
             if self._stop.is_set():
-                self._ready.set()
                 return
             self.scores = scores
-            self._thumbs = ThumbWorker(
-                self._compute_thumbs,
-                self._publish_thumbs,
-                self._thumbs_failed,
-                name=f"ig_widget-thumbs-{self.model_id}",
-            )
             with self.hold_sync():
+                self.set_trait("modality", self._source.modality)  # a loader's is known now
                 self.set_trait("class_names", names)
                 self.set_trait("n_examples", len(scores))
                 self.set_trait("has_labels", scores.labels is not None)
@@ -256,8 +256,14 @@ class GalleryView(anywidget.AnyWidget):
                 )
                 self.set_trait("progress", 1.0)
                 self._refresh()
+                self._thumbs = ThumbWorker(
+                    self._compute_thumbs,
+                    self._publish_thumbs,
+                    self._thumbs_failed,
+                    name=f"ig_widget-thumbs-{self.model_id}",
+                )
+                self._request_thumbs()
                 self.set_trait("status", "ready")
-        self._ready.set()
 
     def _class_names(self, n: int) -> list[str]:
         given = self._names_given

@@ -232,7 +232,7 @@ def make_source(data: Any, labels: Any = None, modality: str | None = None) -> S
                 f"dataset: DataFrame columns {bad[:5]} are not numeric; encode them as numbers "
                 "(e.g. pandas.get_dummies) or drop them, and pass the label column as labels=."
             )
-        x = torch.as_tensor(frame.to_numpy(dtype=np.float32))
+        x = torch.from_numpy(np.array(frame.to_numpy(dtype=np.float32), copy=True))
         source = TensorSource(x, modality or "tabular")
         source.feature_names = [str(c) for c in frame.columns]
     elif isinstance(data, (torch.Tensor, np.ndarray)):
