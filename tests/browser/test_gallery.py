@@ -34,8 +34,8 @@ y = torch.tensor(digits.target)
 model = torch.nn.Sequential(
     torch.nn.Conv2d(1, 8, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
     torch.nn.Flatten(), torch.nn.Linear(128, 10))
-opt = torch.optim.Adam(model.parameters(), lr=3e-3)
-for step in range(25):  # a few seconds' training: good, but far from perfect
+opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+for step in range(40):  # a few seconds' training: good, but far from perfect
     idx = torch.randint(0, len(x), (64,))
     opt.zero_grad()
     torch.nn.functional.cross_entropy(model(x[idx]), y[idx]).backward()
@@ -87,6 +87,21 @@ def _shown(summary_text: str) -> int:
     return int(m.group(1).replace(",", ""))
 
 
+def _screenshots(pg, root, name: str, width: int) -> None:
+    """The page at ``width`` px (name.png) and the whole gallery (name_widget.png, in a
+    viewport tall enough to hold it)."""
+    pg.set_viewport_size({"width": width, "height": 1000})
+    pg.wait_for_timeout(300)
+    root.scroll_into_view_if_needed()
+    pg.screenshot(path=artifact(f"{name}.png"))
+    height = int(root.bounding_box()["height"]) + 400
+    pg.set_viewport_size({"width": width, "height": max(1000, height)})
+    pg.wait_for_timeout(300)
+    root.scroll_into_view_if_needed()
+    root.screenshot(path=artifact(f"{name}_widget.png"))
+    pg.set_viewport_size({"width": 1400, "height": 1000})
+
+
 def test_gallery_filter_open_steps_back(lab, page):
     pg = page.page
     pg.set_viewport_size({"width": 1400, "height": 1000})
@@ -127,9 +142,7 @@ def test_gallery_filter_open_steps_back(lab, page):
     expect(cards.first).to_have_class(re.compile("igb-wrong"))
     assert root.locator(".igb-card:not(.igb-wrong)").count() == 0
     expect(root.locator(".igb-card .igb-heat")).to_have_count(min(48, n_wrong), timeout=60_000)
-    pg.wait_for_timeout(300)
-    pg.screenshot(path=artifact("gallery.png"), full_page=True)
-    root.screenshot(path=artifact("gallery_widget.png"))
+    _screenshots(pg, root, "gallery", 1400)
 
     # open the third misclassified example: the single-example view computes it
     third = cards.nth(2)
@@ -157,8 +170,4 @@ def test_gallery_filter_open_steps_back(lab, page):
     expect(root.locator(f'.igb-card[data-index="{index}"]')).to_be_in_viewport()
 
     # the narrow layout
-    pg.set_viewport_size({"width": 800, "height": 1000})
-    pg.wait_for_timeout(500)
-    root.scroll_into_view_if_needed()
-    pg.screenshot(path=artifact("gallery_800.png"), full_page=True)
-    root.screenshot(path=artifact("gallery_widget_800.png"))
+    _screenshots(pg, root, "gallery_800", 800)
