@@ -37,6 +37,24 @@ def _normalise(a: torch.Tensor) -> np.ndarray:
     return (a / peak.reshape((-1,) + (1,) * (a.dim() - 1))).to(torch.float32).numpy()
 
 
+def reduce_attributions(
+    modality: str, attr: torch.Tensor, keep: Sequence[np.ndarray] | None = None
+) -> list[np.ndarray]:
+    """Attributions of a batch (shaped like the inputs, or (B, T, D) embeddings for text)
+    as thumbnails: one float32 array in [-1, 1] per example. Image: (h, w), summed over
+    channels and shrunk like the image thumbnail; text: (T',) per token, for the tokens
+    in ``keep`` (index arrays, e.g. without padding) and at most the first
+    ``TEXT_TOKENS``; tabular: (F,) per feature."""
+    attr = attr.detach()
+    if modality == "text":
+        per_token = _normalise(attr.sum(dim=-1) if attr.dim() == 3 else attr)
+        keep = keep if keep is not None else [np.arange(per_token.shape[1])] * len(attr)
+        return [row[k][:TEXT_TOKENS] for row, k in zip(per_token, keep, strict=True)]
+    if modality == "image":
+        attr = shrink(attr.sum(dim=1, keepdim=True).float())[:, 0]
+    return list(_normalise(attr.reshape(len(attr), -1) if modality == "tabular" else attr))
+
+
 def attribution_thumbs(
     model: Any,
     modality: str,
@@ -46,10 +64,9 @@ def attribution_thumbs(
     layer: Any = None,
     keep: Sequence[np.ndarray] | None = None,
 ) -> list[np.ndarray]:
-    """One float32 array in [-1, 1] per example of the batch ``x``: image (h, w) summed
-    over channels and shrunk like the image thumbnail; text (T',) per token, for the
-    tokens in ``keep`` (index arrays, e.g. without padding) and at most the first
-    ``TEXT_TOKENS``; tabular (F,) per feature. Zero baseline, Gauss-Legendre."""
+    """Thumbnails (``reduce_attributions``) of Integrated Gradients for the batch ``x``
+    and one target per example: zero baseline, Gauss-Legendre, ``n_steps`` steps; text
+    is attributed at ``layer``'s output (default: the first ``nn.Embedding``)."""
     device = model_device(model)
     x = x.to(device)
     target = torch.as_tensor(np.asarray(targets, dtype=np.int64), device=device)
@@ -58,16 +75,12 @@ def attribution_thumbs(
         attr = IntegratedGradients(lambda e: output_tensor(forward(e))).attribute(
             emb, baselines=torch.zeros_like(emb), target=target, n_steps=n_steps
         )
-        per_token = _normalise(attr.sum(dim=-1))
-        keep = keep if keep is not None else [np.arange(per_token.shape[1])] * len(x)
-        return [row[k][:TEXT_TOKENS] for row, k in zip(per_token, keep, strict=True)]
+        return reduce_attributions(modality, attr, keep)
     inputs = x.float() if not x.is_floating_point() else x
     attr = IntegratedGradients(lambda v: output_tensor(model(v))).attribute(
         inputs, baselines=torch.zeros_like(inputs), target=target, n_steps=n_steps
     )
-    if modality == "image":
-        attr = shrink(attr.sum(dim=1, keepdim=True).float())[:, 0]
-    return list(_normalise(attr))
+    return reduce_attributions(modality, attr)
 
 
 class ThumbWorker:

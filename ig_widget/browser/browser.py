@@ -55,8 +55,11 @@ class IGBrowser(widgets.VBox):
         model: the ``torch.nn.Module`` (or callable) returning class scores (N, C) or an
             output with ``.logits``; used as is, never changed.
         dataset: a torch ``Dataset`` (items ``x`` or ``(x, y)``), a ``DataLoader``, a
-            tensor or numpy batch (N, ...), or a pandas ``DataFrame`` (one numeric column
-            per feature; column names become feature names).
+            tensor or numpy batch (N, ...), a pandas ``DataFrame`` (one numeric column
+            per feature; column names become feature names), or a results directory of
+            ``ig_widget.attribute_dataset`` (its path, or ``open_results(path)``) written
+            with ``store_inputs=True``: thumbnails then show the stored attributions
+            (nothing recomputed; predictions still take one forward pass).
         labels: true class per example (a sequence or tensor), or for a DataFrame the
             name of its label column; default: the ``y`` the dataset yields, if any.
         class_names: labels of the outputs (a list, or a dict index -> label).
@@ -169,6 +172,12 @@ class IGBrowser(widgets.VBox):
     # ------------------------------------------------------------ open / back
     def _example_kwargs(self, x: torch.Tensor) -> dict:
         kw = dict(self._widget_kwargs)
+        stored = getattr(self.source, "settings", None)
+        if stored:  # a results directory: open with the settings it was computed with
+            if isinstance(stored.get("n_steps"), int) and not isinstance(stored["n_steps"], bool):
+                kw.setdefault("n_steps", stored["n_steps"])
+            if isinstance(stored.get("method"), str):
+                kw.setdefault("method", stored["method"])
         kw["class_names"] = self.gallery.class_names or self._class_names
         modality = self.gallery.modality
         if modality == "tabular" and self.source.feature_names is not None:

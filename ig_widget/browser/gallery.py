@@ -27,9 +27,9 @@ import traitlets as t
 from .._serialize import encode_array
 from ..widget import _static
 from . import table
-from .attr_thumbs import ThumbWorker, attribution_thumbs
+from .attr_thumbs import ThumbWorker, attribution_thumbs, reduce_attributions
 from .predict import Cancelled, predict
-from .source import Source
+from .source import ResultsSource, Source
 from .thumbs import image_thumb, tabular_snippet, text_snippet
 
 _STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
@@ -249,11 +249,7 @@ class GalleryView(anywidget.AnyWidget):
                 if scores.labels is not None:
                     self.set_trait("accuracy", float(np.mean(scores.predicted == scores.labels)))
                     self.set_trait("confusion", table.confusion(scores).tolist())
-                self.set_trait(
-                    "thumb_note",
-                    f"attribution thumbnails: predicted class, zero baseline, "
-                    f"{self._thumb_steps} steps",
-                )
+                self.set_trait("thumb_note", self._thumb_note())
                 self.set_trait("progress", 1.0)
                 self._refresh()
                 self._thumbs = ThumbWorker(
@@ -264,6 +260,15 @@ class GalleryView(anywidget.AnyWidget):
                 )
                 self._request_thumbs()
                 self.set_trait("status", "ready")
+
+    def _thumb_note(self) -> str:
+        if isinstance(self._source, ResultsSource):
+            st = self._source.settings
+            return (
+                f"attribution thumbnails: stored results (target {st.get('target', '?')}, "
+                f"{st.get('n_steps', '?')} steps, {st.get('method', '?')})"
+            )
+        return f"attribution thumbnails: predicted class, zero baseline, {self._thumb_steps} steps"
 
     def _class_names(self, n: int) -> list[str]:
         given = self._names_given
@@ -367,6 +372,8 @@ class GalleryView(anywidget.AnyWidget):
         keep = None
         if self.modality == "text":
             keep = [self._kept_tokens(row) for row in x]
+        if isinstance(self._source, ResultsSource):  # stored: nothing to compute
+            return reduce_attributions(self.modality, self._source.attributions(indices), keep)
         return attribution_thumbs(
             self._model,
             self.modality,

@@ -1,15 +1,16 @@
 """What the browser was given, as one indexable source of examples and labels.
 
-``IGBrowser`` takes a torch ``Dataset``, a ``DataLoader``, a tensor (or numpy) batch, or a
-pandas ``DataFrame``. Each becomes a ``Source``: ``len(source)``, ``source.batches(n)``
-for the prediction pass (which also collects labels a dataset yields), and
-``source.get(indices)`` for the examples on screen. A DataLoader is read once, during the
-prediction pass, and kept: a shuffling loader would otherwise change the order on every
-pass.
+``IGBrowser`` takes a torch ``Dataset``, a ``DataLoader``, a tensor (or numpy) batch, a
+pandas ``DataFrame``, or the results directory of ``attribute_dataset``. Each becomes a
+``Source``: ``len(source)``, ``source.batches(n)`` for the prediction pass (which also
+collects labels a dataset yields), and ``source.get(indices)`` for the examples on screen.
+A DataLoader is read once, during the prediction pass, and kept: a shuffling loader would
+otherwise change the order on every pass.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -20,7 +21,7 @@ from ..modality.inputs import infer_modality
 
 _KINDS = (
     "a torch Dataset (items x or (x, y)), a DataLoader, a tensor batch (N, ...), a numpy "
-    "array, or a pandas DataFrame"
+    "array, a pandas DataFrame, or a results directory of attribute_dataset"
 )
 
 
@@ -209,11 +210,77 @@ class LoaderSource(Source):
             self.labels = _label_array(torch.cat([torch.as_tensor(y) for y in ys]), start)
 
 
+class ResultsSource(Source):
+    """A results directory of ``ig_widget.attribute_dataset`` (read through
+    ``ig_widget.dataset.open_results``): its stored inputs and labels, and its stored
+    attributions, so that thumbnails need no new computation."""
+
+    def __init__(self, results: Any, modality: str | None = None) -> None:
+        super().__init__()
+        self.results = results
+        n = len(results)
+        if n == 0:
+            raise ValueError("dataset: the results directory holds no finished example yet.")
+        first = results[0]
+        x0 = first.get("input")
+        if x0 is None:
+            raise ValueError(
+                "dataset: these results were written with store_inputs=False, so the inputs "
+                "are not there to show; run attribute_dataset with store_inputs=True, or pass "
+                "the original dataset instead."
+            )
+        if isinstance(x0, tuple) or isinstance(first.get("attributions"), tuple):
+            raise TypeError("dataset: results of tuple inputs cannot be browsed; one input only.")
+        self._set_modality(_as_tensor(x0, "a stored input"), modality)
+        self.settings = dict(getattr(results, "settings", {}) or {})
+        labels = results.column("label") if hasattr(results, "column") else None
+        if labels is not None:
+            self.labels = _label_array(labels, n, "the stored labels")
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def _stack(self, indices: Sequence[int], key: str) -> torch.Tensor:
+        return torch.stack([_as_tensor(self.results[int(i)][key], key) for i in indices])
+
+    def get(self, indices: Sequence[int]) -> torch.Tensor:
+        return self._stack(indices, "input")
+
+    def attributions(self, indices: Sequence[int]) -> torch.Tensor:
+        """The stored attributions of ``indices``, batch first."""
+        return self._stack(indices, "attributions")
+
+    def batches(self, batch_size: int) -> Iterator[tuple[np.ndarray, torch.Tensor]]:
+        n = len(self)
+        for start in range(0, n, batch_size):
+            stop = min(n, start + batch_size)
+            yield np.arange(start, stop), _as_tensor(self.results[start:stop]["input"], "input")
+
+
+def _is_results(data: Any) -> bool:
+    return all(hasattr(data, a) for a in ("settings", "column", "__getitem__", "__len__"))
+
+
+def _open_results(path: Any) -> Any:
+    try:
+        from ..dataset import open_results
+    except ImportError as e:
+        raise TypeError(
+            f"dataset={str(path)!r} is a folder, but this ig_widget cannot read results "
+            "directories (ig_widget.dataset.open_results is missing)."
+        ) from e
+    return open_results(path)
+
+
 def make_source(data: Any, labels: Any = None, modality: str | None = None) -> Source:
     """The ``Source`` for ``data``; ``labels`` (a sequence, or for a DataFrame a column
     name) override labels the data yields."""
     source: Source
-    if type(data).__name__ == "DataFrame" and hasattr(data, "columns"):
+    if isinstance(data, (str, os.PathLike)) and os.path.isdir(data):
+        data = _open_results(data)
+    if _is_results(data):
+        source = ResultsSource(data, modality)
+    elif type(data).__name__ == "DataFrame" and hasattr(data, "columns"):
         frame = data
         if isinstance(labels, str):
             if labels not in frame.columns:
