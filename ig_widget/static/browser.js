@@ -197,7 +197,7 @@ function formatProb(p) {
 function cardText(card, names) {
   const hasLabel = card.label != null && card.label >= 0;
   const wrong = hasLabel && card.label !== card.predicted;
-  const pred = `${className(names, card.predicted)} ${formatProb(card.prob)}`;
+  const pred = `${className(names, card.predicted)} \xB7 ${formatProb(card.prob)}`;
   const truth = hasLabel ? className(names, card.label) : "";
   const tip = [
     `example ${card.index}`,
@@ -515,7 +515,7 @@ function render({ model, el }) {
       lastOpened = opened;
       const card = items.find((c) => c.index === opened);
       const names = model.get("class_names") || [];
-      openedText.textContent = card ? `example #${opened} \xB7 true ${className(names, card.label)} \xB7 predicted ${className(names, card.predicted)} ${formatProb(card.prob)}` : `example #${opened}`;
+      openedText.textContent = card ? `example #${opened} \xB7 true ${className(names, card.label)} \xB7 predicted ${className(names, card.predicted)} (${formatProb(card.prob)})` : `example #${opened}`;
     } else if (lastOpened >= 0) {
       const cardEl = grid.cardOf(lastOpened);
       lastOpened = -1;

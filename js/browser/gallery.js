@@ -104,7 +104,7 @@ function render({ model, el }) {
       const card = items.find((c) => c.index === opened);
       const names = model.get("class_names") || [];
       openedText.textContent = card
-        ? `example #${opened} · true ${className(names, card.label)} · predicted ${className(names, card.predicted)} ${formatProb(card.prob)}`
+        ? `example #${opened} · true ${className(names, card.label)} · predicted ${className(names, card.predicted)} (${formatProb(card.prob)})`
         : `example #${opened}`;
     } else if (lastOpened >= 0) {
       const cardEl = grid.cardOf(lastOpened);

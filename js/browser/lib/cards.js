@@ -23,7 +23,7 @@ export function formatProb(p) {
 export function cardText(card, names) {
   const hasLabel = card.label != null && card.label >= 0;
   const wrong = hasLabel && card.label !== card.predicted;
-  const pred = `${className(names, card.predicted)} ${formatProb(card.prob)}`;
+  const pred = `${className(names, card.predicted)} · ${formatProb(card.prob)}`;
   const truth = hasLabel ? className(names, card.label) : "";
   const tip = [
     `example ${card.index}`,

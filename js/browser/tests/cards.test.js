@@ -24,9 +24,9 @@ test("cardText marks a wrong prediction and names both classes", () => {
   const t = cardText({ index: 7, label: 2, predicted: 1, prob: 0.6, loss: 2.3, margin: 0.2 }, names);
   assert.equal(t.wrong, true);
   assert.equal(t.truth, "two");
-  assert.equal(t.pred, "one 60%");
+  assert.equal(t.pred, "one · 60%");
   assert.equal(t.title, "#7");
-  assert.match(t.tip, /true: two · predicted: one 60% · loss 2.30 · margin 0.200/);
+  assert.match(t.tip, /true: two · predicted: one · 60% · loss 2.30 · margin 0.200/);
   const right = cardText({ index: 1, label: 1, predicted: 1, prob: 0.9, loss: 0.1, margin: 0.8 }, names);
   assert.equal(right.wrong, false);
   const unlabeled = cardText({ index: 1, label: -1, predicted: 0, prob: 0.9, loss: null, margin: 0.8 }, names);
