@@ -169,5 +169,16 @@ def test_gallery_filter_open_steps_back(lab, page):
     expect(summary).to_contain_text(f"{n_wrong:,} shown")
     expect(root.locator(f'.igb-card[data-index="{index}"]')).to_be_in_viewport()
 
+    # a confusion cell filters the gallery to that (true, predicted) pair
+    i, j, n = max((c for c in cm if c[0] != c[1]), key=lambda c: c[2])
+    root.locator(f'.igb-cm-cell[data-true="{i}"][data-pred="{j}"]').click()
+    expect(summary).to_contain_text(f"{n:,} shown", timeout=30_000)
+    expect(root.locator(".igb-true")).to_have_value(str(i))
+    expect(root.locator(".igb-predicted")).to_have_value(str(j))
+    expect(cards).to_have_count(min(48, n))
+    expect(root.locator(".igb-cm-active")).to_have_count(1)
+    root.locator(".igb-clear").click()
+    expect(summary).to_contain_text("1,797 shown", timeout=30_000)
+
     # the narrow layout
     _screenshots(pg, root, "gallery_800", 800)
