@@ -331,3 +331,17 @@ def test_a_dataframe_row_opens_with_its_feature_names(browsers):
     with torch.no_grad():
         want = float(model(x[None])[0, r.settings["target"]])
     assert r.output == pytest.approx(want, abs=1e-5)  # the view explains row 7
+
+
+def test_progress_is_reported_while_predicting(images, browsers):
+    model, x, y = images
+    model.delay = 0.03  # 20 batches of 10: about 0.6 s in all
+    seen: list[float] = []
+    b = browsers(model, x, labels=y, batch_size=10, attr_thumbnails=False, wait=False)
+    b.gallery.observe(lambda c: seen.append(c["new"]), "progress")
+    statuses = [b.gallery.status]
+    b.wait(60)
+    statuses.append(b.gallery.status)
+    assert statuses == ["predicting", "ready"]
+    assert seen == sorted(seen) and seen[-1] == 1.0
+    assert any(0 < p < 1 for p in seen), seen  # the bar moved before the end
