@@ -237,12 +237,13 @@ function heatPixels(values) {
   for (let i = 0; i < values.length; i++) out.set(heatColor(values[i]), 4 * i);
   return out;
 }
-function heatCss(v) {
+function heatCss(v, strength = 1) {
   const [r, g, b, a] = heatColor(v);
-  return `rgba(${r}, ${g}, ${b}, ${(a / 255).toFixed(3)})`;
+  return `rgba(${r}, ${g}, ${b}, ${(a / 255 * strength).toFixed(3)})`;
 }
 
 // js/browser/card-grid.js
+var TEXT_HEAT = 0.5;
 function imageCanvas(rec, cls) {
   const { shape, array } = decodeArray(rec);
   const [height, width] = shape;
@@ -304,12 +305,12 @@ function buildCard(card, names, kind, onOpen) {
     } else if (kind === "text" && tokenSpans) {
       const { array } = decodeArray(rec);
       tokenSpans.forEach((span, i) => {
-        span.style.background = i < array.length ? heatCss(array[i]) : "";
+        span.style.background = i < array.length ? heatCss(array[i], TEXT_HEAT) : "";
       });
     } else if (kind === "tabular") {
       const { array } = decodeArray(rec);
       (cellEls || []).forEach((cell, i) => {
-        cell.style.background = i < array.length ? heatCss(array[i]) : "";
+        cell.style.background = i < array.length ? heatCss(array[i], TEXT_HEAT) : "";
       });
       visual.querySelector(".igb-heat")?.remove();
       visual.append(heatCanvas(rec));
@@ -380,7 +381,7 @@ var MAX_CLASSES = 30;
 function createConfusionView(onPick) {
   const el = h("div", { class: "igb-confusion" });
   const table = h("table", { class: "igb-cm" });
-  const caption = h("div", { class: "igb-cm-caption", text: "confusion matrix \xB7 rows: true, columns: predicted \xB7 click a cell to filter" });
+  const caption = h("div", { class: "igb-cm-caption", text: "confusion matrix (rows true, columns predicted): a click on a cell filters the gallery" });
   el.append(caption, table);
   let buttons = [];
   function update(matrix, names, filter) {

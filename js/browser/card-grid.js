@@ -6,6 +6,9 @@ import { decodeArray } from "../lib/codec.js";
 import { cardText } from "./lib/cards.js";
 import { heatPixels, heatCss } from "./lib/heat.js";
 
+/** Opacity of attribution colours behind text (tokens, feature rows). */
+const TEXT_HEAT = 0.5;
+
 function imageCanvas(rec, cls) {
   const { shape, array } = decodeArray(rec);
   const [height, width] = shape;
@@ -73,12 +76,12 @@ function buildCard(card, names, kind, onOpen) {
     } else if (kind === "text" && tokenSpans) {
       const { array } = decodeArray(rec);
       tokenSpans.forEach((span, i) => {
-        span.style.background = i < array.length ? heatCss(array[i]) : "";
+        span.style.background = i < array.length ? heatCss(array[i], TEXT_HEAT) : "";
       });
     } else if (kind === "tabular") {
       const { array } = decodeArray(rec);
       (cellEls || []).forEach((cell, i) => {
-        cell.style.background = i < array.length ? heatCss(array[i]) : "";
+        cell.style.background = i < array.length ? heatCss(array[i], TEXT_HEAT) : "";
       });
       visual.querySelector(".igb-heat")?.remove();
       visual.append(heatCanvas(rec));

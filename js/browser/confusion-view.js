@@ -9,7 +9,7 @@ export const MAX_CLASSES = 30;
 export function createConfusionView(onPick) {
   const el = h("div", { class: "igb-confusion" });
   const table = h("table", { class: "igb-cm" });
-  const caption = h("div", { class: "igb-cm-caption", text: "confusion matrix · rows: true, columns: predicted · click a cell to filter" });
+  const caption = h("div", { class: "igb-cm-caption", text: "confusion matrix (rows true, columns predicted): a click on a cell filters the gallery" });
   el.append(caption, table);
   let buttons = [];
 

@@ -51,6 +51,25 @@ b.wait(120)
 """
 
 
+XSS_FEATURE = "</script><script>window.__pwned=2</script>"
+XSS_TOKEN = "<img src=x onerror=window.__pwned=3>"
+OTHERS = f"""
+import pandas as pd
+torch.manual_seed(1)
+frame = pd.DataFrame(torch.randn(60, 5).numpy(), columns=[{XSS_FEATURE!r}, "b", "c", "d", "e"])
+tab = IGBrowser(torch.nn.Linear(5, 3).eval(), frame, labels=torch.randint(0, 3, (60,)))
+display(tab)
+vocab = ["<pad>", {XSS_TOKEN!r}] + [f"word{{i}}" for i in range(2, 30)]
+ids = torch.randint(1, 30, (80, 9))
+ids[:, 7:] = 0
+text_model = torch.nn.Sequential(
+    torch.nn.Embedding(30, 4), torch.nn.Flatten(), torch.nn.Linear(36, 2)).eval()
+txt = IGBrowser(text_model, ids, labels=torch.randint(0, 2, (80,)), tokens=vocab, pad_token_id=0)
+display(txt)
+tab.wait(60); txt.wait(60)
+"""
+
+
 def _put_notebook(lab: str, name: str, sources: list[str]) -> None:
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(s.strip()) for s in sources]
@@ -81,6 +100,10 @@ def _open_and_run(page, lab: str, name: str) -> None:
     page.wait_for_function(KERNEL_IDLE, timeout=120_000)
 
 
+def _cell(pg, i: int):
+    return pg.locator(".jp-Notebook .jp-CodeCell").nth(i).locator(".jp-OutputArea")
+
+
 def _shown(summary_text: str) -> int:
     m = re.search(r"([\d,]+) shown", summary_text)
     assert m, summary_text
@@ -108,7 +131,7 @@ def test_gallery_filter_open_steps_back(lab, page):
     _put_notebook(lab, "gallery.ipynb", [SETUP, SHOW])
     t0 = time.monotonic()
     _open_and_run(pg, lab, "gallery.ipynb")
-    root = pg.locator(".jp-OutputArea .igb-root")
+    root = _cell(pg, 1).locator(".igb-root")
     cards = root.locator(".igb-card")
     expect(cards).to_have_count(48, timeout=60_000)
     summary = root.locator(".igb-summary")
@@ -152,7 +175,7 @@ def test_gallery_filter_open_steps_back(lab, page):
     expect(bar).to_be_visible(timeout=30_000)
     expect(root.locator(".igb-opened")).to_contain_text(f"example #{index}")
     expect(root.locator(".igb-gallery")).to_be_hidden()
-    detail = pg.locator(".jp-OutputArea .igb-detail .igw-root")
+    detail = _cell(pg, 1).locator(".igb-detail .igw-root")
     expect(detail.locator(".igw-delta")).to_contain_text("δ", timeout=60_000)
     expect(detail.locator(".igw-settings")).to_contain_text(" 50 steps")
     steps = detail.locator(".igw-steps-number")
@@ -165,7 +188,7 @@ def test_gallery_filter_open_steps_back(lab, page):
     # back: the same page of misclassified examples, the opened card in view, no view left
     root.locator(".igb-back").click()
     expect(root.locator(".igb-gallery")).to_be_visible()
-    expect(pg.locator(".jp-OutputArea .igb-detail .igw-root")).to_have_count(0)
+    expect(_cell(pg, 1).locator(".igb-detail .igw-root")).to_have_count(0)
     expect(summary).to_contain_text(f"{n_wrong:,} shown")
     expect(root.locator(f'.igb-card[data-index="{index}"]')).to_be_in_viewport()
 
@@ -182,3 +205,29 @@ def test_gallery_filter_open_steps_back(lab, page):
 
     # the narrow layout
     _screenshots(pg, root, "gallery_800", 800)
+
+
+def test_tabular_and_text_cards_show_names_and_tokens_as_text(lab, page):
+    """A tabular DataFrame and token-id rows, with markup in a feature name and a token."""
+    pg = page.page
+    _put_notebook(lab, "others.ipynb", [SETUP, OTHERS])
+    _open_and_run(pg, lab, "others.ipynb")
+    out = _cell(pg, 1)
+    tab, txt = out.locator(".igb-root").nth(0), out.locator(".igb-root").nth(1)
+    expect(tab.locator(".igb-card")).to_have_count(48, timeout=60_000)
+    expect(txt.locator(".igb-card")).to_have_count(48, timeout=60_000)
+    expect(tab.locator(".igb-cell-name").filter(has_text=XSS_FEATURE).first).to_be_attached()
+    expect(txt.locator(".igb-token").filter(has_text=XSS_TOKEN).first).to_be_attached()
+    # padding is left out of the snippet: 7 tokens per card at most
+    counts = txt.evaluate(
+        """r => [...r.querySelectorAll('.igb-card')]
+                 .map(c => c.querySelectorAll('.igb-token').length)"""
+    )
+    assert max(counts) == 7
+    # attribution thumbnails colour the tokens and the features
+    expect(txt.locator(".igb-token[style*='background']").first).to_be_attached(timeout=60_000)
+    expect(tab.locator(".igb-card .igb-heat")).to_have_count(48, timeout=60_000)
+    assert out.locator("img").count() == 0 and out.locator("script").count() == 0
+    assert pg.evaluate("() => window.__pwned") is None
+    _screenshots(pg, tab, "gallery_tabular", 1400)
+    _screenshots(pg, txt, "gallery_text", 1400)

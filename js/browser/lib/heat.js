@@ -24,8 +24,11 @@ export function heatPixels(values) {
   return out;
 }
 
-/** CSS colour of one value, for a token or feature background. */
-export function heatCss(v) {
+/**
+ * CSS colour of one value, for a token or feature background; `strength` (0..1) scales
+ * the opacity so that text on the strongest colour stays readable.
+ */
+export function heatCss(v, strength = 1) {
   const [r, g, b, a] = heatColor(v);
-  return `rgba(${r}, ${g}, ${b}, ${(a / 255).toFixed(3)})`;
+  return `rgba(${r}, ${g}, ${b}, ${((a / 255) * strength).toFixed(3)})`;
 }

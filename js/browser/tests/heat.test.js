@@ -21,4 +21,5 @@ test("heatPixels lays out one RGBA quadruple per value", () => {
 
 test("heatCss is an rgba() string", () => {
   assert.equal(heatCss(1), "rgba(178, 24, 43, 1.000)");
+  assert.equal(heatCss(-1, 0.5), "rgba(33, 102, 172, 0.500)");
 });
