@@ -157,9 +157,9 @@ class IGBrowser(widgets.VBox):
 
     def close(self) -> None:
         self._close_detail()
-        gallery = self.__dict__.get("gallery")
-        if gallery is not None:
-            gallery.close()
+        for part in (self.__dict__.get("gallery"), self.__dict__.get("_detail_box")):
+            if part is not None:
+                part.close()
         super().close()
 
     def __repr__(self) -> str:

@@ -345,3 +345,13 @@ def test_progress_is_reported_while_predicting(images, browsers):
     assert statuses == ["predicting", "ready"]
     assert seen == sorted(seen) and seen[-1] == 1.0
     assert any(0 < p < 1 for p in seen), seen  # the bar moved before the end
+
+
+def test_close_ends_every_part(images, browsers):
+    model, x, y = images
+    b = browsers(model, x, labels=y)
+    b.open_example(0)
+    parts = [b, b.gallery, b._detail_box, b.detail]
+    b.close()
+    assert all(p.comm is None for p in parts)
+    assert b.detail is None
