@@ -4,7 +4,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .engine import IntegratedGradients
 
-__all__ = ["IntegratedGradients", "IGWidget"]
+__all__ = ["IntegratedGradients", "IGWidget", "IGBrowser"]
 try:
     #: the version in pyproject.toml, its one source (the front end gets it as a trait)
     __version__ = version("ig_widget")
@@ -18,6 +18,10 @@ def __getattr__(name: str):
         from .widget import IGWidget
 
         return IGWidget
+    if name == "IGBrowser":
+        from .browser import IGBrowser
+
+        return IGBrowser
     raise AttributeError(f"module 'ig_widget' has no attribute {name!r}")
 
 
