@@ -20,16 +20,32 @@ var Disposer = class {
   constructor() {
     this.fns = [];
   }
+  /**
+   * @template {() => void} F
+   * @param {F} fn
+   * @returns {F}
+   */
   add(fn) {
     this.fns.push(fn);
     return fn;
   }
-  /** DOM event listener, removed on dispose. */
+  /**
+   * DOM event listener, removed on dispose.
+   * @param {EventTarget} target
+   * @param {string} type
+   * @param {(e: any) => void} handler
+   * @param {AddEventListenerOptions} [opts]
+   */
   on(target, type, handler, opts) {
     target.addEventListener(type, handler, opts);
     this.add(() => target.removeEventListener(type, handler, opts));
   }
-  /** anywidget model listener ("change:x"), removed on dispose. */
+  /**
+   * anywidget model listener ("change:x"), removed on dispose.
+   * @param {import("./types.js").Model} model
+   * @param {string} event
+   * @param {() => void} handler
+   */
   model(model, event, handler) {
     model.on(event, handler);
     this.add(() => model.off(event, handler));
@@ -161,7 +177,10 @@ function toBytes(data) {
 function decodeArray(rec) {
   if (rec == null || typeof rec !== "object") throw new TypeError("array record missing");
   const { dtype, data } = rec;
-  const Ctor = CTORS[dtype];
+  const Ctor = CTORS[
+    /** @type {keyof typeof CTORS} */
+    dtype
+  ];
   if (!Ctor) throw new Error(`unsupported dtype ${dtype}`);
   const shape = Array.isArray(rec.shape) ? rec.shape : [];
   const n = shapeSize(shape);
@@ -176,7 +195,12 @@ function decodeArray(rec) {
     if (bytes.byteLength !== n * size) {
       throw new Error(`${dtype}${JSON.stringify(shape)} needs ${n * size} bytes, got ${bytes.byteLength}`);
     }
-    array = bytes.byteOffset % size === 0 ? new Ctor(bytes.buffer, bytes.byteOffset, n) : new Ctor(bytes.slice().buffer);
+    array = bytes.byteOffset % size === 0 ? new Ctor(
+      /** @type {ArrayBuffer} */
+      bytes.buffer,
+      bytes.byteOffset,
+      n
+    ) : new Ctor(bytes.slice().buffer);
   }
   if (array.length !== n) throw new Error(`${dtype}${JSON.stringify(shape)} has ${array.length} elements`);
   return { dtype, shape, array };
