@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..modality.inputs import infer_modality
+from ..modality.infer import infer_modality
 
 _KINDS = (
     "a torch Dataset (items x or (x, y)), a DataLoader, a tensor batch (N, ...), a numpy "
