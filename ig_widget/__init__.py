@@ -1,8 +1,8 @@
 """ig_widget: Integrated Gradients on your live PyTorch model, inside the notebook."""
 
-from .engine import IntegratedGradients
+from .engine import IntegratedGradients, LayerIntegratedGradients
 
-__all__ = ["IntegratedGradients", "IGWidget"]
+__all__ = ["IntegratedGradients", "LayerIntegratedGradients", "IGWidget"]
 __version__ = "0.1.0"
 
 
