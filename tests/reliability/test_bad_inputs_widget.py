@@ -200,7 +200,7 @@ CONSTRUCTION_CASES: list[Case] = [
     ),
     Case(
         "model-returns-dict",
-        build(lambda: lambda x: {"logits": x[:, :3]}),
+        build(lambda: lambda x: {"scores": x[:, :3]}),  # no "logits" key
         TypeError,
         r"returned a dict, not a tensor",
         r"model\(\*a\)\['logits'\]",
