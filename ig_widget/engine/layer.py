@@ -127,7 +127,7 @@ def layer_values(
     """
     seen: list[list[Any]] = [[] for _ in layers]
     hooks = [
-        layer_hook(layer, lambda v, s=s: s.append(v) or None, on_input)
+        layer_hook(layer, lambda v, s=s: s.append(_copy(v)) or None, on_input)
         for layer, s in zip(layers, seen, strict=True)
     ]
     with torch.no_grad(), contextlib.ExitStack() as stack:
@@ -139,8 +139,8 @@ def layer_values(
         name = _layer_name(i, len(layers))
         if not s:
             raise ValueError(
-                f"The model never called {name} on these inputs; pass a module that the "
-                "model's forward runs (one of its submodules)."
+                f"The model never called {name} on these inputs (on this thread); pass a "
+                "module that the model's forward runs (one of its submodules)."
             )
         if len(s) > 1:
             raise ValueError(
@@ -148,8 +148,18 @@ def layer_values(
                 "a layer needs a module that runs once (pick one of the calls' own modules)."
             )
         v = _as_values(s[0], name, on_input)
-        values.append(v.detach() if isinstance(v, torch.Tensor) else tuple(t.detach() for t in v))
+        values.append(v)
     return values, out
+
+
+def _copy(value: Any) -> Any:
+    """Detached copies of the tensors a layer handed over, taken in the hook: an in-place
+    op after the layer (``ReLU(inplace=True)``) would change them later in the pass."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    if isinstance(value, (tuple, list)):
+        return type(value)(v.detach().clone() if isinstance(v, torch.Tensor) else v for v in value)
+    return value
 
 
 def layer_forward(
@@ -183,7 +193,8 @@ def layer_forward(
         xs = inputs if reps == 1 else tuple(torch.cat([x] * reps, dim=0) for x in inputs)
         hooks, at = [], 0
         for layer, s, n in zip(layers, structure, sizes, strict=True):
-            new = values[at] if s is None else tuple(values[at : at + n])
+            # a differentiable copy, so in-place ops after the layer leave the path alone
+            new = values[at].clone() if s is None else tuple(v.clone() for v in values[at : at + n])
             if on_input and s is None:
                 new = (new,)
             hooks.append(layer_hook(layer, lambda _old, new=new: new, on_input))
