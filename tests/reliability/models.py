@@ -82,7 +82,7 @@ class Switchable(nn.Module):
         if mode == "tuple":
             return (out,)
         if mode == "dict":
-            return {"scores": out}  # no logits key: a dict the widget cannot read
+            return {"scores": out}
         if mode == "none":
             return None
         if mode == "argmax":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from ig_widget import IGWidget, IntegratedGradients
+from ig_widget import IGWidget, IntegratedGradients, LayerIntegratedGradients
 
 TIMEOUT = 30
 
@@ -46,13 +46,19 @@ def test_numbers_in_a_dict_and_numpy(make, mlp, row):
     np = pytest.importorskip("numpy")
     w = make(mlp, row, baselines={"half": 0.5, "np": np.float32(2.0), "col": np.zeros((1, 5))})
     assert w.baseline_options[:3] == ["half", "np", "col"]
-    assert torch.equal(w._ig.baseline("np"), torch.full((1, 5), 2.0, dtype=torch.float64))
+    for name, value in (("half", 0.5), ("np", 2.0), ("col", 0.0)):
+        w.baseline = name
+        res = w.wait(TIMEOUT)
+        ref = _engine(mlp, row, torch.full((1, 5), value, dtype=torch.float64), w.target)
+        assert torch.equal(res.attributions, ref.attributions[0][0]), name
 
 
 def test_text_number_is_an_embedding_value(make, text_model, ids):
     w = make(text_model, ids, baselines=0.25)
-    assert torch.equal(w._ig.baseline("custom"), torch.full((1, 5, 6), 0.25, dtype=torch.float64))
-    w.wait(TIMEOUT)
+    res = w.wait(TIMEOUT)
+    lig = LayerIntegratedGradients(text_model, text_model.emb)
+    ref = lig.attribute_detailed(ids[None], layer_baselines=0.25, target=w.target, n_steps=50)
+    assert torch.equal(res.attributions, ref.attributions[0][0])
 
 
 @pytest.mark.parametrize(
