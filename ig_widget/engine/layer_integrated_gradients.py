@@ -16,11 +16,11 @@ import math
 import warnings
 from collections.abc import Callable, Sequence
 from numbers import Number
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
-from .integrated_gradients import Attribution, IntegratedGradients
+from .integrated_gradients import IntegratedGradients
 from .layer import (
     LayerValue,
     check_layer,
@@ -32,6 +32,9 @@ from .layer import (
 )
 from .outputs import output_tensor
 from .paths import Path
+
+if TYPE_CHECKING:  # where Attribution lives is the engine core's business
+    from .integrated_gradients import Attribution
 
 
 class LayerIntegratedGradients:
