@@ -12,11 +12,12 @@ directly in the layer's space with ``layer_baselines=``.
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections.abc import Callable, Sequence
 from numbers import Number
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import torch
 
@@ -35,6 +36,20 @@ from .paths import Path
 
 if TYPE_CHECKING:  # where Attribution lives is the engine core's business
     from .integrated_gradients import Attribution
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _unwrappable(fn: F) -> F:
+    """Give ``fn`` a ``__wrapped__`` as captum's ``log_usage`` decorator does: captum's
+    ``NoiseTunnel`` calls ``attribute.__wrapped__(self, ...)``."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 class LayerIntegratedGradients:
@@ -102,6 +117,47 @@ class LayerIntegratedGradients:
         )
 
     # ------------------------------------------------------------------ public entry
+    @overload
+    def attribute(
+        self,
+        inputs: torch.Tensor | Sequence[torch.Tensor],
+        baselines: Any = None,
+        target: Any = None,
+        additional_forward_args: Any = None,
+        n_steps: int | str = 50,
+        method: str = "gausslegendre",
+        internal_batch_size: int | None = None,
+        *,
+        return_convergence_delta: Literal[True],
+        attribute_to_layer_input: bool = False,
+        grad_kwargs: dict | None = None,
+        layer_baselines: Any = None,
+        path: Path | str | None = None,
+        tol: float = 0.01,
+        max_steps: int = 1024,
+    ) -> tuple[Any, torch.Tensor]: ...
+
+    @overload
+    def attribute(
+        self,
+        inputs: torch.Tensor | Sequence[torch.Tensor],
+        baselines: Any = None,
+        target: Any = None,
+        additional_forward_args: Any = None,
+        n_steps: int | str = 50,
+        method: str = "gausslegendre",
+        internal_batch_size: int | None = None,
+        return_convergence_delta: Literal[False] = False,
+        attribute_to_layer_input: bool = False,
+        grad_kwargs: dict | None = None,
+        *,
+        layer_baselines: Any = None,
+        path: Path | str | None = None,
+        tol: float = 0.01,
+        max_steps: int = 1024,
+    ) -> Any: ...
+
+    @_unwrappable
     def attribute(
         self,
         inputs: torch.Tensor | Sequence[torch.Tensor],

@@ -516,3 +516,17 @@ def test_in_place_op_after_the_layer():
     # Gauss-Legendre is not exact across the ReLU kinks, but close
     gap = float((net(x) - net(torch.zeros_like(x)))[:, 2].detach().abs().max())
     assert float(delta.abs().max()) < 0.05 * gap
+
+
+@pytest.mark.parametrize("nt_type", ["smoothgrad", "vargrad"])
+def test_inside_captums_noise_tunnel(nt_type):
+    net = cnn()
+    x = torch.rand(2, 3, 8, 8, dtype=D, generator=torch.Generator().manual_seed(4))
+    out = []
+    for cls in (LayerIntegratedGradients, captum_attr.LayerIntegratedGradients):
+        torch.manual_seed(0)
+        tunnel = captum_attr.NoiseTunnel(cls(net, net.block))
+        out.append(
+            tunnel.attribute(x, nt_type=nt_type, nt_samples=3, stdevs=0.1, target=1, n_steps=10)
+        )
+    same(f"conv block in NoiseTunnel ({nt_type})", *out)
