@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import torch
@@ -77,6 +77,29 @@ class layer_hook:  # noqa: N801 - a context manager, named like one
         self.handle.remove()
 
 
+@contextlib.contextmanager
+def buffers_kept(modules: Sequence[Any]) -> Iterator[None]:
+    """Write back, on leaving, the buffers of every module in training mode under
+    ``modules`` (BatchNorm running statistics change on every training-mode forward
+    pass), whether the block returns, raises or is cancelled."""
+    saved = []
+    seen: set[int] = set()
+    for root in modules:
+        if not isinstance(root, torch.nn.Module):
+            continue
+        for m in root.modules():
+            if id(m) in seen or not m.training:
+                continue
+            seen.add(id(m))
+            saved.extend((b, b.detach().clone()) for b in m.buffers(recurse=False))
+    try:
+        yield
+    finally:
+        with torch.no_grad():
+            for b, old in saved:
+                b.copy_(old)
+
+
 def _where(on_input: bool) -> str:
     return "input" if on_input else "output"
 
@@ -130,7 +153,8 @@ def layer_values(
         layer_hook(layer, lambda v, s=s: s.append(_copy(v)) or None, on_input)
         for layer, s in zip(layers, seen, strict=True)
     ]
-    with torch.no_grad(), contextlib.ExitStack() as stack:
+    owner = getattr(forward, "__self__", None)
+    with torch.no_grad(), buffers_kept([forward, owner, *layers]), contextlib.ExitStack() as stack:
         for h in hooks:
             stack.enter_context(h)
         out = forward(*inputs, *args)

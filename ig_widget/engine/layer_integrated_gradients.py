@@ -24,6 +24,7 @@ import torch
 from .integrated_gradients import IntegratedGradients
 from .layer import (
     LayerValue,
+    buffers_kept,
     check_layer,
     flatten,
     layer_forward,
@@ -351,7 +352,13 @@ class LayerIntegratedGradients:
                 )
         return values
 
-    def _attribute(
+    def _attribute(self, *args: Any) -> tuple[Attribution, list[int | None]]:
+        # a model in training mode would update its BatchNorm statistics on every pass
+        owner = getattr(self.forward_func, "__self__", None)  # a bound forward's module
+        with buffers_kept([self.forward_func, owner, *self._layers]):
+            return self._attribute_kept(*args)
+
+    def _attribute_kept(
         self,
         inputs,
         baselines,

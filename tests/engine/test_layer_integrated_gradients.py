@@ -5,6 +5,7 @@ model left exactly as it was (no hook after success, failure, cancellation or th
 """
 
 import threading
+import warnings
 
 import pytest
 import torch
@@ -530,3 +531,21 @@ def test_inside_captums_noise_tunnel(nt_type):
             tunnel.attribute(x, nt_type=nt_type, nt_samples=3, stdevs=0.1, target=1, n_steps=10)
         )
     same(f"conv block in NoiseTunnel ({nt_type})", *out)
+
+
+def test_training_mode_batch_norm_statistics_are_kept(guard):
+    """Every pass of a training-mode model updates BatchNorm's running statistics; the
+    capture passes and the integration leave them as they were."""
+    torch.manual_seed(10)
+    net = guard(
+        torch.nn.Sequential(
+            torch.nn.Linear(4, 6), torch.nn.BatchNorm1d(6), torch.nn.Tanh(), torch.nn.Linear(6, 2)
+        ).to(D)
+    )
+    assert net.training
+    x = torch.randn(3, 4, dtype=D, generator=torch.Generator().manual_seed(11))
+    with warnings.catch_warnings():  # a warning about training mode is not this test's subject
+        warnings.simplefilter("ignore")
+        LayerIntegratedGradients(net, net[1]).attribute(x, baselines=0.5, target=0, n_steps=8)
+        LayerIntegratedGradients(lambda v: net(v), net[1]).attribute(x, target=1, n_steps=4)
+    assert net.training and int(net[1].num_batches_tracked) == 0
