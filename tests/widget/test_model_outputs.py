@@ -60,10 +60,14 @@ def _tiny_bert():
     return transformers.BertForSequenceClassification(config).double().eval()
 
 
-def test_hugging_face_text_model(make):
+@pytest.mark.parametrize("where", ["default", "embeddings"])
+def test_hugging_face_text_model(make, where):
     model = _tiny_bert()
     ids = torch.tensor([2, 17, 43, 8, 3])
-    w = make(model, ids, pad_token_id=0)
+    # default: the first nn.Embedding (word embeddings); or the whole embeddings block
+    # (word + position + token type embeddings, layer norm)
+    layer = model.bert.embeddings if where == "embeddings" else None
+    w = make(model, ids, pad_token_id=0, layer=layer)
     assert w.modality == "text" and w.baseline_options == ["pad", "zero embedding"]
     with torch.no_grad():
         logits = model(ids[None]).logits[0]
@@ -71,7 +75,7 @@ def test_hugging_face_text_model(make):
     res = w.wait(TIMEOUT)
     assert res.attributions.shape == (5, 32)  # the word embeddings, one row per token
     # the widget's numbers are LayerIntegratedGradients' on the same layer and baseline
-    lig = LayerIntegratedGradients(model, model.bert.embeddings.word_embeddings)
+    lig = LayerIntegratedGradients(model, layer or model.bert.embeddings.word_embeddings)
     ref = lig.attribute_detailed(
         ids[None], baselines=torch.zeros_like(ids)[None], target=w.target, n_steps=50
     )
