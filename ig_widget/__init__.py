@@ -2,9 +2,9 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .engine import IntegratedGradients
+from .engine import IntegratedGradients, LayerIntegratedGradients
 
-__all__ = ["IntegratedGradients", "IGWidget", "IGBrowser"]
+__all__ = ["IntegratedGradients", "LayerIntegratedGradients", "IGWidget", "IGBrowser"]
 try:
     #: the version in pyproject.toml, its one source (the front end gets it as a trait)
     __version__ = version("ig_widget")

@@ -1,6 +1,7 @@
 """The Integrated Gradients engine: numerics only (torch), nothing about widgets."""
 
 from .integrated_gradients import Attribution, Cancelled, IntegratedGradients, PathTrace
+from .layer_integrated_gradients import LayerIntegratedGradients
 from .paths import AllOrderings, Custom, Extremal, Path, StraightLine
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "Custom",
     "Extremal",
     "IntegratedGradients",
+    "LayerIntegratedGradients",
     "Path",
     "PathTrace",
     "StraightLine",

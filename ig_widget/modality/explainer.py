@@ -24,6 +24,7 @@ from .. import payload
 from ..engine import IntegratedGradients, PathTrace, StraightLine
 from ..engine.batching import is_out_of_memory
 from ..engine.inputs import check_output, format_additional_args
+from ..engine.outputs import output_tensor
 from ..engine.paths import Path
 from ..engine.quadrature import METHODS
 from ..payload.names import one_per
@@ -96,7 +97,7 @@ class Explainer:
 
     def _predict(self, class_names: Any) -> None:
         try:
-            out = self._model_output()
+            out = output_tensor(self._model_output())  # logits of ModelOutput-style results
         except Exception as exc:
             if raised_by_model(exc):
                 _add_note(
@@ -170,11 +171,11 @@ class Explainer:
     def _normalise_user_baselines(self, baselines: Any) -> dict[str, torch.Tensor]:
         if baselines is None:
             return {}
-        if isinstance(baselines, (torch.Tensor, np.ndarray)):
+        if isinstance(baselines, (torch.Tensor, np.ndarray, int, float, np.number)):
             baselines = {"custom": baselines}
         if not isinstance(baselines, Mapping):
             raise TypeError(
-                "baselines must be a tensor or a dict {name: tensor}, got "
+                "baselines must be a tensor or a dict {name: tensor} (or a number), got "
                 f"{type(baselines).__name__}."
             )
         out = {}
@@ -185,20 +186,35 @@ class Explainer:
         return out
 
     def _user_baseline(self, name: str, value: Any) -> torch.Tensor:
-        """A user baseline shaped like the attributed input (1, ...)."""
+        """A user baseline shaped like the attributed input (1, ...): a number fills it,
+        a tensor may have any shape that broadcasts to it (a (C, 1, 1) per-channel mean
+        for an image, the input's shape with or without the batch dimension)."""
         ref = self.inputs
-        b = as_tensor(value) if not isinstance(value, (int, float)) else torch.tensor(float(value))
-        if b.dim() == 0:
-            return torch.full_like(ref, float(b))
-        b = b.to(dtype=ref.dtype, device=ref.device)
-        if tuple(b.shape) == tuple(ref.shape[1:]):
-            b = b.unsqueeze(0)
-        if tuple(b.shape) != tuple(ref.shape):
-            raise ValueError(
-                f"baseline {name!r} has shape {tuple(as_tensor(value).shape)}; it needs the "
-                f"input's shape {tuple(ref.shape[1:])} (or {tuple(ref.shape)})."
+        if isinstance(value, (bool, np.bool_)):
+            raise TypeError(
+                f"baselines={{{name!r}: {value!r}}}: give a number or a tensor, not a bool."
             )
-        return b
+        b = as_tensor(value) if not isinstance(value, (int, float, np.number)) else None
+        if b is None or b.dim() == 0:
+            number = float(value if b is None else b)
+            if not math.isfinite(number):
+                raise ValueError(
+                    f"baselines={{{name!r}: {number}}} is not finite; give a finite number."
+                )
+            return torch.full_like(ref, number)
+        b = b.to(dtype=ref.dtype, device=ref.device)
+        try:
+            fits = torch.broadcast_shapes(b.shape, ref.shape) == ref.shape
+        except RuntimeError:
+            fits = False
+        if not fits:
+            raise ValueError(
+                f"baseline {name!r} has shape {tuple(b.shape)}; it needs the input's shape "
+                f"{tuple(ref.shape[1:])} (or {tuple(ref.shape)}), a shape that broadcasts to "
+                f"it such as {(ref.shape[1],) + (1,) * (ref.dim() - 2)}, or a number: fix "
+                "that entry of baselines=."
+            )
+        return b.expand_as(ref).clone()
 
     def forget_baselines(self) -> None:
         """Drop the built-in baselines built so far (they are rebuilt on next use)."""
@@ -236,7 +252,12 @@ class Explainer:
 
     @property
     def forward(self) -> Callable:
-        return self.model
+        model = self.model
+
+        def logits(*args: Any) -> Any:  # the logits of ModelOutput-style results
+            return output_tensor(model(*args))
+
+        return logits
 
     def _watched(self, fn: Callable) -> Callable:
         """``fn`` whose failures become ``ModelError`` (with the rows it got), raised from

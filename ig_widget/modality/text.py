@@ -1,4 +1,9 @@
-"""Token ids: attribution at the embedding layer, one value per token."""
+"""Token ids: attribution at the embedding layer, one value per token.
+
+The embeddings, the model with its embedding layer's output replaced, and the baselines
+given as token ids all come from ``LayerIntegratedGradients``: the widget integrates
+exactly the function that class integrates, through the same thread-scoped hook.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ import torch
 
 from .. import payload
 from ..engine import baselines as bl
-from ..engine.layer import embedding_forward, find_embedding
+from ..engine.layer import find_embedding
+from ..engine.layer_integrated_gradients import LayerIntegratedGradients
 from .explainer import Explainer, Result, Settings
 from .infer import as_tensor
 
@@ -45,21 +51,32 @@ class TextExplainer(Explainer):
         self.pad_token_id = pad_token_id
         self._embeddings: torch.Tensor | None = None
         self._fwd: Callable | None = None
+        self._lig: LayerIntegratedGradients | None = None
         self.tokens = payload.token_strings(x.reshape(-1).tolist(), tokens, tokenizer)
         super().__init__(model, x.long(), **kw)
 
     def _model_output(self) -> Any:
-        emb, fwd = embedding_forward(self.model, self.layer, self.x, *self.args)
-        t = self.x.shape[1]
-        if emb.dim() < 3 or tuple(emb.shape[:2]) != (1, t):
-            raise ValueError(
-                f"The embedding layer returned shape {tuple(emb.shape)} for ids of shape "
-                f"{tuple(self.x.shape)}; the widget needs (1, {t}, embedding_dim), batch first."
-            )
-        if not emb.is_floating_point():
-            raise ValueError(f"The embedding layer returned dtype {emb.dtype}; it must be float.")
+        self._lig = LayerIntegratedGradients(self.model, self.layer)
+        values, fwd = self._lig.layer_function(self.x, self.args or None)
+        emb = self._embedding(values)
         self._embeddings, self._fwd = emb, fwd
         return super()._model_output()
+
+    def _embedding(self, values: tuple[torch.Tensor, ...]) -> torch.Tensor:
+        """The one (1, T, D) float tensor the embedding layer returned."""
+        t = self.x.shape[1]
+        emb = values[0]
+        if len(values) != 1 or emb.dim() < 3 or tuple(emb.shape[:2]) != (1, t):
+            shape = tuple(emb.shape) if len(values) == 1 else f"a tuple of {len(values)}"
+            raise ValueError(
+                f"The embedding layer returned shape {shape} for ids of shape "
+                f"{tuple(self.x.shape)}; the widget needs (1, {t}, embedding_dim), batch first."
+            )
+        return emb
+
+    def _id_embeddings(self, ids: torch.Tensor) -> torch.Tensor:
+        """The embedding layer's output when the model runs on token ids ``ids``."""
+        return self._lig.layer_baseline_values(self.x, ids, self.args or None)[0]
 
     def _user_baseline(self, name: str, value: Any) -> torch.Tensor:
         b = as_tensor(value) if not isinstance(value, (int, float)) else None
@@ -72,8 +89,7 @@ class TextExplainer(Explainer):
                     f"{self.x.shape[1]}; pass one token id per input token (or embeddings "
                     f"of shape ({self.x.shape[1]}, embedding_dim))."
                 )
-            emb, _ = embedding_forward(self.model, self.layer, ids, *self.args)
-            return emb
+            return self._id_embeddings(ids)
         return super()._user_baseline(name, value)
 
     @property
@@ -87,9 +103,7 @@ class TextExplainer(Explainer):
     def _builtin_baselines(self) -> dict[str, Callable[[], torch.Tensor]]:
         out = {}
         if self.pad_token_id is not None:
-            out["pad"] = lambda: bl.pad_embeddings(
-                self.model, self.layer, self.x, self.pad_token_id, *self.args
-            )
+            out["pad"] = lambda: self._id_embeddings(torch.full_like(self.x, self.pad_token_id))
         out["zero embedding"] = lambda: bl.zero_embeddings(self._embeddings)
         return out
 

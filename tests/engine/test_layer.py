@@ -1,4 +1,4 @@
-"""Attribution through an embedding layer, for models that take token ids."""
+"""Reading and replacing a layer's values: embeddings for token ids, thread-scoped hooks."""
 
 import threading
 
@@ -6,7 +6,13 @@ import pytest
 import torch
 
 from ig_widget import IntegratedGradients
-from ig_widget.engine.layer import embedding_forward, find_embedding
+from ig_widget.engine.layer import (
+    embedding_forward,
+    find_embedding,
+    layer_forward,
+    layer_hook,
+    layer_values,
+)
 
 
 class Bag(torch.nn.Module):
@@ -80,3 +86,45 @@ def test_hook_ignores_other_threads():
 def test_no_embedding_layer():
     with pytest.raises(ValueError, match="layer="):
         find_embedding(torch.nn.Linear(3, 3))
+
+
+def test_input_hook_acts_on_its_own_thread_only():
+    net = Bag().double().eval()
+    x = torch.ones(1, 6, dtype=torch.float64)
+    seen = {}
+
+    def other():
+        seen["out"] = net.lin(x)
+
+    with layer_hook(net.lin, lambda args: (args[0] * 0,), on_input=True):
+        replaced = net.lin(x)
+        t = threading.Thread(target=other)
+        t.start()
+        t.join()
+    torch.testing.assert_close(replaced, net.lin.bias.detach()[None])
+    torch.testing.assert_close(seen["out"], net.lin(x))
+    assert not net.lin._forward_pre_hooks
+
+
+def test_captured_values_survive_in_place_ops_after_the_layer():
+    conv = torch.nn.Conv1d(1, 2, 3, padding=1).double()
+    model = torch.nn.Sequential(conv, torch.nn.ReLU(inplace=True), torch.nn.Flatten()).eval()
+    x = torch.randn(1, 1, 4, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    values, _ = layer_values(model, [conv], (x,))
+    torch.testing.assert_close(values[0], conv(x).detach())  # not clipped by the ReLU
+    f = layer_forward(model, [conv], (x,), [None])
+    h = values[0].clone().requires_grad_()
+    (g,) = torch.autograd.grad(f(h)[0, 1], h)
+    assert float(g.abs().sum()) in (0.0, 1.0)  # d relu(h)[1] / dh: one entry, 0 or 1
+    assert torch.equal(h.detach(), values[0])
+
+
+def test_never_called_and_called_twice():
+    net = Bag().double().eval()
+    with pytest.raises(ValueError, match="never called"):
+        layer_values(net, [torch.nn.Linear(2, 2)], (torch.tensor([[1]]),))
+    lin = torch.nn.Linear(3, 3)
+    twice = torch.nn.Sequential(lin, torch.nn.Tanh(), lin)
+    with pytest.raises(ValueError, match="2 times"):
+        layer_values(twice, [lin], (torch.ones(1, 3),))
+    assert not lin._forward_hooks

@@ -96,7 +96,7 @@ def test_length_mismatches_name_both_lengths(mlp, row, text_model, ids):
 
 def test_model_problems_at_construction(row, text_model, ids):
     with pytest.raises(TypeError, match="not a tensor"):
-        IGWidget(lambda x: {"logits": x}, row)
+        IGWidget(lambda x: {"scores": x}, row)  # a dict without logits
     with pytest.raises(ValueError, match=r"\(1, n_classes\)"):
         IGWidget(lambda x: x[:, :, None], row)
     with pytest.raises(ValueError, match="no nn.Embedding"):
