@@ -267,12 +267,7 @@ def test_a_dataframe_with_a_label_column_and_hf_style_outputs(browsers):
     np.testing.assert_allclose(g.scores.probs, _probs(model, x), rtol=1e-6)
     assert g.thumbs.wait_idle(60)
     assert g._attr_thumbs[str(card["index"])]["shape"] == [6]
-    try:
-        w = b.open_example(3)
-    except RuntimeError as e:
-        if "Logits" in str(e):  # the single view of this tree takes tensors only
-            pytest.xfail(f"IGWidget does not take .logits outputs here: {e}")
-        raise
+    w = b.open_example(3)
     assert w.wait(60) is not None
     assert w._payload["names"] == b.source.feature_names
 
