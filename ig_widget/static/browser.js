@@ -77,6 +77,15 @@ function frameScheduler(fn) {
   return schedule;
 }
 
+// js/browser/model-listen.js
+function onTraits(d, model, traits, handler) {
+  for (const t of traits) {
+    const event = `change:${t}`;
+    model.on(event, handler);
+    d.add(() => model.off(event, handler));
+  }
+}
+
 // js/browser/toolbar.js
 var SORTS = [
   ["index", "index"],
@@ -100,15 +109,27 @@ function createToolbar(model, d) {
     model.set(name, value);
     model.save_changes();
   };
-  const sort = suppressShortcuts(h(
-    "select",
-    { class: "igb-input igb-sort" },
-    SORTS.map(([v, t]) => h("option", { text: t, attrs: { value: v } }))
-  ));
+  const sort = suppressShortcuts(
+    /** @type {HTMLSelectElement} */
+    h(
+      "select",
+      { class: "igb-input igb-sort" },
+      SORTS.map(([v, t]) => h("option", { text: t, attrs: { value: v } }))
+    )
+  );
   const dir = suppressShortcuts(h("button", { class: "igb-input igb-dir", attrs: { type: "button" } }));
-  const wrong = suppressShortcuts(h("input", { class: "igb-wrong-only", attrs: { type: "checkbox" } }));
-  const truth = suppressShortcuts(h("select", { class: "igb-input igb-true" }));
-  const pred = suppressShortcuts(h("select", { class: "igb-input igb-predicted" }));
+  const wrong = suppressShortcuts(
+    /** @type {HTMLInputElement} */
+    h("input", { class: "igb-wrong-only", attrs: { type: "checkbox" } })
+  );
+  const truth = suppressShortcuts(
+    /** @type {HTMLSelectElement} */
+    h("select", { class: "igb-input igb-true" })
+  );
+  const pred = suppressShortcuts(
+    /** @type {HTMLSelectElement} */
+    h("select", { class: "igb-input igb-predicted" })
+  );
   const clear = suppressShortcuts(h("button", { class: "igb-input igb-clear", text: "clear filters", attrs: { type: "button" } }));
   const wrongField = h("label", { class: "igb-field igb-check" }, [wrong, h("span", { text: "misclassified only" })]);
   const truthField = field("true", truth);
@@ -121,7 +142,10 @@ function createToolbar(model, d) {
     field("predicted", pred),
     clear
   ]);
-  d.on(sort, "change", () => set("sort_by", sort.value));
+  d.on(sort, "change", () => {
+    const key = SORTS.find(([v]) => v === sort.value)?.[0];
+    if (key) set("sort_by", key);
+  });
   d.on(dir, "click", () => set("descending", !model.get("descending")));
   d.on(wrong, "change", () => set("misclassified", wrong.checked));
   d.on(truth, "change", () => set("true_class", Number(truth.value)));
@@ -138,7 +162,8 @@ function createToolbar(model, d) {
     if (truth.options.length !== names.length + 1) classOptions(truth, names, "any");
     if (pred.options.length !== names.length + 1) classOptions(pred, names, "any");
     sort.value = model.get("sort_by");
-    sort.querySelector('option[value="loss"]').disabled = !labels;
+    const loss = sort.querySelector('option[value="loss"]');
+    if (loss instanceof HTMLOptionElement) loss.disabled = !labels;
     const desc = !!model.get("descending");
     dir.textContent = desc ? "\u2193 largest first" : "\u2191 smallest first";
     dir.setAttribute("aria-pressed", String(desc));
@@ -148,9 +173,7 @@ function createToolbar(model, d) {
     truth.value = String(model.get("true_class"));
     pred.value = String(model.get("predicted_class"));
   }
-  for (const t of ["sort_by", "descending", "misclassified", "true_class", "predicted_class", "class_names", "has_labels"]) {
-    d.model(model, `change:${t}`, update);
-  }
+  onTraits(d, model, ["sort_by", "descending", "misclassified", "true_class", "predicted_class", "class_names", "has_labels"], update);
   update();
   return { el, update };
 }
@@ -271,7 +294,10 @@ var TEXT_HEAT = 0.5;
 function imageCanvas(rec, cls) {
   const { shape, array } = decodeArray(rec);
   const [height, width] = shape;
-  const canvas = h("canvas", { class: cls, attrs: { width, height } });
+  const canvas = (
+    /** @type {HTMLCanvasElement} */
+    h("canvas", { class: cls, attrs: { width, height } })
+  );
   const ctx = canvas.getContext("2d");
   if (ctx) {
     const data = array instanceof Uint8ClampedArray ? array : new Uint8ClampedArray(array.buffer, array.byteOffset, array.length);
@@ -282,7 +308,10 @@ function imageCanvas(rec, cls) {
 function heatCanvas(rec) {
   const { shape, array } = decodeArray(rec);
   const [height, width] = shape.length === 2 ? shape : [1, shape[0]];
-  const canvas = h("canvas", { class: "igb-heat", attrs: { width, height } });
+  const canvas = (
+    /** @type {HTMLCanvasElement} */
+    h("canvas", { class: "igb-heat", attrs: { width, height } })
+  );
   const ctx = canvas.getContext("2d");
   if (ctx) ctx.putImageData(new ImageData(heatPixels(array), width, height), 0, 0);
   return canvas;
@@ -412,7 +441,7 @@ function createConfusionView(onPick) {
     buttons = [];
     const c = matrix?.length ?? 0;
     el.hidden = c === 0;
-    if (c === 0) return;
+    if (!matrix || c === 0) return;
     if (c > MAX_CLASSES) {
       table.replaceChildren();
       caption.textContent = `confusion matrix not drawn for ${c} classes (more than ${MAX_CLASSES}); filter by class above`;
@@ -430,19 +459,22 @@ function createConfusionView(onPick) {
         const count = Number(matrix[i][j]) || 0;
         const share = cellShare(matrix, i, j);
         const diag = i === j;
-        const btn = suppressShortcuts(h("button", {
-          class: `igb-cm-cell${diag ? " igb-cm-diag" : ""}${isActive(filter, i, j) ? " igb-cm-active" : ""}`,
-          text: count ? String(count) : "",
-          attrs: {
-            type: "button",
-            title: `true ${names[i]}, predicted ${names[j]}: ${count} of ${t.rows[i]}`,
-            "data-true": i,
-            "data-pred": j
-          },
-          style: {
-            background: count ? `color-mix(in srgb, ${diag ? "var(--igb-good)" : "var(--igb-bad)"} ${Math.round(10 + 70 * share)}%, transparent)` : ""
-          }
-        }));
+        const btn = suppressShortcuts(
+          /** @type {HTMLButtonElement} */
+          h("button", {
+            class: `igb-cm-cell${diag ? " igb-cm-diag" : ""}${isActive(filter, i, j) ? " igb-cm-active" : ""}`,
+            text: count ? String(count) : "",
+            attrs: {
+              type: "button",
+              title: `true ${names[i]}, predicted ${names[j]}: ${count} of ${t.rows[i]}`,
+              "data-true": i,
+              "data-pred": j
+            },
+            style: {
+              background: count ? `color-mix(in srgb, ${diag ? "var(--igb-good)" : "var(--igb-bad)"} ${Math.round(10 + 70 * share)}%, transparent)` : ""
+            }
+          })
+        );
         btn.disabled = count === 0;
         btn.addEventListener("click", () => onPick(i, j));
         buttons.push(btn);
@@ -476,8 +508,14 @@ function render({ model, el }) {
     model.set("predicted_class", j);
     model.save_changes();
   });
-  const prev = suppressShortcuts(h("button", { class: "igb-input igb-prev", text: "\u2039 previous", attrs: { type: "button" } }));
-  const next = suppressShortcuts(h("button", { class: "igb-input igb-next", text: "next \u203A", attrs: { type: "button" } }));
+  const prev = suppressShortcuts(
+    /** @type {HTMLButtonElement} */
+    h("button", { class: "igb-input igb-prev", text: "\u2039 previous", attrs: { type: "button" } })
+  );
+  const next = suppressShortcuts(
+    /** @type {HTMLButtonElement} */
+    h("button", { class: "igb-input igb-next", text: "next \u203A", attrs: { type: "button" } })
+  );
   const pageText = h("span", { class: "igb-page" });
   const pager = h("div", { class: "igb-pager" }, [prev, pageText, next]);
   d.on(prev, "click", () => set("page", stepPage(model.get("page"), -1, model.get("n_pages"))));
@@ -554,13 +592,11 @@ function render({ model, el }) {
   d.add(page.cancel);
   const attrs = frameScheduler(() => grid.setAttrs(model.get("_attr_thumbs")));
   d.add(attrs.cancel);
-  for (const t of ["status", "progress", "error", "n_examples", "n_shown", "accuracy", "thumb_note"]) {
-    d.model(model, `change:${t}`, drawStatus);
-  }
-  for (const t of ["_items", "page", "n_pages", "page_size", "class_names", "modality"]) d.model(model, `change:${t}`, page);
-  d.model(model, "change:_attr_thumbs", attrs);
-  for (const t of ["confusion", "class_names", "true_class", "predicted_class"]) d.model(model, `change:${t}`, drawConfusion);
-  d.model(model, "change:opened", drawOpened);
+  onTraits(d, model, ["status", "progress", "error", "n_examples", "n_shown", "accuracy", "thumb_note"], drawStatus);
+  onTraits(d, model, ["_items", "page", "n_pages", "page_size", "class_names", "modality"], page);
+  onTraits(d, model, ["_attr_thumbs"], attrs);
+  onTraits(d, model, ["confusion", "class_names", "true_class", "predicted_class"], drawConfusion);
+  onTraits(d, model, ["opened"], drawOpened);
   drawStatus();
   drawPage();
   drawConfusion();

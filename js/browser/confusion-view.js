@@ -1,23 +1,40 @@
+// @ts-check
 // The confusion matrix: rows are true classes, columns predicted ones; a click on a
 // cell filters the gallery to that pair. Class names go in through textContent.
 import { h, suppressShortcuts } from "../dom.js";
 import { cellShare, isActive, totals } from "./lib/confusion.js";
 
+/** @typedef {import("./types.js").ConfusionMatrix} ConfusionMatrix */
+/** @typedef {import("./types.js").ClassFilter} ClassFilter */
+
+/**
+ * The confusion matrix view (`createConfusionView`).
+ * @typedef {object} ConfusionView
+ * @property {HTMLElement} el
+ * @property {(matrix: ConfusionMatrix | null | undefined, names: string[], filter: ClassFilter) => void} update
+ */
+
 /** Matrices with more classes than this are not drawn (they would not fit). */
 export const MAX_CLASSES = 30;
 
+/**
+ * @param {(trueClass: number, predictedClass: number) => void} onPick called with a clicked cell
+ * @returns {ConfusionView}
+ */
 export function createConfusionView(onPick) {
   const el = h("div", { class: "igb-confusion" });
   const table = h("table", { class: "igb-cm" });
   const caption = h("div", { class: "igb-cm-caption", text: "confusion matrix (rows true, columns predicted): a click on a cell filters the gallery" });
   el.append(caption, table);
+  /** @type {HTMLButtonElement[]} */
   let buttons = [];
 
+  /** @type {ConfusionView["update"]} */
   function update(matrix, names, filter) {
     buttons = [];
     const c = matrix?.length ?? 0;
     el.hidden = c === 0;
-    if (c === 0) return;
+    if (!matrix || c === 0) return;
     if (c > MAX_CLASSES) {
       table.replaceChildren();
       caption.textContent = `confusion matrix not drawn for ${c} classes (more than ${MAX_CLASSES}); filter by class above`;
@@ -35,7 +52,7 @@ export function createConfusionView(onPick) {
         const count = Number(matrix[i][j]) || 0;
         const share = cellShare(matrix, i, j);
         const diag = i === j;
-        const btn = suppressShortcuts(h("button", {
+        const btn = suppressShortcuts(/** @type {HTMLButtonElement} */ (h("button", {
           class: `igb-cm-cell${diag ? " igb-cm-diag" : ""}${isActive(filter, i, j) ? " igb-cm-active" : ""}`,
           text: count ? String(count) : "",
           attrs: {
@@ -49,7 +66,7 @@ export function createConfusionView(onPick) {
               ? `color-mix(in srgb, ${diag ? "var(--igb-good)" : "var(--igb-bad)"} ${Math.round(10 + 70 * share)}%, transparent)`
               : "",
           },
-        }));
+        })));
         btn.disabled = count === 0;
         btn.addEventListener("click", () => onPick(i, j));
         buttons.push(btn);

@@ -1,3 +1,4 @@
+// @ts-check
 // anywidget entry of IGBrowser's gallery: progress of the prediction pass, controls,
 // one page of cards, the confusion matrix and the pager; when an example is open
 // (`opened` >= 0) only a bar with "back" shows, and the IGWidget below it does the rest.
@@ -6,10 +7,25 @@ import { h, Disposer, frameScheduler, suppressShortcuts } from "../dom.js";
 import { createToolbar } from "./toolbar.js";
 import { createCardGrid } from "./card-grid.js";
 import { createConfusionView } from "./confusion-view.js";
+import { onTraits } from "./model-listen.js";
 import { className, formatProb, pageLabel, stepPage } from "./lib/cards.js";
 
+/** @typedef {import("./types.js").GalleryRenderContext} GalleryRenderContext */
+/** @typedef {import("./types.js").GalleryTraits} GalleryTraits */
+/** @typedef {import("./types.js").Card} Card */
+
+/**
+ * Draw the gallery into `el`; returns the cleanup that removes it and every listener.
+ * @param {GalleryRenderContext} ctx
+ * @returns {() => void}
+ */
 function render({ model, el }) {
   const d = new Disposer();
+  /**
+   * @template {keyof GalleryTraits} K
+   * @param {K} name
+   * @param {GalleryTraits[K]} value
+   */
   const set = (name, value) => {
     model.set(name, value);
     model.save_changes();
@@ -32,8 +48,8 @@ function render({ model, el }) {
     model.save_changes();
   });
 
-  const prev = suppressShortcuts(h("button", { class: "igb-input igb-prev", text: "‹ previous", attrs: { type: "button" } }));
-  const next = suppressShortcuts(h("button", { class: "igb-input igb-next", text: "next ›", attrs: { type: "button" } }));
+  const prev = suppressShortcuts(/** @type {HTMLButtonElement} */ (h("button", { class: "igb-input igb-prev", text: "‹ previous", attrs: { type: "button" } })));
+  const next = suppressShortcuts(/** @type {HTMLButtonElement} */ (h("button", { class: "igb-input igb-next", text: "next ›", attrs: { type: "button" } })));
   const pageText = h("span", { class: "igb-page" });
   const pager = h("div", { class: "igb-pager" }, [prev, pageText, next]);
   d.on(prev, "click", () => set("page", stepPage(model.get("page"), -1, model.get("n_pages"))));
@@ -55,6 +71,7 @@ function render({ model, el }) {
   const root = h("div", { class: "igb-root" }, [progress, error, summary, gallery, detailBar]);
   el.append(root);
 
+  /** @type {Card[]} */
   let items = [];
   function drawStatus() {
     const status = model.get("status");
@@ -121,13 +138,11 @@ function render({ model, el }) {
   const attrs = frameScheduler(() => grid.setAttrs(model.get("_attr_thumbs")));
   d.add(attrs.cancel);
 
-  for (const t of ["status", "progress", "error", "n_examples", "n_shown", "accuracy", "thumb_note"]) {
-    d.model(model, `change:${t}`, drawStatus);
-  }
-  for (const t of ["_items", "page", "n_pages", "page_size", "class_names", "modality"]) d.model(model, `change:${t}`, page);
-  d.model(model, "change:_attr_thumbs", attrs);
-  for (const t of ["confusion", "class_names", "true_class", "predicted_class"]) d.model(model, `change:${t}`, drawConfusion);
-  d.model(model, "change:opened", drawOpened);
+  onTraits(d, model, ["status", "progress", "error", "n_examples", "n_shown", "accuracy", "thumb_note"], drawStatus);
+  onTraits(d, model, ["_items", "page", "n_pages", "page_size", "class_names", "modality"], page);
+  onTraits(d, model, ["_attr_thumbs"], attrs);
+  onTraits(d, model, ["confusion", "class_names", "true_class", "predicted_class"], drawConfusion);
+  onTraits(d, model, ["opened"], drawOpened);
   drawStatus();
   drawPage();
   drawConfusion();

@@ -1,13 +1,26 @@
+// @ts-check
 // Text of a gallery card and of the pager, pure and DOM-free. Class names are
 // untrusted: they come back as plain strings for textContent.
 
-/** Label of class `i` from `names` (falls back to the index; -1 is "?"). */
+/** @typedef {import("../types.js").Card} Card */
+/** @typedef {import("../types.js").CardText} CardText */
+
+/**
+ * Label of class `i` from `names` (falls back to the index; -1 is "?").
+ * @param {string[] | null | undefined} names
+ * @param {number | null | undefined} i
+ * @returns {string}
+ */
 export function className(names, i) {
   if (i == null || i < 0) return "?";
   return names && i < names.length ? String(names[i]) : String(i);
 }
 
-/** "87%" / "99.9%" / "<0.1%": a probability shown on a card. */
+/**
+ * "87%" / "99.9%" / "<0.1%": a probability shown on a card.
+ * @param {number} p
+ * @returns {string}
+ */
 export function formatProb(p) {
   if (!Number.isFinite(p)) return "–";
   const pct = 100 * p;
@@ -19,6 +32,9 @@ export function formatProb(p) {
 /**
  * The lines of one card: {title, truth, pred, wrong, tip}.
  * `card` is one entry of the `_items` trait.
+ * @param {Pick<Card, "index" | "label" | "predicted" | "prob" | "loss" | "margin">} card
+ * @param {string[] | null | undefined} names
+ * @returns {CardText}
  */
 export function cardText(card, names) {
   const hasLabel = card.label != null && card.label >= 0;
@@ -35,7 +51,13 @@ export function cardText(card, names) {
   return { title: `#${card.index}`, truth, pred, wrong, tip };
 }
 
-/** "1–48 of 1,614" for page `page` (0-based) of `n` items. */
+/**
+ * "1–48 of 1,614" for page `page` (0-based) of `n` items.
+ * @param {number} page
+ * @param {number} pageSize
+ * @param {number} n
+ * @returns {string}
+ */
 export function pageLabel(page, pageSize, n) {
   if (n <= 0) return "nothing to show";
   const start = page * pageSize + 1;
@@ -43,7 +65,13 @@ export function pageLabel(page, pageSize, n) {
   return `${start.toLocaleString("en-US")}–${stop.toLocaleString("en-US")} of ${n.toLocaleString("en-US")}`;
 }
 
-/** Page after a step of `delta`, clamped into 0..nPages-1. */
+/**
+ * Page after a step of `delta`, clamped into 0..nPages-1.
+ * @param {number} page
+ * @param {number} delta
+ * @param {number} nPages
+ * @returns {number}
+ */
 export function stepPage(page, delta, nPages) {
   return Math.max(0, Math.min(Math.max(1, nPages) - 1, page + delta));
 }

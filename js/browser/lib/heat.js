@@ -1,10 +1,15 @@
+// @ts-check
 // Attribution thumbnails: values in [-1, 1] -> RGBA pixels on a blue-white-red scale
 // (negative blue, positive red, zero transparent-white), pure and DOM-free.
 
 const NEG = [33, 102, 172];
 const POS = [178, 24, 43];
 
-/** [r, g, b, a] (0..255) for one value in [-1, 1]; out-of-range values are clipped. */
+/**
+ * [r, g, b, a] (0..255) for one value in [-1, 1]; out-of-range values are clipped.
+ * @param {number} v
+ * @returns {[number, number, number, number]}
+ */
 export function heatColor(v) {
   const x = Number.isFinite(v) ? Math.max(-1, Math.min(1, v)) : 0;
   const t = Math.abs(x);
@@ -17,7 +22,11 @@ export function heatColor(v) {
   ];
 }
 
-/** RGBA bytes (length 4 n) of n values, for ImageData. */
+/**
+ * RGBA bytes (length 4 n) of n values, for ImageData.
+ * @param {ArrayLike<number>} values
+ * @returns {Uint8ClampedArray<ArrayBuffer>}
+ */
 export function heatPixels(values) {
   const out = new Uint8ClampedArray(values.length * 4);
   for (let i = 0; i < values.length; i++) out.set(heatColor(values[i]), 4 * i);
@@ -27,6 +36,9 @@ export function heatPixels(values) {
 /**
  * CSS colour of one value, for a token or feature background; `strength` (0..1) scales
  * the opacity so that text on the strongest colour stays readable.
+ * @param {number} v
+ * @param {number} [strength]
+ * @returns {string}
  */
 export function heatCss(v, strength = 1) {
   const [r, g, b, a] = heatColor(v);
