@@ -1,7 +1,8 @@
 """The Integrated Gradients engine: numerics only (torch), nothing about widgets."""
 
-from .integrated_gradients import Attribution, Cancelled, IntegratedGradients, PathTrace
-from .paths import AllOrderings, Custom, Extremal, Path, StraightLine
+from .core import Attribution, Cancelled, PathTrace
+from .integrated_gradients import IntegratedGradients
+from .paths import AllOrderings, Custom, Extremal, GradientPath, Path, StraightLine
 
 __all__ = [
     "AllOrderings",
@@ -9,6 +10,7 @@ __all__ = [
     "Cancelled",
     "Custom",
     "Extremal",
+    "GradientPath",
     "IntegratedGradients",
     "Path",
     "PathTrace",

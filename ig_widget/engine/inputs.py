@@ -237,8 +237,23 @@ def check_output(out: Any, rows: int) -> torch.Tensor:
     if isinstance(out, (tuple, list)):
         hint = " Wrap it so it returns the logits: lambda *a: model(*a)[0]."
     elif isinstance(out, dict) or hasattr(out, "keys"):
-        hint = " Wrap it so it returns the logits: lambda *a: model(*a)['logits']."
+        key = _first_tensor_key(out)
+        hint = (
+            f" Wrap it so it returns the output to explain: lambda *a: model(*a)[{key!r}] "
+            "(outputs with a 'logits' entry or attribute are used without a wrapper)."
+        )
     raise TypeError(f"The model's forward returned a {kind}, not a tensor.{hint}")
+
+
+def _first_tensor_key(out: Any) -> str:
+    """The first key of a dict-like output that holds a tensor ('logits' when none)."""
+    try:
+        for k in out.keys():
+            if isinstance(out[k], torch.Tensor):
+                return str(k)
+    except Exception:  # noqa: BLE001 - only a hint: any odd mapping falls back
+        pass
+    return "logits"
 
 
 def _check_index_range(out: torch.Tensor, lows: Sequence[int], highs: Sequence[int]) -> None:

@@ -82,7 +82,7 @@ class Switchable(nn.Module):
         if mode == "tuple":
             return (out,)
         if mode == "dict":
-            return {"logits": out}
+            return {"scores": out}
         if mode == "none":
             return None
         if mode == "argmax":
