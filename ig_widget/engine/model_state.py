@@ -58,7 +58,9 @@ def find_modules(fn: Any) -> list[torch.nn.Module]:
                 visit(cell.cell_contents, depth + 1)
 
     visit(fn, 0)
-    return found
+    # a layer found beside its model (``embedding_forward`` holds both) is the model's
+    inner = {id(sub) for m in found for sub in m.modules() if sub is not m}
+    return [m for m in found if id(m) not in inner]
 
 
 def parameter_dtype(modules: list[torch.nn.Module]) -> torch.dtype | None:

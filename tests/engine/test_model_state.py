@@ -92,6 +92,8 @@ def test_find_modules_looks_through_wrappers():
 
     assert find_modules(lambda x: outer(x)) == [net]  # closures of closures
     assert find_modules(len) == []
+    layer = net[1]
+    assert find_modules(lambda x: (layer, net(x))) == [net]  # a submodule is the model's
 
 
 # ------------------------------------------------------------------------- dtypes
