@@ -45,6 +45,8 @@ TensorOrTuple = torch.Tensor | tuple[torch.Tensor, ...]
 F = TypeVar("F", bound=Callable[..., Any])
 
 HALF = (torch.float16, torch.bfloat16)
+#: order of the floating dtypes by precision (the result takes the more precise one)
+_PRECISION = {torch.float16: 1, torch.bfloat16: 1, torch.float32: 2, torch.float64: 3}
 
 
 def _unwrappable(fn: F) -> F:
@@ -368,7 +370,7 @@ def _precision(
                 f"{_dtype_name(fwd)}: the path points are cast to {_dtype_name(fwd)} as they "
                 f"enter the model (cast them yourself, x.to({fwd}), to silence this note)."
             )
-        res = max(x.dtype, fwd, key=lambda d: torch.finfo(d).bits - (d == torch.bfloat16))
+        res = fwd if _PRECISION.get(fwd, 0) > _PRECISION.get(x.dtype, 0) else x.dtype
         path = res if res not in HALF else torch.float32
         forward.append(fwd)
         result.append(res)
