@@ -1,8 +1,9 @@
 """The Integrated Gradients engine: numerics only (torch), nothing about widgets."""
 
-from .integrated_gradients import Attribution, Cancelled, IntegratedGradients, PathTrace
+from .core import Attribution, Cancelled, PathTrace
+from .integrated_gradients import IntegratedGradients
 from .layer_integrated_gradients import LayerIntegratedGradients
-from .paths import AllOrderings, Custom, Extremal, Path, StraightLine
+from .paths import AllOrderings, Custom, Extremal, GradientPath, Path, StraightLine
 
 __all__ = [
     "AllOrderings",
@@ -10,6 +11,7 @@ __all__ = [
     "Cancelled",
     "Custom",
     "Extremal",
+    "GradientPath",
     "IntegratedGradients",
     "LayerIntegratedGradients",
     "Path",

@@ -28,7 +28,9 @@ def _check_image(x: torch.Tensor) -> None:
 
 
 def zero(x: torch.Tensor) -> torch.Tensor:
-    """All zeros: a black image when the model takes values in [0, 1]."""
+    """All zeros, shaped like ``x``: a black image when the model takes values in [0, 1],
+    the zero embedding for text, every feature at 0 (its mean, when standardised) for
+    tabular data. The one zero baseline of every modality."""
     return torch.zeros_like(x)
 
 
@@ -91,17 +93,7 @@ def pad_embeddings(
     return emb
 
 
-def zero_embeddings(embeddings: torch.Tensor) -> torch.Tensor:
-    """All-zero embeddings, shaped like ``embeddings``."""
-    return torch.zeros_like(embeddings)
-
-
 # ------------------------------------------------------------------------ tabular
-def zeros(x: torch.Tensor) -> torch.Tensor:
-    """All features zero (the mean, for standardised features)."""
-    return torch.zeros_like(x)
-
-
 def background_mean(x: torch.Tensor, background: Any) -> torch.Tensor:
     """Every example set to the mean row of ``background`` (rows x features)."""
     bg = torch.as_tensor(background)

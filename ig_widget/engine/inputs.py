@@ -123,7 +123,7 @@ def _one_baseline(name: str, x: torch.Tensor, b: Any) -> torch.Tensor:
     shape, want = tuple(b.shape), tuple(x.shape)
     if shape == want:
         return b.detach()
-    if shape == (1,) + want[1:] or shape == want[1:]:
+    if _broadcasts(shape, want):  # (1, C, H, W), (C, H, W), (1, C, 1, 1), (C, 1, 1) ...
         return b.detach().expand_as(x)
     if len(shape) == len(want) and shape[1:] == want[1:]:
         raise ValueError(
@@ -132,8 +132,16 @@ def _one_baseline(name: str, x: torch.Tensor, b: Any) -> torch.Tensor:
         )
     raise ValueError(
         f"{name} has shape {shape} but the input has shape {want}; a baseline must have "
-        f"the input's shape, or {(1,) + want[1:]} to share one across the batch."
+        f"the input's shape or broadcast to it, e.g. {(1,) + want[1:]} to share one "
+        "across the batch."
     )
+
+
+def _broadcasts(shape: tuple[int, ...], want: tuple[int, ...]) -> bool:
+    """True when a tensor of ``shape`` broadcasts to ``want`` without growing it."""
+    if len(shape) > len(want):
+        return False
+    return all(s in (1, w) for s, w in zip(reversed(shape), reversed(want), strict=False))
 
 
 def format_additional_args(args: Any) -> tuple:
@@ -196,8 +204,8 @@ class Target:
             chosen = out[(slice(None),) + self.shared]
         else:
             chosen = out
-        if chosen.dim() == 2 and chosen.shape[1] == 1:
-            chosen = chosen[:, 0]
+        if chosen.dim() > 1 and chosen[0].numel() == 1:  # trailing singleton dims
+            chosen = chosen.reshape(rows)
         if chosen.dim() != 1:
             per_row = tuple(chosen.shape[1:])
             if self.shared is None and self.per_example is None:
@@ -237,8 +245,23 @@ def check_output(out: Any, rows: int) -> torch.Tensor:
     if isinstance(out, (tuple, list)):
         hint = " Wrap it so it returns the logits: lambda *a: model(*a)[0]."
     elif isinstance(out, dict) or hasattr(out, "keys"):
-        hint = " Wrap it so it returns the logits: lambda *a: model(*a)['logits']."
+        key = _first_tensor_key(out)
+        hint = (
+            f" Wrap it so it returns the output to explain: lambda *a: model(*a)[{key!r}] "
+            "(outputs with a 'logits' entry or attribute are used without a wrapper)."
+        )
     raise TypeError(f"The model's forward returned a {kind}, not a tensor.{hint}")
+
+
+def _first_tensor_key(out: Any) -> str:
+    """The first key of a dict-like output that holds a tensor ('logits' when none)."""
+    try:
+        for k in out.keys():
+            if isinstance(out[k], torch.Tensor):
+                return str(k)
+    except Exception:  # noqa: BLE001 - only a hint: any odd mapping falls back
+        pass
+    return "logits"
 
 
 def _check_index_range(out: torch.Tensor, lows: Sequence[int], highs: Sequence[int]) -> None:

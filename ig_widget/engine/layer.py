@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import torch
 
+from .model_state import buffers_kept
 from .outputs import output_tensor
 
 #: what a layer hands over: one tensor, or a tuple of tensors
@@ -75,29 +76,6 @@ class layer_hook:  # noqa: N801 - a context manager, named like one
 
     def __exit__(self, *exc: Any) -> None:
         self.handle.remove()
-
-
-@contextlib.contextmanager
-def buffers_kept(modules: Sequence[Any]) -> Iterator[None]:
-    """Write back, on leaving, the buffers of every module in training mode under
-    ``modules`` (BatchNorm running statistics change on every training-mode forward
-    pass), whether the block returns, raises or is cancelled."""
-    saved = []
-    seen: set[int] = set()
-    for root in modules:
-        if not isinstance(root, torch.nn.Module):
-            continue
-        for m in root.modules():
-            if id(m) in seen or not m.training:
-                continue
-            seen.add(id(m))
-            saved.extend((b, b.detach().clone()) for b in m.buffers(recurse=False))
-    try:
-        yield
-    finally:
-        with torch.no_grad():
-            for b, old in saved:
-                b.copy_(old)
 
 
 def _where(on_input: bool) -> str:

@@ -24,7 +24,6 @@ import torch
 from .integrated_gradients import IntegratedGradients
 from .layer import (
     LayerValue,
-    buffers_kept,
     check_layer,
     flatten,
     layer_forward,
@@ -32,11 +31,12 @@ from .layer import (
     structure_of,
     unflatten,
 )
+from .model_state import buffers_kept
 from .outputs import output_tensor
 from .paths import Path
 
 if TYPE_CHECKING:  # where Attribution lives is the engine core's business
-    from .integrated_gradients import Attribution
+    from .core import Attribution
 
 
 F = TypeVar("F", bound=Callable[..., Any])

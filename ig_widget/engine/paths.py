@@ -14,33 +14,120 @@ The path decides how F(x) - F(x') is split among the features:
 - ``Custom(g)``: any differentiable path ``g(alphas) -> points``; the attribution is the
   general path integral of dF/dx(g(a)) * dg/da(a), with dg/da taken by autograd.
 
+Each path decides how it is computed (``Path.attribute``, one abstract method); the
+engine never asks which path it holds. A new gradient path only says where its points
+are (``GradientPath.points``); see ``docs/extending-the-engine.md``.
+
 Features are indexed in the flattened per-example input; with a tuple of inputs, the
 flattened features of each tensor follow one another in order.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from math import factorial
 
 import torch
 
+from . import quadrature
+from .adaptive import integrate_adaptive
+from .core import (
+    Attribution,
+    Core,
+    Options,
+    Tensors,
+    as_tuple,
+    custom_endpoints,
+    custom_points,
+    straight_points,
+)
+from .forward_paths import exact_shapley, extremal, sampled_shapley, shapley_weights
 
-class Path:
-    """Base class of the paths ``IntegratedGradients.attribute(path=...)`` accepts."""
+__all__ = [
+    "AllOrderings",
+    "Custom",
+    "Extremal",
+    "GradientPath",
+    "Path",
+    "StraightLine",
+    "check_path",
+    "shapley_weights",
+]
 
-    #: True when the attribution is a quadrature of gradients along the path
+
+class Path(ABC):
+    """Base class of the paths ``IntegratedGradients.attribute(path=...)`` accepts.
+
+    A path is a strategy: ``attribute`` receives the validated inputs and baselines and
+    a ``Core`` that runs the model, and returns the ``Attribution``.
+    """
+
+    #: True when the attribution is a quadrature of gradients along the path (n_steps,
+    #: method and "auto" apply)
     uses_gradients = True
+    #: True when ``multiply_by_inputs=False`` (the path-averaged gradient alone) is defined
+    plain_gradients = False
+
+    @abstractmethod
+    def attribute(self, core: Core, xs: Tensors, bs: Tensors, options: Options) -> Attribution:
+        """Attribute F(x) - F(x') for inputs ``xs`` and baselines ``bs`` (tuples of
+        tensors shaped like the inputs, batch first)."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
 
-class StraightLine(Path):
+class GradientPath(Path):
+    """A differentiable path integrated by quadrature: subclasses give its points.
+
+    The attribution of feature i is the path integral of dF/dx_i(g(a)) * g_i'(a) over
+    a in [0, 1], evaluated with the user's quadrature rule (or adaptively).
+    """
+
+    @abstractmethod
+    def points(
+        self, xs: Tensors, bs: Tensors, alphas: torch.Tensor
+    ) -> tuple[Tensors, Tensors | None]:
+        """(points, slopes) at ``alphas`` (k,): per input, g(alpha) and dg/dalpha, each
+        shaped (k, *input.shape). Slopes None means the straight line's constant slope
+        x - x' (applied once at the end, which is cheaper)."""
+
+    def endpoints(self, xs: Tensors, bs: Tensors) -> tuple[Tensors, Tensors]:
+        """The path's own (input, baseline): g(1) and g(0). Default: as given."""
+        return xs, bs
+
+    def values_at(self, xs: Tensors, bs: Tensors, alphas: torch.Tensor) -> Tensors:
+        """The points alone, without a graph (used for cheap forward-only checks)."""
+        with torch.no_grad():
+            return self.points(xs, bs, alphas)[0]
+
+    def attribute(self, core: Core, xs: Tensors, bs: Tensors, options: Options) -> Attribution:
+        xs, bs = self.endpoints(xs, bs)
+        if options.auto:
+            return integrate_adaptive(
+                core, self, xs, bs, float(options.tol), int(options.max_steps), options.trace
+            )
+        weights, alphas = quadrature.rule_tensors(
+            options.method, int(options.n_steps), xs[0].device, xs[0].dtype
+        )
+        return core.integrate(
+            self, xs, bs, weights, alphas, options.multiply_by_inputs, options.trace
+        )
+
+
+class StraightLine(GradientPath):
     """x' + alpha (x - x'): Integrated Gradients as in Sundararajan et al. (2017)."""
 
+    plain_gradients = True
 
-class Custom(Path):
+    def points(
+        self, xs: Tensors, bs: Tensors, alphas: torch.Tensor
+    ) -> tuple[Tensors, Tensors | None]:
+        diffs = tuple(x - b for x, b in zip(xs, bs, strict=True))
+        return straight_points(xs, bs, diffs, alphas), None
+
+
+class Custom(GradientPath):
     """A user path ``g(alphas) -> points``.
 
     ``alphas`` is a 1-d tensor of k values in [0, 1] (in the input's dtype and device);
@@ -58,6 +145,18 @@ class Custom(Path):
 
     def __repr__(self) -> str:
         return f"Custom({getattr(self.g, '__name__', 'g')})"
+
+    def points(
+        self, xs: Tensors, bs: Tensors, alphas: torch.Tensor
+    ) -> tuple[Tensors, Tensors | None]:
+        return custom_points(self.g, alphas, xs)
+
+    def endpoints(self, xs: Tensors, bs: Tensors) -> tuple[Tensors, Tensors]:
+        return custom_endpoints(self.g, xs)
+
+    def values_at(self, xs: Tensors, bs: Tensors, alphas: torch.Tensor) -> Tensors:
+        with torch.no_grad():
+            return as_tuple(self.g(alphas))
 
 
 class Extremal(Path):
@@ -95,6 +194,9 @@ class Extremal(Path):
             )
         return order
 
+    def attribute(self, core: Core, xs: Tensors, bs: Tensors, options: Options) -> Attribution:
+        return extremal(core, xs, bs, self.permutation, options.trace)
+
 
 class AllOrderings(Path):
     """Average of the extremal paths over all orders of the features (Shapley values).
@@ -120,21 +222,14 @@ class AllOrderings(Path):
     def __repr__(self) -> str:
         return f"AllOrderings(samples={self.samples!r}, seed={self.seed})"
 
-    def check_exact(self, d: int) -> None:
-        if self.samples is None and d > self.max_exact_features:
-            raise ValueError(
-                f"AllOrderings() enumerates all 2^{d} subsets of the {d} features, which is "
-                f"too many (the limit is {self.max_exact_features}); pass "
-                "AllOrderings(samples=k) to average k random orders instead."
-            )
-
-
-def shapley_weights(d: int) -> list[float]:
-    """w[s] = s! (d - s - 1)! / d!, the weight of a coalition of size s in the Shapley sum."""
-    return [factorial(s) * factorial(d - s - 1) / factorial(d) for s in range(d)]
+    def attribute(self, core: Core, xs: Tensors, bs: Tensors, options: Options) -> Attribution:
+        if self.samples is None:
+            return exact_shapley(core, xs, bs, self.max_exact_features)
+        return sampled_shapley(core, xs, bs, self.samples, self.seed)
 
 
 def check_path(path: object) -> Path:
+    """None, a ``Path`` or one of the names the widget uses -> a ``Path``."""
     if path is None:
         return StraightLine()
     if isinstance(path, Path):

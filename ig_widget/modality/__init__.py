@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import ModelError
-from .explainer import METHOD_OPTIONS, Explainer, plain_int, raised_by_model, training_modules
+from .explainer import METHOD_OPTIONS, Explainer, plain_int, raised_by_model
 from .image import ImageExplainer
 from .infer import _describe, as_tensor, infer_modality
 from .records import Result, Settings
@@ -29,7 +29,6 @@ __all__ = [
     "make_explainer",
     "plain_int",
     "raised_by_model",
-    "training_modules",
 ]
 
 

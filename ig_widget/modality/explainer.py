@@ -24,6 +24,13 @@ from .. import payload
 from ..engine import IntegratedGradients, PathTrace, StraightLine
 from ..engine.batching import is_out_of_memory
 from ..engine.inputs import check_output, format_additional_args
+from ..engine.model_state import (
+    TRAIN_MODE_NOTE,
+    buffers_kept,
+    find_modules,
+    in_training,
+    train_mode_note,
+)
 from ..engine.outputs import output_tensor
 from ..engine.paths import Path
 from ..engine.quadrature import METHODS
@@ -48,13 +55,6 @@ def _model_device(model: Any, fallback: torch.device) -> torch.device:
         for t in model.buffers():
             return t.device
     return fallback
-
-
-def training_modules(model: Any) -> list[str]:
-    """Names of the model's modules in training mode ("" is the model itself)."""
-    if not isinstance(model, torch.nn.Module):
-        return []
-    return [name for name, m in model.named_modules() if m.training]
 
 
 class Explainer:
@@ -92,7 +92,7 @@ class Explainer:
 
     # -- prediction and targets -------------------------------------------------------
     def _model_output(self) -> Any:
-        with torch.no_grad():
+        with torch.no_grad(), buffers_kept([self.model]):
             return self.model(self.x, *self.args)
 
     def _predict(self, class_names: Any) -> None:
@@ -350,16 +350,10 @@ class Explainer:
         """The ``warning`` line for publishing ``result``: the engine's notes, then what is
         wrong with the model now (checked on every publication, since a cached result
         outlives a change of mode)."""
-        notes = list(result.warnings)
-        training = training_modules(self.model)
+        notes = [n for n in result.warnings if not n.startswith(TRAIN_MODE_NOTE)]
+        training = in_training(find_modules(self.model))
         if training:
-            where = "the model" if "" in training else f"module {training[0]!r}"
-            notes.append(
-                f"{where} is in training mode: dropout and batch norm make the outputs "
-                "random, so attributions change from run to run (and batch norm updates "
-                "its running statistics on every pass). Call model.eval() before "
-                "explaining it."
-            )
+            notes.append(train_mode_note(training))
         return " ".join(notes)
 
     def _readout(self, result: Result, settings: Settings) -> dict:

@@ -41,7 +41,7 @@ class TabularExplainer(Explainer):
             self._background = bl.background_mean(self.x, as_tensor(background))
 
     def _builtin_baselines(self) -> dict[str, Callable[[], torch.Tensor]]:
-        out = {"zeros": lambda: bl.zeros(self.x)}
+        out = {"zeros": lambda: bl.zero(self.x)}
         if self._background is not None:
             out["background mean"] = lambda: self._background
         return out

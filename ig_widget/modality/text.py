@@ -104,7 +104,7 @@ class TextExplainer(Explainer):
         out = {}
         if self.pad_token_id is not None:
             out["pad"] = lambda: self._id_embeddings(torch.full_like(self.x, self.pad_token_id))
-        out["zero embedding"] = lambda: bl.zero_embeddings(self._embeddings)
+        out["zero embedding"] = lambda: bl.zero(self._embeddings)
         return out
 
     def _display(self, attr: torch.Tensor, nodes: bool = False) -> torch.Tensor:

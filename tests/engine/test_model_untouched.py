@@ -39,7 +39,8 @@ def test_train_mode_is_left_as_is(guard):
         torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.Dropout(0.5), torch.nn.Linear(3, 2))
     )
     assert net.training
-    IntegratedGradients(net).attribute(torch.randn(2, 3), target=0, n_steps=5)
+    with pytest.warns(UserWarning, match=r"training mode.*depend on the batch.*model\.eval\(\)"):
+        IntegratedGradients(net).attribute(torch.randn(2, 3), target=0, n_steps=5)
     assert net.training
 
 

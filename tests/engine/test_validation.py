@@ -63,7 +63,7 @@ def test_integer_inputs_point_to_embedding_layer():
     "forward, pattern",
     [
         (lambda x: (NET(x),), "returned a tuple.*\\[0\\]"),
-        (lambda x: {"logits": NET(x)}, "returned a dict.*'logits'"),
+        (lambda x: {"scores": NET(x)}, "returned a dict.*'scores'"),
         (lambda x: NET(x).tolist(), "returned a list"),
         (lambda x: None, "returned None"),
         (lambda x: 3.0, "returned a float"),

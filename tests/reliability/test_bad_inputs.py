@@ -381,10 +381,10 @@ ENGINE_CASES: list[Case] = [
     ),
     Case(
         "model-returns-dict",
-        attr(forward=lambda x: {"logits": NET(x)}, target=0),
+        attr(forward=lambda x: {"scores": NET(x)}, target=0),
         TypeError,
         r"returned a dict, not a tensor",
-        r"model\(\*a\)\['logits'\]",
+        r"model\(\*a\)\['scores'\]",
     ),
     Case(
         "model-returns-list",

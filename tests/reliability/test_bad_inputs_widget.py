@@ -593,7 +593,7 @@ RUNTIME_CASES: list[Runtime] = [
         _mode("dict"),
         TypeError,
         r"returned a dict, not a tensor",
-        r"model\(\*a\)\['logits'\]",
+        r"model\(\*a\)\['scores'\]",
     ),
     Runtime(
         "model-starts-returning-none",

@@ -1,0 +1,132 @@
+"""What the engine may learn about the user's model, and the promise to leave it as it was.
+
+The engine gets a callable: the model itself, its bound ``forward``, or a function that
+closes over it (``lambda x: model(x)``, the widget's wrappers). ``find_modules`` looks
+through those (bound methods, ``functools.partial``, closure cells, ``__wrapped__``) for
+the ``nn.Module`` objects, so the engine can
+
+- run the forward pass in the model's parameter dtype (inputs in another floating dtype
+  are cast on the way in, with a note, instead of a raw dtype error from torch), and
+- keep buffers as they were: a model in training mode updates BatchNorm running
+  statistics (and ``num_batches_tracked``) on every forward pass; ``buffers_kept``
+  snapshots the buffers of modules in training mode and writes the originals back when
+  attribution ends, even when it fails or is cancelled.
+
+A module the search cannot see (held in a global, or deeper than ``MAX_DEPTH``) is not
+protected; the README says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import torch
+
+#: how many wrapper levels (closure of a closure...) the search follows
+MAX_DEPTH = 4
+
+
+def find_modules(fn: Any) -> list[torch.nn.Module]:
+    """The ``nn.Module`` objects ``fn`` is or wraps (outermost first, no duplicates)."""
+    found: list[torch.nn.Module] = []
+    seen: set[int] = set()
+
+    def visit(obj: Any, depth: int) -> None:
+        if id(obj) in seen or depth > MAX_DEPTH:
+            return
+        seen.add(id(obj))
+        if isinstance(obj, torch.nn.Module):
+            found.append(obj)
+            return
+        if isinstance(obj, functools.partial):
+            visit(obj.func, depth + 1)
+            for a in (*obj.args, *obj.keywords.values()):
+                visit(a, depth + 1)
+            return
+        owner = getattr(obj, "__self__", None)
+        if owner is not None and callable(obj):
+            visit(owner, depth + 1)
+        wrapped = getattr(obj, "__wrapped__", None)
+        if wrapped is not None:
+            visit(wrapped, depth + 1)
+        func = getattr(obj, "__func__", obj)
+        for cell in getattr(func, "__closure__", None) or ():
+            with contextlib.suppress(ValueError):  # an empty cell
+                visit(cell.cell_contents, depth + 1)
+
+    visit(fn, 0)
+    # a layer found beside its model (``embedding_forward`` holds both) is the model's
+    inner = {id(sub) for m in found for sub in m.modules() if sub is not m}
+    return [m for m in found if id(m) not in inner]
+
+
+def parameter_dtype(modules: list[torch.nn.Module]) -> torch.dtype | None:
+    """The dtype of the first floating-point parameter (or buffer), None if there is none."""
+    for m in modules:
+        for t in (*m.parameters(), *m.buffers()):
+            if t.is_floating_point():
+                return t.dtype
+    return None
+
+
+#: layers whose output in training mode depends on chance or on the rest of the batch
+MODE_DEPENDENT = (
+    torch.nn.modules.dropout._DropoutNd,
+    torch.nn.modules.batchnorm._BatchNorm,
+    torch.nn.modules.instancenorm._InstanceNorm,
+)
+
+
+def in_training(modules: list[torch.nn.Module]) -> list[str]:
+    """Names of the submodules in training mode whose output depends on it (dropout,
+    batch and instance norm) or that hold buffers ("" for a model itself)."""
+    return [
+        name
+        for m in modules
+        for name, sub in m.named_modules()
+        if sub.training
+        and (isinstance(sub, MODE_DEPENDENT) or any(True for _ in sub.buffers(recurse=False)))
+    ]
+
+
+#: how every training-mode note begins, so a caller that checks the mode itself (the
+#: widget, on each publication) can replace the engine's note with its own
+TRAIN_MODE_NOTE = "Modules in training mode"
+
+
+def train_mode_note(names: list[str]) -> str:
+    """The warning for a model whose ``names`` modules (from ``in_training``) train."""
+    shown = ", ".join(repr(n) if n else "the model" for n in names[:3])
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    return (
+        f"{TRAIN_MODE_NOTE} ({shown}{more}): dropout and batch statistics make the "
+        "attributions depend on the batch and on chance. Buffers are restored afterwards, "
+        "but call model.eval() to explain the trained model."
+    )
+
+
+@contextlib.contextmanager
+def buffers_kept(owners: Sequence[Any]) -> Iterator[None]:
+    """Write back, on leaving, the buffers of every module in training mode under
+    ``owners`` (modules, or callables wrapping them: see ``find_modules``). BatchNorm
+    running statistics change on every training-mode forward pass; this holds whether
+    the block returns, raises or is cancelled."""
+    saved = []
+    seen: set[int] = set()
+    for owner in owners:
+        roots = [owner] if isinstance(owner, torch.nn.Module) else find_modules(owner)
+        for root in roots:
+            for m in root.modules():
+                if id(m) in seen or not m.training:
+                    continue
+                seen.add(id(m))
+                saved.extend((b, b.detach().clone()) for b in m.buffers(recurse=False))
+    try:
+        yield
+    finally:
+        with torch.no_grad():
+            for b, old in saved:
+                b.copy_(old)
