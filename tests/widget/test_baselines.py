@@ -45,7 +45,7 @@ def test_noise_in_range_and_seeded():
 
 def test_tabular():
     x = torch.rand(1, 4, dtype=torch.float64)
-    assert torch.equal(bl.zeros(x), torch.zeros_like(x))
+    assert torch.equal(bl.zero(x), torch.zeros_like(x))
     bg = torch.arange(12, dtype=torch.float32).reshape(3, 4)
     out = bl.background_mean(x, bg)
     assert out.dtype == x.dtype
@@ -59,4 +59,4 @@ def test_text(text_model, ids):
     emb = text_model.emb(ids[None]).detach()
     pad = bl.pad_embeddings(text_model, text_model.emb, ids[None], 0)
     torch.testing.assert_close(pad, text_model.emb(torch.zeros_like(ids)[None]).detach())
-    assert torch.equal(bl.zero_embeddings(emb), torch.zeros_like(emb))
+    assert torch.equal(bl.zero(emb), torch.zeros_like(emb))
