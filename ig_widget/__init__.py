@@ -2,7 +2,7 @@
 
 from .engine import IntegratedGradients
 
-__all__ = ["IntegratedGradients", "IGWidget"]
+__all__ = ["IntegratedGradients", "IGWidget", "attribute_dataset"]
 __version__ = "0.1.0"
 
 
@@ -12,4 +12,8 @@ def __getattr__(name: str):
         from .widget import IGWidget
 
         return IGWidget
+    if name == "attribute_dataset":
+        from .dataset.run import attribute_dataset
+
+        return attribute_dataset
     raise AttributeError(f"module 'ig_widget' has no attribute {name!r}")
