@@ -324,7 +324,7 @@ class _BatchRunner:
     def __call__(self, idx: torch.Tensor, parsed: Parsed, store_inputs: bool) -> dict:
         try:
             return self._run(idx, parsed, store_inputs)
-        except RuntimeError as err:
+        except (RuntimeError, MemoryError) as err:
             if not _is_oom(err) or len(idx) == 1:
                 raise
         if torch.cuda.is_available():
@@ -445,4 +445,8 @@ def _slice_parsed(p: Parsed, a: int, b: int) -> Parsed:
 
 
 def _is_oom(err: BaseException) -> bool:
-    return isinstance(err, torch.OutOfMemoryError) or "out of memory" in str(err).lower()
+    """CUDA's error, the engine's MemoryError (no chunk fits), or an allocator's message."""
+    if isinstance(err, (torch.OutOfMemoryError, MemoryError)):
+        return True
+    text = str(err).lower()
+    return "out of memory" in text or "can't allocate memory" in text
