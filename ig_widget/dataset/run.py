@@ -299,6 +299,7 @@ def _finish(
         )
         for p in out.glob("rank*.json"):
             p.unlink(missing_ok=True)
+        store.remove_orphan_shards(out, {e["file"] for e in every.values()})
     group.barrier()
 
 

@@ -155,6 +155,13 @@ def remove_results(out: Path) -> None:
             p.unlink(missing_ok=True)
 
 
+def remove_orphan_shards(out: Path, indexed: set[str]) -> None:
+    """Delete shard files no index lists (written by a process killed before indexing)."""
+    for p in out.glob("rank*-shard*.safetensors"):
+        if _SHARD_RE.match(p.name) and p.name not in indexed:
+            p.unlink(missing_ok=True)
+
+
 def remove_temporaries(out: Path) -> None:
     for p in out.glob(".*.tmp"):
         p.unlink(missing_ok=True)

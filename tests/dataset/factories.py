@@ -2,7 +2,9 @@
 
 Seeded and float64, so two processes building them get the same weights and examples.
 ``IGW_TEST_SLOW`` (seconds) makes every forward pass sleep, so a test can kill a run in
-the middle; ``IGW_TEST_CALLS`` names a file that gets one line per forward pass.
+the middle; ``IGW_TEST_CALLS`` names a file that gets one line per forward pass (its
+number of rows); ``IGW_TEST_DIE_RANK`` makes that torchrun rank exit abruptly when its
+third batch starts (the first batch of its second shard).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from torch.utils.data import Dataset
 N_EXAMPLES = 37
 N_FEATURES = 6
 N_CLASSES = 4
+_batches_seen = [0]
 
 
 class Net(nn.Module):
@@ -38,6 +41,11 @@ class Net(nn.Module):
         if log:
             with open(log, "a") as f:
                 f.write(f"{x.shape[0]}\n")
+        die = os.environ.get("IGW_TEST_DIE_RANK")
+        if die is not None and os.environ.get("RANK") == die and not torch.is_grad_enabled():
+            _batches_seen[0] += 1
+            if _batches_seen[0] == 3:
+                os._exit(1)
         return self.body(x)
 
 

@@ -96,6 +96,7 @@ def test_leftovers_of_a_kill_are_redone_not_trusted(tmp_path):
     resumed = ig_widget.attribute_dataset(counter, data, out=out, **RUN)
     assert counter.batches == 10 - 4
     assert not list(out.glob(".*.tmp"))
+    assert len(list(out.glob("*.safetensors"))) == 5
     assert_same(resumed, full)
 
 
