@@ -338,16 +338,21 @@ class _BatchRunner:
         return {k: torch.cat([p[k] for p in halves]) for k in halves[0]}
 
     def _call_model(self, parsed: Parsed) -> Callable[..., Any]:
-        """A function of (the attributed input(s), *extra tensors) running the model."""
+        """A function of (the attributed input(s), *extra tensors) returning the model's
+        output tensor (the logits of a Hugging Face output)."""
         keys = list(parsed.kwargs)
         model, key = self.model, parsed.input_key
         if key is None:
-            return model
 
-        def call(x: torch.Tensor, *extra: torch.Tensor) -> Any:
-            return model(**{key: x}, **dict(zip(keys, extra, strict=True)))
+            def call(*args: torch.Tensor) -> Any:
+                return output_tensor(model(*args))
 
-        return call
+            return call
+
+        def call_by_name(x: torch.Tensor, *extra: torch.Tensor) -> Any:
+            return output_tensor(model(**{key: x}, **dict(zip(keys, extra, strict=True))))
+
+        return call_by_name
 
     def _run(self, idx: torch.Tensor, parsed: Parsed, store_inputs: bool) -> dict:
         dev = self.device
@@ -356,7 +361,7 @@ class _BatchRunner:
         labels = parsed.labels.to(dev) if parsed.labels is not None else None
         call = self._call_model(parsed)
         with torch.no_grad():
-            logits = output_tensor(call(*xs, *extra))
+            logits = call(*xs, *extra)
         if not isinstance(logits, torch.Tensor):
             raise TypeError(
                 f"The model returned a {type(logits).__name__}; attribute_dataset needs a tensor "
