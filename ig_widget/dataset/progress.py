@@ -7,6 +7,7 @@ one terminal; its bar counts its own examples, and the rate shown is that proces
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 
@@ -16,8 +17,16 @@ class Progress:
     def __init__(self, enabled: bool, total: int | None, initial: int, desc: str) -> None:
         self.bar: Any = None
         if enabled:
-            from tqdm.auto import tqdm
-
+            try:
+                from tqdm.auto import tqdm
+            except ImportError:
+                warnings.warn(
+                    "No progress bar: tqdm is not installed (`pip install tqdm`), or pass "
+                    "progress=False.",
+                    UserWarning,
+                    stacklevel=3,
+                )
+                return
             self.bar = tqdm(
                 total=total, initial=initial, desc=desc, unit="ex", unit_scale=False, smoothing=0.1
             )

@@ -84,12 +84,22 @@ def read_json(path: Path) -> dict[str, Any]:
         return json.load(f)
 
 
+def _safetensors() -> Any:
+    try:
+        import safetensors.torch
+    except ImportError as err:
+        raise ImportError(
+            "attribute_dataset stores results as safetensors files; install it with "
+            "`pip install safetensors`."
+        ) from err
+    return safetensors
+
+
 def write_shard(
     out: Path, rank: int, shard: int, start: int, tensors: dict[str, torch.Tensor]
 ) -> dict:
     """Save one shard and return its index entry (file name, rows, per-example scalars)."""
-    from safetensors.torch import save
-
+    save = _safetensors().torch.save
     clean = {k: v.detach().to("cpu").contiguous() for k, v in tensors.items()}
     name = shard_file(rank, shard)
     data = save(clean, metadata={"format": FORMAT, "start": str(start)})
@@ -237,8 +247,7 @@ class DatasetResults:
         return {k: _one(v) for k, v in batch.items()}
 
     def _rows(self, rows: list[int]) -> dict[str, Any]:
-        from safetensors import safe_open
-
+        safe_open = _safetensors().safe_open
         parts: list[dict[str, torch.Tensor]] = []
         pos = 0
         while pos < len(rows):
