@@ -153,6 +153,67 @@ class IndexedSource(Source):
             yield torch.arange(a, b), self.get(a, b)
 
 
+class LoaderSource(Source):
+    """A DataLoader over a map-style data set in order: its workers, collate function and
+    pinned memory load exactly the batches of the wanted shards (one loader for the
+    whole run, so worker processes start once)."""
+
+    def __init__(self, loader: DataLoader) -> None:
+        self.loader = loader
+        self.n = len(loader.dataset)
+        self.default_batch_size = loader.batch_size or 32
+
+    def shards(self, wanted, shard_size, batch_size):
+        plan = [
+            (k, k * shard_size, min((k + 1) * shard_size, self.n))
+            for k in range(math.ceil(self.n / shard_size))
+            if wanted(k)
+        ]
+        if not plan:
+            return
+        src = self.loader
+        extra = {}
+        if src.num_workers > 0:
+            extra = {
+                "prefetch_factor": src.prefetch_factor,
+                "multiprocessing_context": src.multiprocessing_context,
+                "worker_init_fn": src.worker_init_fn,
+                "timeout": src.timeout,
+            }
+        loader = DataLoader(
+            src.dataset,
+            batch_sampler=_PlannedBatches(plan, batch_size),
+            num_workers=src.num_workers,
+            collate_fn=src.collate_fn,
+            pin_memory=src.pin_memory,
+            **extra,
+        )
+        it = iter(loader)
+        for k, start, stop in plan:
+            yield (
+                k,
+                start,
+                ((torch.arange(a, b), next(it)) for a, b in _spans(start, stop, batch_size)),
+            )
+
+
+class _PlannedBatches:
+    """Index lists of the planned shards' batches, in order, made as the loader asks."""
+
+    def __init__(self, plan: list[tuple[int, int, int]], batch_size: int) -> None:
+        self.plan, self.batch_size = plan, batch_size
+
+    def __iter__(self) -> Iterator[list[int]]:
+        for _, start, stop in self.plan:
+            for a, b in _spans(start, stop, self.batch_size):
+                yield list(range(a, b))
+
+
+def _spans(start: int, stop: int, size: int) -> Iterator[tuple[int, int]]:
+    for a in range(start, stop, size):
+        yield a, min(a + size, stop)
+
+
 class StreamSource(Source):
     """Iteration only (an IterableDataset, a custom sampler): every process reads the
     whole stream once and keeps the rows of its own shards."""
@@ -244,7 +305,7 @@ def _loader_source(loader: DataLoader) -> Source:
         and not isinstance(ds, IterableDataset)
         and loader.batch_size is not None
     ):
-        return IndexedSource(_dataset_getter(ds, loader.collate_fn), len(ds), loader.batch_size)
+        return LoaderSource(loader)
     try:
         n = len(ds)
     except TypeError:

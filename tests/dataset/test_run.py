@@ -94,7 +94,9 @@ def test_label_int_and_callable_targets(model, pairs, tmp_path):
         check_against_loop(r, model, x, model(x).argmin(1))
 
 
-@pytest.mark.parametrize("form", ["tensor", "dataset", "loader", "stream", "tensordataset"])
+@pytest.mark.parametrize(
+    "form", ["tensor", "dataset", "loader", "loader-workers", "stream", "tensordataset"]
+)
 def test_data_forms_give_the_same_results(model, pairs, tmp_path, form):
     x, y = pairs
 
@@ -106,6 +108,7 @@ def test_data_forms_give_the_same_results(model, pairs, tmp_path, form):
         "tensor": x,
         "dataset": make_data(),
         "loader": DataLoader(make_data(), batch_size=6),
+        "loader-workers": DataLoader(make_data(), batch_size=6, num_workers=2),
         "stream": DataLoader(Stream(), batch_size=7),
         "tensordataset": TensorDataset(x, y),
     }[form]
@@ -271,3 +274,34 @@ def test_warnings_from_the_engine_are_reported_once(tmp_path):
             dead, torch.rand(10, 3), target=0, n_steps=4, batch_size=2, out=tmp_path, progress=False
         )
     assert len([w for w in got if "zero" in str(w.message)]) == 1
+
+
+class OnlyInWorkers(Dataset):
+    """Refuses to load in the main process: proves the loader's workers do the loading."""
+
+    def __init__(self):
+        self.inner = make_data()
+
+    def __len__(self):
+        return len(self.inner)
+
+    def __getitem__(self, i):
+        if torch.utils.data.get_worker_info() is None:
+            raise RuntimeError("loaded outside a worker")
+        return self.inner[i]
+
+
+def test_the_loaders_workers_load_the_examples(model, pairs, tmp_path):
+    x, y = pairs
+    loader = DataLoader(OnlyInWorkers(), batch_size=5, num_workers=2)
+    r = ig_widget.attribute_dataset(
+        model, loader, target="label", n_steps=8, out=tmp_path, shard_size=10, progress=False
+    )
+    check_against_loop(r, model, x, y, n_steps=8)
+    # resumed with shards 1 and 3 missing: the workers load only those
+    for k in (1, 3):
+        (tmp_path / f"rank0-shard{k:05d}.safetensors").unlink()
+    r = ig_widget.attribute_dataset(
+        model, loader, target="label", n_steps=8, out=tmp_path, shard_size=10, progress=False
+    )
+    check_against_loop(r, model, x, y, n_steps=8)
