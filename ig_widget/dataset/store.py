@@ -144,7 +144,8 @@ def finished_shards(out: Path) -> tuple[dict | None, dict[int, dict]]:
                 f"{out} holds an index of format {doc.get('format')!r}, not {FORMAT!r}; "
                 "pick a new out= directory."
             )
-        settings = settings or doc["settings"]
+        # union: a process that had nothing left to do wrote no layout keys
+        settings = {**doc["settings"], **(settings or {})}
         for e in doc["shards"]:
             f = out / e["file"]
             if f.exists() and f.stat().st_size == e["bytes"]:
