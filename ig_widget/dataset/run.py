@@ -395,6 +395,8 @@ class _BatchRunner:
         if store_inputs:
             for j, x in enumerate(xs):
                 rec[f"input.{j}"] = x.detach().cpu()
+            for name, v in parsed.kwargs.items():  # e.g. the attention mask of padded text
+                rec[f"extra.{name}"] = v.detach().cpu()
         rec["target"] = (
             tgt.detach().cpu().to(torch.int64) if tgt is not None else torch.full((len(idx),), -1)
         )

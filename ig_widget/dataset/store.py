@@ -187,7 +187,9 @@ class DatasetResults:
     example's input, or a tuple of them for tuple inputs; for ``layer=`` runs the
     layer's output), ``input`` (when stored, else None), ``target``, ``label`` (or None),
     ``predicted`` (ints), ``output`` (F(x)), ``baseline_output`` (F(x')) and ``delta``
-    (floats). ``r[a:b]`` (any step) gives the same keys with batch-first tensors.
+    (floats), and ``extra`` (the other tensors of dict examples, e.g. ``attention_mask``,
+    when inputs are stored; else None). ``r[a:b]`` (any step) gives the same keys with
+    batch-first tensors.
     ``r.settings`` is the run's settings; ``r.column(name)`` one per-example scalar for
     all examples, from the index alone.
     """
@@ -283,6 +285,8 @@ class DatasetResults:
         out: dict[str, Any] = {"index": cat("index")}
         out["attributions"] = grouped("attributions")
         out["input"] = grouped("input")
+        names = sorted(k[6:] for k in (parts[0] if parts else {}) if k.startswith("extra."))
+        out["extra"] = {n: cat(f"extra.{n}") for n in names} or None
         for k in SCALARS:
             out[k] = cat(k)
         return out
@@ -293,6 +297,8 @@ def _one(value: Any) -> Any:
         return None
     if isinstance(value, tuple):
         return tuple(v[0] for v in value)
+    if isinstance(value, dict):
+        return {k: v[0] for k, v in value.items()}
     if value.dim() == 1:
         return value[0].item()
     return value[0]

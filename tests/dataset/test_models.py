@@ -91,6 +91,8 @@ def test_hugging_face_dict_examples_at_the_embedding_layer(tmp_path):
         progress=False,
     )
     assert r[0]["attributions"].shape == (LENGTH, 16)
+    assert torch.equal(r[3]["extra"]["attention_mask"], ds.mask[3])
+    assert torch.equal(r[2:5]["extra"]["attention_mask"], ds.mask[2:5])
     assert r.settings["layer"] == name and r.settings["input_key"] == "input_ids"
     check(r, reference(model, ds, model.get_submodule(name), ds.labels, 10), ds)
     with torch.no_grad():
