@@ -212,10 +212,12 @@ def main() -> None:
     if args.no_scaling or device.type != "cpu":
         return
     rates = scaling(args.examples, args.n_steps, args.batch_size)
-    base = rates["1 process, 2 threads"]
-    print(f"\n{'CNN, attribute_dataset':<30}{'ex/s':>9}{'vs 1 proc, 2 thr':>18}")
+    one, both = rates["1 process, 1 thread"], rates["1 process, 2 threads"]
+    print(
+        f"\n{'CNN, attribute_dataset':<30}{'ex/s':>9}{'vs 1 proc 1 thr':>17}{'vs 1 proc 2 thr':>17}"
+    )
     for label, rate in rates.items():
-        print(f"{label:<30}{rate:>9.1f}{rate / base:>18.2f}")
+        print(f"{label:<30}{rate:>9.1f}{rate / one:>17.2f}{rate / both:>17.2f}")
     print(
         f"\nload average after: {os.getloadavg()[0]:.1f} (other work on this machine moves these)"
     )
