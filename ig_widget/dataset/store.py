@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import operator
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -241,8 +242,7 @@ class DatasetResults:
         if isinstance(key, slice):
             rows = range(*key.indices(n))
             return self._rows(list(rows))
-        if isinstance(key, bool) or not isinstance(key, int):
-            raise TypeError(f"index must be an int or a slice, got {type(key).__name__}.")
+        key = _as_index(key)
         i = key + n if key < 0 else key
         if not 0 <= i < n:
             raise IndexError(f"index {key} is out of range for {n} finished examples.")
@@ -290,6 +290,16 @@ class DatasetResults:
         for k in SCALARS:
             out[k] = cat(k)
         return out
+
+
+def _as_index(key: Any) -> int:
+    """An int from ints, numpy integers and 0-d integer tensors; bools are refused."""
+    if not isinstance(key, bool):
+        try:
+            return operator.index(key)
+        except TypeError:
+            pass
+    raise TypeError(f"index must be an int or a slice, got {type(key).__name__}.")
 
 
 def _one(value: Any) -> Any:

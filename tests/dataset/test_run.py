@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pytest
 import torch
 from torch.utils.data import DataLoader, Dataset, IterableDataset, TensorDataset
@@ -172,6 +173,7 @@ def test_reader_slices_and_negative_indices(model, pairs, tmp_path):
         assert torch.equal(part["attributions"], every["attributions"][idx])
         assert torch.equal(part["delta"], every["delta"][idx])
     assert r[-1]["index"] == len(x) - 1
+    assert r[np.int64(5)]["index"] == r[torch.tensor(5)]["index"] == 5
     reopened = open_results(tmp_path)
     assert torch.equal(reopened[7]["attributions"], r[7]["attributions"])
     with pytest.raises(IndexError, match="out of range"):
