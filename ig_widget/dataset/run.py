@@ -142,7 +142,7 @@ def attribute_dataset(
                 bar.update(len(idx))
             shard = {key: torch.cat([p[key] for p in parts]) for key in parts[0]}
             done[k] = store.write_shard(out, group.rank, k, start, shard)
-            _write_progress_index(out, settings | layout, done, group, src.n, shard_size)
+            _write_progress_index(out, settings | layout, done, group)
     finally:
         bar.close()
     runner.emit_warnings()
@@ -260,9 +260,8 @@ def _prepare(out: Path, settings: dict, overwrite: bool, group: Group) -> dict[i
     return done
 
 
-def _write_progress_index(
-    out: Path, settings: dict, done: dict, group: Group, n: int | None, shard_size: int
-) -> None:
+def _write_progress_index(out: Path, settings: dict, done: dict, group: Group) -> None:
+    """After each shard: this process's index (several processes) or the index."""
     if group.active:
         store.write_json(
             out / store.rank_index_file(group.rank),
@@ -283,9 +282,11 @@ def _finish(
     n: int | None,
     shard_size: int,
 ) -> None:
+    """Barrier; rank 0 writes the one merged index and removes the per-process ones and
+    any shard file no index lists; barrier, so every process returns a finished view."""
     if group.active:
         # every process writes its index even with no new shard, so rank 0 sees the layout
-        _write_progress_index(out, settings | layout, done, group, n, shard_size)
+        _write_progress_index(out, settings | layout, done, group)
     group.barrier()
     if group.rank == 0:
         stored, every = store.finished_shards(out)
