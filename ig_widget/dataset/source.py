@@ -134,12 +134,19 @@ class Source:
     def shards(self, wanted: Callable[[int], bool], shard_size: int, batch_size: int) -> ShardIter:
         raise NotImplementedError
 
+    def first(self) -> Batch | None:
+        """A batch holding the first example, to size batches; None when unknown cheaply."""
+        return None
+
 
 class IndexedSource(Source):
     """Random access: a tensor batch, a tuple of tensors, a map-style Dataset."""
 
     def __init__(self, get: Callable[[int, int], Batch], n: int, default_batch_size: int) -> None:
         self.get, self.n, self.default_batch_size = get, n, default_batch_size
+
+    def first(self) -> Batch | None:
+        return self.get(0, 1) if self.n else None
 
     def shards(self, wanted, shard_size, batch_size):
         for k in range(math.ceil(self.n / shard_size)):
@@ -162,6 +169,9 @@ class LoaderSource(Source):
         self.loader = loader
         self.n = len(loader.dataset)
         self.default_batch_size = loader.batch_size or 32
+
+    def first(self) -> Batch | None:
+        return self.loader.collate_fn([self.loader.dataset[0]]) if self.n else None
 
     def shards(self, wanted, shard_size, batch_size):
         plan = [

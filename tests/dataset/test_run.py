@@ -307,3 +307,24 @@ def test_the_loaders_workers_load_the_examples(model, pairs, tmp_path):
         model, loader, target="label", n_steps=8, out=tmp_path, shard_size=10, progress=False
     )
     check_against_loop(r, model, x, y, n_steps=8)
+
+
+def test_cpu_default_batch_follows_the_example_size(tmp_path):
+    from ig_widget.dataset.run import cpu_batch_size
+    from ig_widget.dataset.source import make_source
+
+    images, table = torch.rand(3, 3, 64, 64), torch.rand(3, 20)
+    assert cpu_batch_size(make_source(images), 32, None, None) == 1
+    assert cpu_batch_size(make_source(table), 32, None, None) == 32
+    emb = torch.nn.Embedding(50, 64)
+    ids = torch.zeros(3, 64, dtype=torch.long)
+    assert cpu_batch_size(make_source(ids), 32, emb, None) == 4
+    r = ig_widget.attribute_dataset(
+        torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(3 * 64 * 64, 2)).eval(),
+        images,
+        target=0,
+        n_steps=32,
+        out=tmp_path,
+        progress=False,
+    )
+    assert r.settings["shard_size"] == 64 and len(r) == 3
