@@ -2,6 +2,7 @@
 
     python -m benchmarks.dataset                 # about two minutes on a 2-core CPU
     python -m benchmarks.dataset --examples 128 --n-steps 50 --device cuda
+    python -m benchmarks.dataset --threads 1 --no-scaling   # steadier on a busy CPU
 
 For two workloads (the small image CNN on 3x64x64, and the tiny two-layer encoder on
 64 token ids attributed at its embedding layer) it times, over the same N examples:
@@ -114,8 +115,21 @@ def timed(fn) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
+def default_batch(model, x, layer, n_steps, device) -> int:
+    """The batch size attribute_dataset picks by itself for this workload."""
+    from ig_widget.dataset.run import cpu_batch_size
+    from ig_widget.dataset.source import make_source
+
+    if device.type != "cpu":
+        return 32
+    return cpu_batch_size(
+        make_source(x), n_steps, model.get_submodule(layer) if layer else None, None
+    )
+
+
 def throughput(name, n, n_steps, batch_size, device, repeats):
     model, x, layer = workload(name, n, device)
+    batch_size = batch_size or default_batch(model, x, layer, n_steps, device)
     best = {"attribute_dataset": [], "loop (engine per example)": [], "proxy (fwd+bwd)": []}
     with tempfile.TemporaryDirectory() as tmp:
         run_dataset(model, x[:batch_size], layer, n_steps, batch_size, tmp)  # warm-up
@@ -129,7 +143,8 @@ def throughput(name, n, n_steps, batch_size, device, repeats):
             best["proxy (fwd+bwd)"].append(
                 timed(lambda: run_proxy(model, x, layer, n_steps, batch_size))
             )
-    return {k: (n / min(w for w, _ in v), n / min(c for _, c in v)) for k, v in best.items()}
+    rates = {k: (n / min(w for w, _ in v), n / min(c for _, c in v)) for k, v in best.items()}
+    return rates, batch_size
 
 
 # ------------------------------------------------------------ one process vs two
@@ -138,7 +153,7 @@ def worker(args) -> None:
     from ig_widget.dataset.distributed import init_from_environment
 
     created = init_from_environment("gloo")
-    torch.set_num_threads(args.threads)
+    torch.set_num_threads(args.threads or 1)
     model, x, layer = workload("cnn", args.examples, torch.device("cpu"))
     if created:
         torch.distributed.barrier()
@@ -192,38 +207,51 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--examples", type=int, default=64, help="examples per workload")
     p.add_argument("--n-steps", type=int, default=32)
-    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument(
+        "--batch-size", type=int, default=None, help="default: what attribute_dataset picks"
+    )
     p.add_argument("--repeats", type=int, default=2)
     p.add_argument("--device", default="cpu")
     p.add_argument("--no-scaling", action="store_true")
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    p.add_argument("--threads", type=int, default=1, help=argparse.SUPPRESS)
+    p.add_argument("--threads", type=int, default=None, help="torch threads (default: all)")
     p.add_argument("--out", default=None, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.worker:
         worker(args)
         return
     device = torch.device(args.device)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     print(
         f"torch {torch.__version__}, device {device}, {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f}, N={args.examples}, n_steps={args.n_steps}, "
-        f"batch_size={args.batch_size}, best of {args.repeats}"
+        f"batch_size={args.batch_size or 'default'}, {torch.get_num_threads()} threads, "
+        f"best of {args.repeats}"
     )
     print(
-        f"\n{'workload':<10}{'contender':<28}{'ex/s wall':>10}{'ex/s CPU':>10}"
+        f"\n{'workload':<14}{'contender':<28}{'ex/s wall':>10}{'ex/s CPU':>10}"
         f"{'vs loop':>9}{'vs proxy':>9}   (ratios from CPU time)"
     )
     for name in ("cnn", "encoder"):
-        rates = throughput(name, args.examples, args.n_steps, args.batch_size, device, args.repeats)
+        rates, bs = throughput(
+            name, args.examples, args.n_steps, args.batch_size, device, args.repeats
+        )
+        name = f"{name} b={bs}"
         loop, proxy = rates["loop (engine per example)"][1], rates["proxy (fwd+bwd)"][1]
         for contender, (wall, cpu) in rates.items():
             print(
-                f"{name:<10}{contender:<28}{wall:>10.1f}{cpu:>10.1f}"
+                f"{name:<14}{contender:<28}{wall:>10.1f}{cpu:>10.1f}"
                 f"{cpu / loop:>9.2f}{cpu / proxy:>9.2f}"
             )
     if args.no_scaling or device.type != "cpu":
         return
-    rates = scaling(args.examples, args.n_steps, args.batch_size)
+    model, x, layer = workload("cnn", args.examples, device)
+    rates = scaling(
+        args.examples,
+        args.n_steps,
+        args.batch_size or default_batch(model, x, layer, args.n_steps, device),
+    )
     one, both = rates["1 process, 1 thread"], rates["1 process, 2 threads"]
     print(
         f"\n{'CNN, attribute_dataset':<30}{'ex/s':>9}{'vs 1 proc 1 thr':>17}{'vs 1 proc 2 thr':>17}"
