@@ -4,7 +4,13 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .engine import IntegratedGradients, LayerIntegratedGradients
 
-__all__ = ["IntegratedGradients", "LayerIntegratedGradients", "IGWidget", "IGBrowser"]
+__all__ = [
+    "IntegratedGradients",
+    "LayerIntegratedGradients",
+    "IGWidget",
+    "IGBrowser",
+    "attribute_dataset",
+]
 try:
     #: the version in pyproject.toml, its one source (the front end gets it as a trait)
     __version__ = version("ig_widget")
@@ -22,6 +28,10 @@ def __getattr__(name: str):
         from .browser import IGBrowser
 
         return IGBrowser
+    if name == "attribute_dataset":
+        from .dataset.run import attribute_dataset
+
+        return attribute_dataset
     raise AttributeError(f"module 'ig_widget' has no attribute {name!r}")
 
 
