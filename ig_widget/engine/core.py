@@ -22,6 +22,7 @@ inside the graph, so gradients come back in the path's dtype.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -168,9 +169,11 @@ class Core:
         rows = [r.detach().requires_grad_() for r in rows]
         with torch.enable_grad():
             sel = self.outputs(rows, k + 2 if with_ends else k)
-            path_sel = sel[: k * N]
-            if path_sel.requires_grad:
-                grads = torch.autograd.grad(path_sel.sum(), rows, allow_unused=True)
+            if sel.requires_grad:
+                # ones on the path rows, zeros on F(x) and F(x'): the gradient of the
+                # path rows' sum without slicing and summing the graph's output
+                seed = _gradient_seed(k * N, 2 * N if with_ends else 0, sel.dtype, sel.device)
+                grads = torch.autograd.grad(sel, rows, seed, allow_unused=True)
             else:  # no differentiable path from these inputs to the output
                 grads = (None,) * len(rows)
         grads = [
@@ -253,6 +256,15 @@ class Core:
             n_forward=n + 2,
             trace=tr,
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _gradient_seed(ones: int, zeros: int, dtype: torch.dtype, device: torch.device) -> torch.Tensor:
+    """``grad_outputs`` of a chunk: 1 for each path row, 0 for the end rows; cached per
+    (rows, dtype, device), never written to (autograd only reads it)."""
+    seed = torch.zeros(ones + zeros, dtype=dtype, device=device)
+    seed[:ones] = 1
+    return seed
 
 
 def _explain_one_row_batch_norm(err: Exception) -> None:

@@ -15,6 +15,7 @@ modules in training mode (BatchNorm statistics) are restored (``model_state.py``
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import warnings
@@ -274,8 +275,11 @@ class IntegratedGradients:
             multiply_by_inputs=self._multiply_by_inputs,
             trace=trace,
         )
+        # modules in training mode with buffers are exactly the ones ``in_training``
+        # lists: with none, there is nothing to save and restore
+        kept = buffers_kept(modules) if training else contextlib.nullcontext()
         try:
-            with buffers_kept(modules):
+            with kept:
                 res = path_obj.attribute(core, xs, bs, options)
         except RuntimeError as err:
             _explain_device_mismatch(self.forward_func, device, err)
@@ -435,9 +439,11 @@ def _check_finite(res: Attribution) -> None:
     every attribution is zero the delta is exactly -(F(x) - F(x')).
     """
     acc = res.delta.dtype
-    gap = res.output.to(acc) - res.baseline_output.to(acc)
-    deltas, gaps = torch.stack([res.delta, gap]).tolist()
-    if not all(math.isfinite(v) for v in deltas + gaps):
+    n = res.delta.shape[0]
+    values = torch.cat([res.delta, res.output.to(acc), res.baseline_output.to(acc)]).tolist()
+    deltas = values[:n]
+    gaps = [a - b for a, b in zip(values[n : 2 * n], values[2 * n :], strict=True)]
+    if not all(math.isfinite(v) for v in values):
         checks = [
             ("F(x)", res.output),
             ("F(baseline)", res.baseline_output),
@@ -450,7 +456,11 @@ def _check_finite(res: Attribution) -> None:
                     "and baseline for NaN/inf values, and the model for overflow (float16 "
                     "models overflow easily: try float32)."
                 )
-    suspicious = any(g != 0 and d == -g for d, g in zip(deltas, gaps, strict=True))
+    # a cheap filter for the exact check below (the gap here is taken in float64 on the
+    # host, the delta's in the accumulation dtype: equal up to that rounding)
+    suspicious = any(
+        g != 0 and math.isclose(d, -g, rel_tol=1e-5) for d, g in zip(deltas, gaps, strict=True)
+    )
     if suspicious and all(bool((a == 0).all()) for a in res.attributions):
         res.warnings.append(
             "All attributions are exactly zero although F(x) != F(baseline): the output "

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -58,6 +59,8 @@ def find_modules(fn: Any) -> list[torch.nn.Module]:
                 visit(cell.cell_contents, depth + 1)
 
     visit(fn, 0)
+    if len(found) < 2:  # the common case: the model itself, nothing to deduplicate
+        return found
     # a layer found beside its model (``embedding_forward`` holds both) is the model's
     inner = {id(sub) for m in found for sub in m.modules() if sub is not m}
     return [m for m in found if id(m) not in inner]
@@ -66,7 +69,9 @@ def find_modules(fn: Any) -> list[torch.nn.Module]:
 def parameter_dtype(modules: list[torch.nn.Module]) -> torch.dtype | None:
     """The dtype of the first floating-point parameter (or buffer), None if there is none."""
     for m in modules:
-        for t in (*m.parameters(), *m.buffers()):
+        # lazily: the first parameter usually answers, and listing all of a large
+        # model's parameters on every call is a measurable share of a small call
+        for t in itertools.chain(m.parameters(), m.buffers()):
             if t.is_floating_point():
                 return t.dtype
     return None
@@ -83,6 +88,9 @@ MODE_DEPENDENT = (
 def in_training(modules: list[torch.nn.Module]) -> list[str]:
     """Names of the submodules in training mode whose output depends on it (dropout,
     batch and instance norm) or that hold buffers ("" for a model itself)."""
+    # one unnamed walk first: a model in eval mode (the usual case) needs no names
+    if not any(sub.training for m in modules for sub in m.modules()):
+        return []
     return [
         name
         for m in modules

@@ -1,0 +1,91 @@
+"""Per-call overhead of ``IntegratedGradients.attribute`` on a small model.
+
+On the 100-feature tabular MLP the model itself is cheap, so what the engine spends
+around the model (validation, the path, weighting, the delta, the checks) shows. This
+prints ``ours / proxy`` (the proxy is one forward and one backward pass over the same
+n_steps path rows, see ``benchmarks/contenders.py``) from alternating, many-repeat
+timings, and with ``--profile`` the cProfile listing of the engine's own calls.
+
+    PYTHONPATH=$PWD python -m benchmarks.overhead [--repeats 400] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import time
+from collections.abc import Callable
+
+import torch
+
+from benchmarks import contenders, models
+from benchmarks.cases import make_case
+from benchmarks.timing import alternate, median
+
+
+def mlp_case(n_steps: int = 50):
+    mlp, x_test, _ = models.train_tabular()
+    return make_case("tabular MLP 100 feat", mlp, x_test[:1], n_steps, 1, 1024)
+
+
+def alternate_cpu(fns: dict[str, Callable[[], object]], repeats: int, warmup: int) -> dict:
+    """Like ``timing.alternate``, in this thread's CPU time: on a machine shared with
+    other jobs, wall time also counts the time the scheduler gave to them."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            start = time.thread_time()
+            fn()
+            times[name].append(time.thread_time() - start)
+    return times
+
+
+def ratios(fns: dict[str, Callable[[], object]], repeats: int, device) -> dict[str, tuple]:
+    """name -> (median wall s, median CPU s), from alternating rounds."""
+    wall = alternate(fns, repeats, warmup=20, device=device)
+    cpu = alternate_cpu(fns, repeats, warmup=5)
+    return {name: (median(wall[name]), median(cpu[name])) for name in fns}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=400)
+    parser.add_argument("--n-steps", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    from ig_widget import IntegratedGradients
+
+    case = mlp_case(args.n_steps)
+    ig = IntegratedGradients(case.forward)
+    fns = {
+        "ours": lambda: contenders.attribute(ig, case, case.n_steps),
+        "proxy": contenders.proxy_fn(case, case.n_steps),
+    }
+    if args.profile:
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(args.repeats):
+            fns["ours"]()
+        prof.disable()
+        pstats.Stats(prof).sort_stats("tottime").print_stats(30)
+        return
+    res = ratios(fns, args.repeats, case.x.device)
+    print(
+        f"MLP 100 features, n_steps={case.n_steps}, {args.repeats} alternating repeats, "
+        f"{args.threads} thread(s); medians"
+    )
+    print(f"{'':14s}{'wall ms':>10s}{'CPU ms':>10s}")
+    for name, (wall, cpu) in res.items():
+        print(f"{name:14s}{wall * 1e3:10.3f}{cpu * 1e3:10.3f}")
+    (w_o, c_o), (w_p, c_p) = res["ours"], res["proxy"]
+    print(f"{'ours / proxy':14s}{w_o / w_p:10.3f}{c_o / c_p:10.3f}   (goal <= 1.20)")
+
+
+if __name__ == "__main__":
+    main()
