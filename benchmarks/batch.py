@@ -1,0 +1,91 @@
+"""Attributing a batch of examples at once, against the floor for the same rows.
+
+64 digits images through the benchmark's small CNN (3x64x64), one target per example
+(the predicted class), all-zero baselines. The proxy is one forward and one backward
+pass over the same n_steps x 64 Gauss-Legendre path rows, built outside the timing;
+``ours / proxy`` is what the engine spends beyond it (goal: <= 1.10). Timings
+alternate and report medians of wall and of process CPU time.
+
+    PYTHONPATH=$PWD python -m benchmarks.batch [--n-steps 8] [--repeats 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import torch
+
+from benchmarks import models
+from benchmarks.timing import alternate, median
+
+
+def proxy_fn(model, x, baseline, target, n_steps):
+    nodes, _ = np.polynomial.legendre.leggauss(n_steps)
+    alphas = torch.as_tensor(0.5 * (nodes + 1.0), dtype=x.dtype)
+    rows = baseline.unsqueeze(0) + alphas.view(-1, 1, 1, 1, 1) * (x - baseline).unsqueeze(0)
+    rows = rows.reshape((-1,) + tuple(x.shape[1:])).detach().requires_grad_(True)
+    tiled = target.repeat(n_steps)
+
+    def proxy():
+        out = model(rows)
+        return torch.autograd.grad(out.gather(1, tiled[:, None]).sum(), rows)
+
+    return proxy
+
+
+def cpu_alternate(fns, repeats):
+    times = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            start = time.process_time()
+            fn()
+            times[name].append(time.process_time() - start)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-steps", type=int, default=8)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--internal-batch-size", type=int, default=None)
+    args = parser.parse_args()
+    from ig_widget import IntegratedGradients
+
+    model, x_test, _ = models.train_cnn()
+    x = x_test[: args.batch].contiguous()
+    baseline = torch.zeros_like(x)
+    with torch.no_grad():
+        target = model(x).argmax(1)
+    ig = IntegratedGradients(model)
+
+    def ours():
+        return ig.attribute(
+            x,
+            baselines=baseline,
+            target=target,
+            n_steps=args.n_steps,
+            internal_batch_size=args.internal_batch_size,
+            return_convergence_delta=True,
+        )
+
+    fns = {"ours": ours, "proxy": proxy_fn(model, x, baseline, target, args.n_steps)}
+    wall = alternate(fns, args.repeats, warmup=1, device=x.device)
+    cpu = cpu_alternate(fns, args.repeats)
+    rows = args.n_steps * args.batch
+    print(
+        f"CNN 3x64x64, {args.batch} examples x n_steps={args.n_steps} = {rows} rows, "
+        f"{args.repeats} alternating repeats, {torch.get_num_threads()} thread(s); medians"
+    )
+    print(f"{'':14s}{'wall s':>10s}{'CPU s':>10s}")
+    res = {n: (median(wall[n]), median(cpu[n])) for n in fns}
+    for name, (w, c) in res.items():
+        print(f"{name:14s}{w:10.3f}{c:10.3f}")
+    (w_o, c_o), (w_p, c_p) = res["ours"], res["proxy"]
+    print(f"{'ours / proxy':14s}{w_o / w_p:10.3f}{c_o / c_p:10.3f}   (goal <= 1.10)")
+
+
+if __name__ == "__main__":
+    main()
