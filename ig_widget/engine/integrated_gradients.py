@@ -77,11 +77,28 @@ class IntegratedGradients:
         multiply_by_inputs: as in captum: True gives (x - x') times the path-averaged
             gradient (the attributions); False gives the averaged gradient alone
             (straight-line path only).
+        compile: True runs the path rows through ``torch.compile`` of the model
+            (an ``nn.Module``), compiled on the first call per input shape and reused
+            afterwards (``ig_widget.engine.compiled``); a string names the backend.
+            Off by default: compiling takes tens of seconds on a CPU.
     """
 
-    def __init__(self, forward_func: Callable, multiply_by_inputs: bool = True) -> None:
+    def __init__(
+        self, forward_func: Callable, multiply_by_inputs: bool = True, compile: bool | str = False
+    ) -> None:
         self.forward_func = check_forward(forward_func)
         self._multiply_by_inputs = bool(multiply_by_inputs)
+        if not isinstance(compile, (bool, str)):
+            raise TypeError(
+                f"compile={compile!r} must be True, False or a torch.compile backend name "
+                "such as 'inductor'."
+            )
+        #: what the core calls: the forward function itself, or its compiled forward
+        self._forward = self.forward_func
+        if compile is not False:
+            from .compiled import as_forward
+
+            self._forward = as_forward(self.forward_func, compile)
         #: captum's ``GradientAttribution.gradient_func``: gradients of the selected
         #: output with respect to the inputs at one point
         self.gradient_func = compute_gradients
@@ -264,9 +281,7 @@ class IntegratedGradients:
         training = in_training(modules)
         if training:
             notes.append(train_mode_note(training))
-        core = Core(
-            self.forward_func, tgt, args, batch, internal_batch_size, progress, forward_dtypes
-        )
+        core = Core(self._forward, tgt, args, batch, internal_batch_size, progress, forward_dtypes)
         options = Options(
             method=method,
             n_steps="auto" if auto else n_steps,

@@ -1,0 +1,66 @@
+"""What ``IntegratedGradients(model, compile=True)`` costs and gains on this machine.
+
+Per model: the first call's time (compilation included) and the median of alternating
+eager and compiled calls afterwards (wall and this thread's CPU time), with the
+largest difference between the two attributions.
+
+    PYTHONPATH=$PWD python -m benchmarks.compile [--repeats 30] [--threads 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import torch
+
+from benchmarks import models
+from benchmarks.overhead import alternate_cpu, mlp_case
+from benchmarks.timing import alternate, median
+
+
+def cases():
+    mlp = mlp_case()
+    yield "tabular MLP 100 feat, n=50", mlp.forward, mlp.x, mlp.target
+    cnn, x_img, _ = models.train_cnn()
+    x = x_img[:1].contiguous()
+    with torch.no_grad():
+        target = int(cnn(x).argmax(1)[0])
+    yield "CNN 3x64x64, n=50", cnn, x, target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    from ig_widget import IntegratedGradients
+
+    print(f"{torch.get_num_threads()} thread(s), {args.repeats} alternating repeats; medians")
+    for name, model, x, target in cases():
+        eager = IntegratedGradients(model)
+        comp = IntegratedGradients(model, compile=True)
+
+        def run(ig, x=x, target=target):
+            return ig.attribute(x, target=target, n_steps=50)
+
+        start = time.perf_counter()
+        got = run(comp)
+        first = time.perf_counter() - start
+        gap = float((got - run(eager)).abs().max() / run(eager).abs().max())
+        fns = {"eager": lambda e=eager: run(e), "compiled": lambda c=comp: run(c)}
+        wall = alternate(fns, args.repeats, warmup=3, device=x.device)
+        cpu = alternate_cpu(fns, args.repeats, warmup=0)
+        we, wc = median(wall["eager"]), median(wall["compiled"])
+        ce, cc = median(cpu["eager"]), median(cpu["compiled"])
+        print(f"{name}")
+        print(f"  first compiled call (compilation) {first:8.1f} s")
+        print(f"  eager     {we * 1e3:9.3f} ms wall {ce * 1e3:9.3f} ms CPU")
+        print(f"  compiled  {wc * 1e3:9.3f} ms wall {cc * 1e3:9.3f} ms CPU")
+        print(f"  speed-up  {we / wc:9.3f} x wall  {ce / cc:9.3f} x CPU")
+        print(f"  max |compiled - eager| / max |eager| = {gap:.2e}")
+
+
+if __name__ == "__main__":
+    main()
