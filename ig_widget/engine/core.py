@@ -78,6 +78,42 @@ class Attribution:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass
+class NodeEvaluations:
+    """Gradients at some nodes of a fixed rule, kept so a later pass need not repeat them.
+
+    ``index`` (k,): positions in the rule's nodes; ``alphas`` (k,); ``outputs`` (k, batch);
+    ``grads``: per input (k, batch * features) in the accumulation dtype, already times
+    the path's slope when it is not the straight line; ``ends``: F(x) and F(x').
+    """
+
+    n: int
+    index: torch.Tensor
+    alphas: torch.Tensor
+    outputs: torch.Tensor
+    grads: tuple[torch.Tensor, ...]
+    ends: tuple[torch.Tensor, torch.Tensor]
+    straight: bool
+
+
+@dataclass
+class NodePlan:
+    """Internal (the widget's two passes): which nodes of the fixed rule to evaluate.
+
+    ``subset=k``: evaluate ``k`` of the rule's nodes (``quadrature.nested_subset``) and
+    return the preview they give; ``evaluations`` is then filled for a later pass.
+    ``reuse``: evaluations of an earlier subset pass of the same rule; only the other
+    nodes are evaluated and all are combined with the full rule's weights, giving the
+    result of one full pass (up to the order of a floating-point sum).
+    ``evaluated`` counts the gradient evaluations (nodes) this pass computed.
+    """
+
+    subset: int | None = None
+    reuse: NodeEvaluations | None = None
+    evaluations: NodeEvaluations | None = None
+    evaluated: int = 0
+
+
 @dataclass(frozen=True)
 class Options:
     """How the user asked to integrate (already validated)."""
@@ -116,6 +152,8 @@ class Core:
         #: per input, the dtype the model takes (rows are cast to it on the way in)
         self.forward_dtypes = None if forward_dtypes is None else tuple(forward_dtypes)
         self.range_checked = False
+        #: internal: a subset of the fixed rule's nodes to evaluate, or nodes to reuse
+        self.nodes: NodePlan | None = None
 
     def outputs(self, rows: Sequence[torch.Tensor], reps: int) -> torch.Tensor:
         """The selected output of every row of ``rows`` ((reps * batch) rows each)."""
@@ -192,18 +230,43 @@ class Core:
         multiply_by_inputs: bool,
         trace: bool,
     ) -> Attribution:
-        """A fixed quadrature rule: sum_j w_j dF/dx(g(a_j)) * g'(a_j), chunk by chunk."""
-        n, N = alphas.shape[0], self.batch
+        """A fixed quadrature rule: sum_j w_j dF/dx(g(a_j)) * g'(a_j), chunk by chunk.
+
+        ``self.nodes`` (internal) restricts the pass to a subset of the rule's nodes, or
+        reuses nodes an earlier subset pass evaluated (see ``NodePlan``).
+        """
+        n_rule, N = alphas.shape[0], self.batch
         acc = accumulation_dtype(xs[0].dtype)
+        plan, known, index = self.nodes, None, None
+        if plan is not None and plan.subset is not None:
+            index, weights, alphas = _subset_rule(plan.subset, weights, alphas)
+        elif plan is not None and plan.reuse is not None:
+            known = plan.reuse
+            if known.n != n_rule:
+                raise ValueError(f"reused nodes are of a rule of {known.n} nodes, not {n_rule}")
+            w_known = _to(weights[known.index], acc)
+            todo = torch.ones(n_rule, dtype=torch.bool, device=alphas.device)
+            todo[known.index] = False
+            index = todo.nonzero().squeeze(1)
+            weights, alphas = weights[index], alphas[index]
+        keep_grads = plan is not None and plan.subset is not None
+        n = alphas.shape[0]
         w_acc = _to(weights, acc)
         diffs = tuple(x - b for x, b in zip(xs, bs, strict=True))
         totals: list[torch.Tensor | None] = [None] * len(xs)
-        keep_integrand = trace and n * sum(x.numel() for x in xs) <= MAX_TRACE_ELEMENTS
-        node_out, node_int, ends = [], [], None
-        planner = self.planner(n, xs)
-        if sum(x.numel() for x in xs) > FOLD_ENDS_MAX_ELEMENTS:
-            ends = self.endpoint_outputs(xs, bs)
+        keep_integrand = trace and n_rule * sum(x.numel() for x in xs) <= MAX_TRACE_ELEMENTS
+        node_out, node_int, node_grads, ends = [], [], [], None
         straight = True  # slopes None: the constant slope x - x' is applied at the end
+        if known is not None:
+            ends, straight = known.ends, known.straight
+            for i, gk in enumerate(known.grads):
+                totals[i] = w_known @ gk
+                if keep_integrand:
+                    node_int.append((i, self._contribution(w_known, gk, diffs[i], straight, xs[i])))
+            node_out.append(known.outputs)
+        planner = self.planner(n, xs)
+        if ends is None and sum(x.numel() for x in xs) > FOLD_ENDS_MAX_ELEMENTS:
+            ends = self.endpoint_outputs(xs, bs)
 
         def chunk(s0: int, s1: int):
             return self.gradient_chunk(path, xs, bs, alphas[s0:s1], with_ends=ends is None)
@@ -216,6 +279,7 @@ class Core:
             w = w_acc[start:stop]
             if ends is None:
                 ends = (sel[k * N : k * N + N], sel[k * N + N :])
+            gks = []
             for i, (gr, x) in enumerate(zip(grads, xs, strict=True)):
                 gk = _to(gr.reshape(k, -1), acc)
                 if slopes is not None:
@@ -223,22 +287,35 @@ class Core:
                 part = w @ gk
                 totals[i] = part if totals[i] is None else totals[i] + part
                 if keep_integrand:
-                    contrib = w.view(k, 1) * gk
-                    if slopes is None:
-                        contrib = contrib * _to(diffs[i].reshape(1, -1), acc)
-                    node_int.append((i, contrib.reshape((k,) + tuple(x.shape))))
-            if trace:
+                    node_int.append((i, self._contribution(w, gk, diffs[i], straight, x)))
+                gks.append(gk)
+            if keep_grads:
+                node_grads.append(gks)
+            if trace or keep_grads:
                 node_out.append(sel[: k * N].reshape(k, N))
             start = stop
             self.report(stop, n)
 
+        if plan is not None:
+            plan.evaluated = n
+        out, base_out = ends
+        all_alphas = alphas if known is None else torch.cat([known.alphas, alphas])
+        if keep_grads:
+            plan.evaluations = NodeEvaluations(
+                n=n_rule,
+                index=index,
+                alphas=alphas,
+                outputs=torch.cat(node_out),
+                grads=tuple(torch.cat([g[i] for g in node_grads]) for i in range(len(xs))),
+                ends=(out, base_out),
+                straight=straight,
+            )
         attrs = []
         for total, x, d in zip(totals, xs, diffs, strict=True):
             t = total.reshape(x.shape)
             if straight and multiply_by_inputs:
                 t = t * _to(d, acc)
             attrs.append(_to(t, x.dtype))
-        out, base_out = ends
         tr = None
         if trace:
             integrand = None
@@ -246,16 +323,62 @@ class Core:
                 integrand = tuple(
                     torch.cat([c for j, c in node_int if j == i]) for i in range(len(xs))
                 )
-            tr = sorted_trace(alphas, torch.cat(node_out), integrand)
+            tr = sorted_trace(all_alphas, torch.cat(node_out), integrand)
         return Attribution(
             attributions=tuple(attrs),
             delta=delta(attrs, out, base_out),
             output=out,
             baseline_output=base_out,
-            n_evals=n,
-            n_forward=n + 2,
+            n_evals=all_alphas.shape[0],
+            n_forward=all_alphas.shape[0] + 2,
             trace=tr,
         )
+
+    @staticmethod
+    def _contribution(
+        w: torch.Tensor, gk: torch.Tensor, d: torch.Tensor, straight: bool, x: torch.Tensor
+    ) -> torch.Tensor:
+        """Each node's share of each feature's attribution: (k, *x.shape)."""
+        k = w.shape[0]
+        contrib = w.view(k, 1) * gk
+        if straight:
+            contrib = contrib * _to(d.reshape(1, -1), gk.dtype)
+        return contrib.reshape((k,) + tuple(x.shape))
+
+
+def _subset_rule(
+    k: int, weights: torch.Tensor, alphas: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(index, preview weights, alphas) of ``k`` nodes spread over the rule's nodes."""
+    index, w = _subset_tensors(k, alphas, weights.dtype)
+    return index, w, alphas[index]
+
+
+def _subset_tensors(
+    k: int, alphas: torch.Tensor, dtype: torch.dtype
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """``quadrature.nested_subset`` as tensors on the rule's device, cached per rule:
+    the rule's alphas tensor is itself cached (``rule_tensors``), so its identity and
+    version name it."""
+    key = (id(alphas), alphas._version, k, dtype)
+    hit = _SUBSETS.get(key)
+    if hit is not None and hit[0] is alphas:
+        return hit[1], hit[2]
+    from .quadrature import nested_subset
+
+    index, w = nested_subset(alphas.detach().cpu().double().numpy(), k)
+    found = (
+        torch.tensor(index, device=alphas.device),
+        torch.tensor(w, dtype=dtype, device=alphas.device),
+    )
+    if len(_SUBSETS) > 64:
+        _SUBSETS.clear()
+    _SUBSETS[key] = (alphas, *found)
+    return found
+
+
+#: (id, version, k, dtype) of a rule's alphas -> (alphas, index, preview weights)
+_SUBSETS: dict[tuple, tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = {}
 
 
 @functools.lru_cache(maxsize=64)

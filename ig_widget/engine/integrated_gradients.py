@@ -25,7 +25,7 @@ from typing import Any, Literal, TypeVar, overload
 import torch
 
 from . import quadrature
-from .core import Attribution, Cancelled, Core, Options, PathTrace
+from .core import Attribution, Cancelled, Core, NodePlan, Options, PathTrace
 from .inputs import (
     check_additional_args,
     check_forward,
@@ -234,12 +234,15 @@ class IntegratedGradients:
         progress: Callable[[float], None] | None = None,
         tol: float = 0.01,
         max_steps: int = 1024,
+        _nodes: NodePlan | None = None,
     ) -> Attribution:
         """Like ``attribute``, returning an ``Attribution`` with outputs and diagnostics.
 
         ``trace=True`` records F and each feature's contribution at every node
         (``Attribution.trace``). ``progress(fraction)`` is called after each chunk; it
-        may raise ``Cancelled`` to stop the computation there.
+        may raise ``Cancelled`` to stop the computation there. ``_nodes`` is internal
+        (the widget's preview pass and the full pass that reuses its nodes; see
+        ``core.NodePlan``); it applies to fixed rules of gradient paths only.
         """
         if torch.is_inference_mode_enabled():
             raise RuntimeError(
@@ -282,6 +285,7 @@ class IntegratedGradients:
         if training:
             notes.append(train_mode_note(training))
         core = Core(self._forward, tgt, args, batch, internal_batch_size, progress, forward_dtypes)
+        core.nodes = _nodes
         options = Options(
             method=method,
             n_steps="auto" if auto else n_steps,

@@ -126,3 +126,25 @@ def rule_tensors(
         torch.tensor(weights.copy(), dtype=dtype, device=device),
         torch.tensor(alphas.copy(), dtype=dtype, device=device),
     )
+
+
+def nested_subset(alphas: np.ndarray, k: int) -> tuple[tuple[int, ...], np.ndarray]:
+    """``k`` of a rule's nodes ``alphas`` (ascending, on [0, 1]), spread along alpha, and
+    weights for them.
+
+    The widget shows a quick preview from these nodes first, and the full pass then
+    evaluates only the other ``n - k`` and combines all ``n`` with the full rule's
+    weights, so no gradient is computed twice. The preview's weights make the rule
+    exact for polynomials of degree < k on [0, 1] (interpolatory weights, solved in the
+    Legendre basis: well conditioned for nodes spread over the interval).
+    Returns (indices ascending, float64 weights); needs 1 <= k < len(alphas).
+    """
+    n = len(alphas)
+    index = tuple(sorted({int(round(i)) for i in np.linspace(0, n - 1, k)}))
+    t = 2.0 * np.asarray(alphas, dtype=np.float64)[list(index)] - 1.0  # on [-1, 1]
+    m = len(index)
+    basis = np.polynomial.legendre.legvander(t, m - 1)  # (m, m): P_j(t_i)
+    moments = np.zeros(m)
+    moments[0] = 2.0  # int_{-1}^{1} P_j = 2 for j = 0, else 0
+    weights = 0.5 * np.linalg.solve(basis.T, moments)  # back on [0, 1]
+    return index, weights

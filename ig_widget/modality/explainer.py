@@ -277,10 +277,25 @@ class Explainer:
 
         return forward
 
+    def compute_nodes(
+        self, settings: Settings, progress: Callable[[float], None] | None, nodes: Any
+    ) -> Result:
+        """``compute`` for one of the runner's two passes: ``nodes`` is an
+        ``engine.core.NodePlan``. With ``subset=k``, a preview from ``k`` of the rule's
+        nodes, labelled ``n_steps=k``; with ``reuse``, the full result, computing only
+        the nodes not reused. (Handed over on the instance, so that subclasses'
+        ``compute`` overrides pass it through unchanged; one worker thread calls this.)"""
+        self._nodes = nodes
+        try:
+            return self.compute(settings, progress)
+        finally:
+            self._nodes = None
+
     def compute(
         self, settings: Settings, progress: Callable[[float], None] | None = None
     ) -> Result:
         self.last_oom = None
+        nodes = getattr(self, "_nodes", None)
         now = _model_device(self.model, self.device)
         if now != self.device:
             raise ValueError(
@@ -299,7 +314,10 @@ class Explainer:
             path=self.path(settings.path),
             trace=True,
             progress=progress,
+            _nodes=nodes,
         )
+        if nodes is not None and nodes.subset is not None:
+            settings = dataclasses.replace(settings, n_steps=res.n_evals)
         attr = res.attributions[0][0].detach()
         per_feature = self._display(attr)  # (d,) torch
         integrand = None

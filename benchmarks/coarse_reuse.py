@@ -1,0 +1,82 @@
+"""The widget's two passes, before and after the preview's nodes are reused.
+
+Before: a Gauss-Legendre pass with ``COARSE_STEPS`` nodes for the preview, then the full
+``n_steps`` pass (n + 8 gradient evaluations). After: the preview evaluates 8 of the
+full rule's nodes and the full pass only the other n - 8 (n evaluations). Both as the
+widget runs them (``attribute_detailed`` with ``trace=True``); timings alternate, medians
+of wall and this thread's CPU time, and the largest difference between the final
+attributions of the two schemes.
+
+    PYTHONPATH=$PWD python -m benchmarks.coarse_reuse [--n-steps 50] [--repeats 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import torch
+
+from benchmarks import models
+from benchmarks.overhead import alternate_cpu, mlp_case
+from benchmarks.timing import alternate, median
+from ig_widget import IntegratedGradients
+from ig_widget._runner import COARSE_STEPS
+from ig_widget.engine.core import NodePlan
+
+
+def cases():
+    mlp = mlp_case()
+    yield "tabular MLP 100 feat", mlp.forward, mlp.x, mlp.target
+    cnn, x_img, _ = models.train_cnn()
+    x = x_img[:1].contiguous()
+    with torch.no_grad():
+        target = int(cnn(x).argmax(1)[0])
+    yield "CNN 3x64x64", cnn, x, target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-steps", type=int, default=50)
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    n = args.n_steps
+    print(
+        f"n_steps={n}, preview {COARSE_STEPS} nodes, {args.repeats} alternating repeats, "
+        f"{torch.get_num_threads()} thread(s); medians"
+    )
+    for name, model, x, target in cases():
+        ig = IntegratedGradients(model)
+
+        def call(steps, nodes=None, ig=ig, x=x, target=target):
+            return ig.attribute_detailed(x, target=target, n_steps=steps, trace=True, _nodes=nodes)
+
+        def before():
+            call(COARSE_STEPS)
+            return call(n)
+
+        def after():
+            first = NodePlan(subset=COARSE_STEPS)
+            call(n, first)
+            second = NodePlan(reuse=first.evaluations)
+            res = call(n, second)
+            return res, first.evaluated + second.evaluated
+
+        res_after, evals_after = after()
+        gap = float((res_after.attributions[0] - before().attributions[0]).abs().max())
+        fns = {"before": before, "after": after}
+        wall = alternate(fns, args.repeats, warmup=2, device=x.device)
+        cpu = alternate_cpu(fns, args.repeats, warmup=0)
+        wb, wa = median(wall["before"]), median(wall["after"])
+        cb, ca = median(cpu["before"]), median(cpu["after"])
+        print(name)
+        print(f"  gradient evaluations  before {n + COARSE_STEPS}   after {evals_after}")
+        print(f"  before  {wb * 1e3:9.3f} ms wall {cb * 1e3:9.3f} ms CPU")
+        print(f"  after   {wa * 1e3:9.3f} ms wall {ca * 1e3:9.3f} ms CPU")
+        print(f"  after / before  {wa / wb:6.3f} wall  {ca / cb:6.3f} CPU")
+        print(f"  max |final after - final before| = {gap:.2e}")
+
+
+if __name__ == "__main__":
+    main()
