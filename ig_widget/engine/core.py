@@ -215,7 +215,9 @@ class Core:
             else:  # no differentiable path from these inputs to the output
                 grads = (None,) * len(rows)
         grads = [
-            torch.zeros_like(r[: k * N]) if gr is None else gr[: k * N]
+            torch.zeros_like(r[: k * N])
+            if gr is None
+            else (gr if gr.shape[0] == k * N else gr[: k * N])
             for gr, r in zip(grads, rows, strict=True)
         ]
         return sel.detach(), grads, slopes
@@ -276,7 +278,7 @@ class Core:
             (sel, grads, slopes), stop = planner.run(start, chunk)
             straight = slopes is None
             k = stop - start
-            w = w_acc[start:stop]
+            w = w_acc if k == n else w_acc[start:stop]
             if ends is None:
                 ends = (sel[k * N : k * N + N], sel[k * N + N :])
             gks = []
