@@ -6,7 +6,7 @@ pass over the same n_steps x 64 Gauss-Legendre path rows, built outside the timi
 ``ours / proxy`` is what the engine spends beyond it (goal: <= 1.10). Timings
 alternate and report medians of wall and of process CPU time.
 
-    PYTHONPATH=$PWD python -m benchmarks.batch [--n-steps 8] [--repeats 7]
+    PYTHONPATH=$PWD python -m benchmarks.batch [--n-steps 8] [--repeats 7] [--threads 1]
 """
 
 from __future__ import annotations
@@ -51,7 +51,10 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--internal-batch-size", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=0, help="0: torch's default")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     from ig_widget import IntegratedGradients
 
     model, x_test, _ = models.train_cnn()
