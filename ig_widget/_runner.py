@@ -335,8 +335,14 @@ class Runner:
                 plan = NodePlan(subset=COARSE_STEPS)
                 split = COARSE_STEPS / cost
                 early = self._compute(req, s, 0.0, split, nodes=plan, cache=False)
-                if plan.evaluations is not None:
-                    full_nodes = NodePlan(reuse=plan.evaluations)
+                if plan.evaluations is None:
+                    # a path that integrates by its own scheme ignores the node plan:
+                    # what came back is already the full result
+                    self._cache_put(s.key(grads), early)
+                    with self._lock:
+                        self._finish(req, early)
+                    return
+                full_nodes = NodePlan(reuse=plan.evaluations)
             with self._lock:
                 if self._stale(req):
                     raise Cancelled

@@ -316,7 +316,7 @@ class Explainer:
             progress=progress,
             _nodes=nodes,
         )
-        if nodes is not None and nodes.subset is not None:
+        if nodes is not None and nodes.evaluations is not None:  # a preview, not the result
             settings = dataclasses.replace(settings, n_steps=res.n_evals)
         attr = res.attributions[0][0].detach()
         per_feature = self._display(attr)  # (d,) torch

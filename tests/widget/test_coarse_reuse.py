@@ -122,3 +122,25 @@ def test_text_widget_two_passes(reuse, make, text_model, ids):
     res = w.wait(TIMEOUT)
     assert w._runner.gradient_evaluations == 20
     assert res.settings["n_steps"] == 20 and res.token_attributions is not None
+
+
+def test_a_path_that_ignores_the_node_plan_is_served_once(reuse, make, mlp, row, monkeypatch):
+    from ig_widget.engine.core import Core
+
+    def plain(self, *args, **kwargs):  # integrate as if the plan were not there
+        plan, self.nodes = self.nodes, None
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            self.nodes = plan
+
+    original = Core.integrate
+    monkeypatch.setattr(Core, "integrate", plain)
+    w = make(mlp, row, n_steps=30)
+    res = w.wait(TIMEOUT)
+    assert w._runner.gradient_evaluations == 30 and w._runner.computations == 1
+    assert res.settings["n_steps"] == 30 and w._payload["readout"]["n_steps"] == 30
+    full = IntegratedGradients(mlp).attribute_detailed(
+        row[None], target=res.settings["target"], n_steps=30
+    )
+    assert torch.equal(res.attributions, full.attributions[0][0])
