@@ -10,6 +10,8 @@ import { createTextView } from "./token-highlight.js";
 import { createTabularView } from "./tabular-bars.js";
 import { createReadout } from "./readout.js";
 import { createPathPanel } from "./path-panel.js";
+import { createShare } from "./share.js";
+import { watchKernel } from "./kernel.js";
 import { decodePayload } from "./lib/payload.js";
 import { resolveColormap } from "./lib/colormap.js";
 
@@ -23,6 +25,9 @@ import { resolveColormap } from "./lib/colormap.js";
 /** @type {Record<Kind, () => View>} */
 const VIEWS = { image: createImageView, text: createTextView, tabular: createTabularView };
 const DISPLAY_TRAITS = ["sign", "colormap", "opacity", "clip_percentile", "top_k", "_colormaps"];
+/** Why the compute controls are off: no kernel behind the page, or no model behind the result. */
+const NO_KERNEL = "Saved result: open in Jupyter with a kernel to recompute.";
+const NO_MODEL = "Result shown without its model: build IGWidget(model, x) to recompute.";
 
 /**
  * The display settings now; their defaults live in the kernel's traits alone.
@@ -41,10 +46,31 @@ function readDisplay(model) {
 
 /**
  * Draw the widget into `el`; returns the cleanup anywidget calls when the view goes.
+ * Whatever the state holds (it may come from a notebook someone else saved), a failure
+ * ends as a message in the view, never as an exception out of render.
  * @param {RenderContext} ctx
  * @returns {() => void}
  */
-function render({ model, el }) {
+function render(ctx) {
+  try {
+    return renderView(ctx);
+  } catch (e) {
+    console.error("ig_widget", e);
+    ctx.el.replaceChildren();
+    const msg = document.createElement("div");
+    msg.className = "igw-render-error";
+    msg.setAttribute("role", "alert");
+    msg.textContent = `ig_widget could not show this view: ${e instanceof Error ? e.message : String(e)}`;
+    ctx.el.append(msg);
+    return () => msg.remove();
+  }
+}
+
+/**
+ * @param {RenderContext} ctx
+ * @returns {() => void}
+ */
+function renderView({ model, el }) {
   const d = new Disposer();
   const empty = h("div", { class: "igw-empty", text: "waiting for the first result…" });
   const main = h("div", { class: "igw-main" }, [empty]);
@@ -56,14 +82,27 @@ function render({ model, el }) {
   const side = h("div", { class: "igw-side" }, [readout.el, pathPanel.el]);
   const controls = createControls(model, d);
   const status = createStatus(model, d, [main, side]);
+  let live = true;
+  const share = createShare(model, d, () => live);
+  const syncCompute = () => {
+    const computable = model.get("computable") !== false;
+    controls.setCompute(live && computable, computable ? NO_KERNEL : NO_MODEL);
+    root.classList.toggle("igw-offline", !live);
+  };
   // The version comes from the Python package (its one source), for bug reports.
   const root = h("div", { class: "igw-root", attrs: { "data-version": model.get("_version") } }, [
     controls.el,
     status.el,
     renderError,
     h("div", { class: "igw-body" }, [main, side]),
+    share.el,
   ]);
   el.append(root);
+  watchKernel(model, d, (isLive) => {
+    live = isLive;
+    syncCompute();
+  });
+  d.model(model, "change:computable", syncCompute);
 
   /** @type {Payload | null} */
   let payload = null;

@@ -61,7 +61,9 @@ def widget_figure(w: IGWidget, extra: str = "") -> Figure:
 
 def widget_state(w: IGWidget) -> dict:
     """The widget's own synced traits (what the front end reads), for a standalone page."""
-    names = type(w).class_own_traits(sync=True)
+    from ..widget import IGWidget
+
+    names = IGWidget.class_own_traits(sync=True)
     return {name: getattr(w, name) for name in names}
 
 
@@ -105,7 +107,9 @@ def save_widget(w: IGWidget, path: str | Path) -> list[Path]:
     if suffix == ".html":
         png = figure_bytes(widget_figure(w), "png")
         title = f"ig_widget: {w.modality}, target {payload['readout'].get('target_label')}"
-        path.write_text(standalone_html(widget_state(w), png, title), encoding="utf-8")
+        state = widget_state(w)
+        state["_png"] = png  # the page's PNG download works even for a widget never shown
+        path.write_text(standalone_html(state, png, title), encoding="utf-8")
         return [path]
     arrays = {
         "input": w._input_array(),
