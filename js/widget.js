@@ -14,6 +14,7 @@ import { createShare } from "./share.js";
 import { watchKernel } from "./kernel.js";
 import { decodePayload } from "./lib/payload.js";
 import { resolveColormap } from "./lib/colormap.js";
+import { SIGN_MODES } from "./lib/scale.js";
 
 /** @typedef {import("./types.js").Model} Model */
 /** @typedef {import("./types.js").RenderContext} RenderContext */
@@ -35,12 +36,21 @@ const NO_MODEL = "Result shown without its model: build IGWidget(model, x) to re
  * @returns {Display}
  */
 function readDisplay(model) {
+  const sign = model.get("sign");
+  if (!SIGN_MODES.includes(sign)) throw new Error(`display setting sign: "${String(sign).slice(0, 40)}" is not one of ${SIGN_MODES.join(", ")}`);
+  /** @param {"opacity" | "clip_percentile" | "top_k"} name */
+  const number = (name) => {
+    const v = model.get(name);
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`display setting ${name}: expected a number, got ${typeof v}`);
+    return v;
+  };
+  const colormap = model.get("colormap");
   return {
-    sign: model.get("sign"),
-    colormap: model.get("colormap"),
-    opacity: Number(model.get("opacity")),
-    clip_percentile: Number(model.get("clip_percentile")),
-    top_k: Number(model.get("top_k")),
+    sign,
+    colormap: typeof colormap === "string" ? colormap : "",
+    opacity: number("opacity"),
+    clip_percentile: number("clip_percentile"),
+    top_k: number("top_k"),
   };
 }
 

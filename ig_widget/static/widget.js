@@ -1430,7 +1430,9 @@ function lengthOf(arr, n, what) {
   return arr;
 }
 function decodePayload(p) {
-  if (!p || typeof p !== "object" || !p.kind) return null;
+  if (p == null) return null;
+  if (typeof p !== "object" || Array.isArray(p)) throw new Error(`payload: expected an object, got ${Array.isArray(p) ? "a list" : typeof p}`);
+  if (!p.kind) return null;
   if (typeof p.kind !== "string" || !KINDS.includes(p.kind)) {
     throw new Error(`payload kind "${String(p.kind).slice(0, 40)}" is not one of ${KINDS.join(", ")}`);
   }
@@ -1477,12 +1479,20 @@ var DISPLAY_TRAITS = ["sign", "colormap", "opacity", "clip_percentile", "top_k",
 var NO_KERNEL = "Saved result: open in Jupyter with a kernel to recompute.";
 var NO_MODEL = "Result shown without its model: build IGWidget(model, x) to recompute.";
 function readDisplay(model) {
+  const sign = model.get("sign");
+  if (!SIGN_MODES.includes(sign)) throw new Error(`display setting sign: "${String(sign).slice(0, 40)}" is not one of ${SIGN_MODES.join(", ")}`);
+  const number = (name) => {
+    const v = model.get(name);
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`display setting ${name}: expected a number, got ${typeof v}`);
+    return v;
+  };
+  const colormap = model.get("colormap");
   return {
-    sign: model.get("sign"),
-    colormap: model.get("colormap"),
-    opacity: Number(model.get("opacity")),
-    clip_percentile: Number(model.get("clip_percentile")),
-    top_k: Number(model.get("top_k"))
+    sign,
+    colormap: typeof colormap === "string" ? colormap : "",
+    opacity: number("opacity"),
+    clip_percentile: number("clip_percentile"),
+    top_k: number("top_k")
   };
 }
 function render(ctx) {

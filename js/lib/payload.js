@@ -137,7 +137,9 @@ function lengthOf(arr, n, what) {
  * @returns {Payload | null}
  */
 export function decodePayload(p) {
-  if (!p || typeof p !== "object" || !p.kind) return null;
+  if (p == null) return null;
+  if (typeof p !== "object" || Array.isArray(p)) throw new Error(`payload: expected an object, got ${Array.isArray(p) ? "a list" : typeof p}`);
+  if (!p.kind) return null;
   if (typeof p.kind !== "string" || !KINDS.includes(p.kind)) {
     throw new Error(`payload kind "${String(p.kind).slice(0, 40)}" is not one of ${KINDS.join(", ")}`);
   }

@@ -50,6 +50,11 @@ test("strings where numbers go, and numbers where strings go, are refused", () =
   assert.throws(() => decodePayload(tab({ names: "ab" })), /names: expected a list/);
 });
 
+test("a payload that is not an object is refused", () => {
+  assert.throws(() => decodePayload(/** @type {any} */ ("<b>x</b>")), /expected an object, got string/);
+  assert.throws(() => decodePayload(/** @type {any} */ ([1])), /got a list/);
+});
+
 test("missing keys are refused", () => {
   const { attr, ...noAttr } = tab();
   assert.ok(attr);
