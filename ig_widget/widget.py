@@ -260,6 +260,11 @@ class IGWidget(anywidget.AnyWidget):
         help="the widget's model id: the front end looks its own model up by it to see "
         "whether a kernel is connected (a saved page has none).",
     ).tag(sync=True)
+    _shown = t.Dict(
+        read_only=True,
+        help="the readout of the result the widget's first output kept when the next cell "
+        "started; a saved page says so when the view's result differs from it.",
+    ).tag(sync=True)
     _png = t.Bytes(
         b"",
         read_only=True,
@@ -618,8 +623,11 @@ class IGWidget(anywidget.AnyWidget):
 
         def freeze(*_: Any) -> None:
             for info in displays.values():
-                if info.get("final"):
+                if info.get("final") and not info["frozen"]:
                     info["frozen"] = True
+                    if not self._shown:
+                        readout = (self._payload or {}).get("readout") or {}
+                        self._apply(_shown=dict(readout))
             if all(info["frozen"] for info in displays.values()):
                 try:
                     shell.events.unregister("pre_run_cell", freeze)

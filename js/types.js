@@ -131,6 +131,7 @@
  * @property {boolean} computable false for a result shown without its model
  * @property {string} _comm_id the model's id, to look up whether a kernel is connected
  * @property {DataView | ArrayBuffer | Uint8Array | null} _png PNG of the view, from the kernel
+ * @property {Partial<RawReadout> | Record<string, never>} _shown readout the first output kept
  */
 
 /**

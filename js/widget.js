@@ -55,6 +55,19 @@ function readDisplay(model) {
 }
 
 /**
+ * The settings of a readout in a few words ("" when there is none).
+ * @param {unknown} r
+ * @returns {string}
+ */
+function shownSettings(r) {
+  if (!r || typeof r !== "object") return "";
+  const o = /** @type {Record<string, unknown>} */ (r);
+  if (o.target == null) return "";
+  const steps = typeof o.n_steps === "number" ? `${o.n_steps} steps, ` : "";
+  return `target ${String(o.target)}, ${steps}${String(o.method ?? "")}, baseline ${String(o.baseline ?? "")}, path ${String(o.path ?? "")}`;
+}
+
+/**
  * Draw the widget into `el`; returns the cleanup anywidget calls when the view goes.
  * Whatever the state holds (it may come from a notebook someone else saved), a failure
  * ends as a message in the view, never as an exception out of render.
@@ -85,11 +98,14 @@ function renderView({ model, el }) {
   const empty = h("div", { class: "igw-empty", text: "waiting for the first result…" });
   const main = h("div", { class: "igw-main" }, [empty]);
   const renderError = h("div", { class: "igw-render-error", attrs: { role: "alert" } });
+  const changed = h("div", { class: "igw-changed", attrs: { role: "note" } });
+  changed.hidden = true;
   renderError.hidden = true;
   const readout = createReadout();
   const pathPanel = createPathPanel();
   d.add(pathPanel.destroy);
   const side = h("div", { class: "igw-side" }, [readout.el, pathPanel.el]);
+  const body = h("div", { class: "igw-body" }, [main, side]);
   const controls = createControls(model, d);
   const status = createStatus(model, d, [main, side]);
   let live = true;
@@ -104,14 +120,28 @@ function renderView({ model, el }) {
     controls.el,
     status.el,
     renderError,
-    h("div", { class: "igw-body" }, [main, side]),
+    body,
+    changed,
     share.el,
   ]);
   el.append(root);
+  // In a saved page, say when later code changed the widget after its cell's output
+  // was kept (that output's picture shows the cell's own result).
+  const syncChanged = () => {
+    const was = shownSettings(model.get("_shown"));
+    const now = shownSettings(model.get("_payload")?.readout);
+    const differs = !live && was !== "" && now !== "" && was !== now;
+    changed.textContent = differs
+      ? `Changed by code run after this cell: the cell's own output showed ${was}; this view shows ${now}.`
+      : "";
+    changed.hidden = !differs;
+  };
   watchKernel(model, d, (isLive) => {
     live = isLive;
     syncCompute();
+    syncChanged();
   });
+  for (const t of ["_shown", "_payload"]) d.model(model, `change:${t}`, syncChanged);
   d.model(model, "change:computable", syncCompute);
 
   /** @type {Payload | null} */
@@ -141,6 +171,7 @@ function renderView({ model, el }) {
     const msg = failures.payload || failures.draw;
     renderError.textContent = msg;
     renderError.hidden = msg === "";
+    body.hidden = msg !== ""; // the message alone: nothing half-drawn beside it
   }
 
   const draw = frameScheduler(() => guard("draw", () => {

@@ -1495,6 +1495,16 @@ function readDisplay(model) {
     top_k: number("top_k")
   };
 }
+function shownSettings(r) {
+  if (!r || typeof r !== "object") return "";
+  const o = (
+    /** @type {Record<string, unknown>} */
+    r
+  );
+  if (o.target == null) return "";
+  const steps = typeof o.n_steps === "number" ? `${o.n_steps} steps, ` : "";
+  return `target ${String(o.target)}, ${steps}${String(o.method ?? "")}, baseline ${String(o.baseline ?? "")}, path ${String(o.path ?? "")}`;
+}
 function render(ctx) {
   try {
     return renderView(ctx);
@@ -1514,11 +1524,14 @@ function renderView({ model, el }) {
   const empty = h("div", { class: "igw-empty", text: "waiting for the first result\u2026" });
   const main = h("div", { class: "igw-main" }, [empty]);
   const renderError = h("div", { class: "igw-render-error", attrs: { role: "alert" } });
+  const changed = h("div", { class: "igw-changed", attrs: { role: "note" } });
+  changed.hidden = true;
   renderError.hidden = true;
   const readout = createReadout();
   const pathPanel = createPathPanel();
   d.add(pathPanel.destroy);
   const side = h("div", { class: "igw-side" }, [readout.el, pathPanel.el]);
+  const body = h("div", { class: "igw-body" }, [main, side]);
   const controls = createControls(model, d);
   const status = createStatus(model, d, [main, side]);
   let live = true;
@@ -1532,14 +1545,24 @@ function renderView({ model, el }) {
     controls.el,
     status.el,
     renderError,
-    h("div", { class: "igw-body" }, [main, side]),
+    body,
+    changed,
     share.el
   ]);
   el.append(root);
+  const syncChanged = () => {
+    const was = shownSettings(model.get("_shown"));
+    const now = shownSettings(model.get("_payload")?.readout);
+    const differs = !live && was !== "" && now !== "" && was !== now;
+    changed.textContent = differs ? `Changed by code run after this cell: the cell's own output showed ${was}; this view shows ${now}.` : "";
+    changed.hidden = !differs;
+  };
   watchKernel(model, d, (isLive) => {
     live = isLive;
     syncCompute();
+    syncChanged();
   });
+  for (const t of ["_shown", "_payload"]) d.model(model, `change:${t}`, syncChanged);
   d.model(model, "change:computable", syncCompute);
   let payload = null;
   let view = null;
@@ -1558,6 +1581,7 @@ function renderView({ model, el }) {
     const msg = failures.payload || failures.draw;
     renderError.textContent = msg;
     renderError.hidden = msg === "";
+    body.hidden = msg !== "";
   }
   const draw = frameScheduler(() => guard("draw", () => {
     if (!payload || !view) return;

@@ -153,6 +153,10 @@ def test_exported_html_is_offline_and_disables_what_needs_a_kernel(exported, pag
         "Saved result: open in Jupyter with a kernel to recompute."
     )
     expect(tab.locator(".igw-readout")).to_contain_text("7 steps")
+    # a later cell changed it: the view says so (its own output's picture shows 40 steps)
+    expect(tab.locator(".igw-changed")).to_contain_text("output showed target 1, 40 steps")
+    expect(tab.locator(".igw-changed")).to_contain_text("this view shows target 1, 7 steps")
+    expect(img.locator(".igw-changed")).to_be_hidden()
     # display controls still redraw: top k, sign, colour map, opacity, clip, hover
     topk = tab.locator(".igw-topk")
     expect(topk).to_be_enabled()

@@ -110,6 +110,7 @@ def test_display_freezes_when_another_cell_runs(make, mlp, row, outputs, monkeyp
     w.wait(TIMEOUT)
     shown = outputs.shown["d0"]["image/png"]
     shell.events.trigger("pre_run_cell", None)  # the next cell starts
+    assert w._shown["n_steps"] == 40  # what the kept output showed, for the saved page
     w.n_steps = 5
     w.wait(TIMEOUT)
     assert outputs.shown["d0"]["image/png"] == shown  # the output keeps its own cell's result
