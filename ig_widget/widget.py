@@ -64,6 +64,8 @@ MAX_STEPS = 2000
 STATUSES = ("idle", "running", "error")
 #: traits that schedule a computation
 COMPUTE_TRAITS = ("n_steps", "method", "baseline", "path", "target")
+#: resolution of the picture kept in the notebook (small: it is saved in every output)
+PICTURE_DPI = 80
 #: traits that change the static picture a displayed widget keeps in its output
 PICTURE_TRAITS = ("note", "sign", "colormap", "opacity", "clip_percentile", "top_k")
 
@@ -407,7 +409,7 @@ class IGWidget(anywidget.AnyWidget):
         """The class name of the model explained ("" when the result came without one)."""
         model = getattr(self._explainer, "model", None)
         if model is None:
-            return self.__dict__.get("_model_name", "")
+            return self.__dict__.get("_source_model", "")
         return type(model).__name__
 
     def to_figure(self) -> Figure:
@@ -513,7 +515,7 @@ class IGWidget(anywidget.AnyWidget):
         w._displays = {}
         w._static_result = result
         w._static_input = x
-        w._model_name = str(model_name)
+        w._source_model = str(model_name)
         w._explainer = source_for(result, kind)
         traits: dict[str, Any] = {
             "method": str(method),
@@ -571,21 +573,19 @@ class IGWidget(anywidget.AnyWidget):
                 self._refresh_picture()
 
     def _bundle(self, png: bytes | None = None) -> dict:
-        from .export.bundle import mime_bundle, picture_html
+        from .export.bundle import mime_bundle
 
         view = super()._repr_mimebundle_()
         view = view[0] if isinstance(view, tuple) else view
         widget_view = (view or {}).get("application/vnd.jupyter.widget-view+json")
         png = self._png if png is None else png
-        readout = (self._payload or {}).get("readout")
-        html_text = picture_html(png, readout, self.note) if png else None
-        return mime_bundle(widget_view, self._summary(), png, html_text)
+        return mime_bundle(widget_view, self._summary(), png)
 
     def _picture_png(self) -> bytes:
         from .export.files import widget_figure
         from .export.picture import figure_bytes
 
-        return figure_bytes(widget_figure(self), "png")
+        return figure_bytes(widget_figure(self), "png", dpi=PICTURE_DPI)
 
     def _refresh_picture(self) -> None:
         """Draw the static picture again and refresh every display still following."""

@@ -2,20 +2,19 @@
 
 A notebook opened without a kernel (GitHub's preview, nbviewer, an exported page with
 scripts off) cannot run the view. Each widget output therefore carries, beside the
-widget view, the current view as ``image/png``, the same picture with its caption as
-``text/html`` (every string escaped), and a ``text/plain`` line that says what was
-computed. ``IGWidget`` refreshes them with ``update_display`` when a result lands.
+widget view, the current view as ``image/png`` (caption, delta and note drawn in) and a
+``text/plain`` line that says what was computed. ``IGWidget`` refreshes them with
+``update_display`` when a result lands. There is no ``text/html`` copy: every viewer
+that renders HTML also renders the PNG, and a second base64 copy of the picture would
+double the size of every saved output.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import math
 from collections.abc import Mapping
 from typing import Any
-
-from ..figure import caption_line
 
 VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 
@@ -58,30 +57,11 @@ def summary_line(
     return head + ")"
 
 
-def picture_html(png: bytes, readout: Mapping[str, Any] | None, note: str = "") -> str:
-    """The picture as an ``<img>`` with its caption and the note, all text escaped."""
-    data = base64.b64encode(png).decode("ascii")
-    caption = html.escape(caption_line(readout))
-    parts = [
-        '<div class="igw-static">',
-        f'<img alt="attributions: {caption}" src="data:image/png;base64,{data}">',
-        f'<pre style="white-space: pre-wrap">{caption}</pre>',
-    ]
-    if note:
-        parts.append(f"<p><em>Note:</em> {html.escape(str(note))}</p>")
-    parts.append("</div>")
-    return "\n".join(parts)
-
-
-def mime_bundle(
-    view: Mapping[str, Any] | None, text: str, png: bytes | None, html_text: str | None
-) -> dict:
+def mime_bundle(view: Mapping[str, Any] | None, text: str, png: bytes | None) -> dict:
     """The output's data: the widget view (when given), the picture and the line."""
     data: dict[str, Any] = {"text/plain": text}
     if view:
         data[VIEW_MIME] = dict(view)
     if png:
         data["image/png"] = base64.b64encode(png).decode("ascii")
-    if html_text:
-        data["text/html"] = html_text
     return data

@@ -99,6 +99,7 @@ def test_from_attributions_each_modality(static):
         baseline_output=0.1,
         method="riemann_trapezoid",
         n_steps=30,
+        model_name="ResNet",
     )
     static.append(w)
     np.testing.assert_allclose(decode_array(w._payload["attr"]), a_img[0].sum(0), rtol=1e-6)
@@ -106,6 +107,8 @@ def test_from_attributions_each_modality(static):
     assert r["delta"] == pytest.approx(float(a_img.double().sum()) - 0.8)
     assert (r["target"], r["target_label"], r["n_steps"]) == (2, "cat", 30)
     assert w.method == "riemann_trapezoid" and w.computable is False
+    assert w._model_name == "AnyModel"  # the widget protocol's own name stays untouched
+    assert w.model_name == "ResNet"
 
     ids = torch.tensor([4, 1, 9])
     t = IGWidget.from_attributions(ids, torch.randn(3, 8, generator=g), tokens=["a", "b", "c"])
