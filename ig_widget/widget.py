@@ -267,12 +267,6 @@ class IGWidget(anywidget.AnyWidget):
         help="the readout of the result the widget's first output kept when the next cell "
         "started; a saved page says so when the view's result differs from it.",
     ).tag(sync=True)
-    _png = t.Bytes(
-        b"",
-        read_only=True,
-        help="PNG of the current view (the static picture), once the widget is displayed; "
-        "the front end's download button offers it.",
-    ).tag(sync=True)
 
     def __init__(
         self,
@@ -299,6 +293,7 @@ class IGWidget(anywidget.AnyWidget):
         self._static_result: Result | None = None
         self._static_input: Any = None
         self._displays: dict[str, dict] = {}
+        self._png = b""
         self._explainer = make_explainer(
             model,
             x,
@@ -325,6 +320,7 @@ class IGWidget(anywidget.AnyWidget):
             n_steps=plain_int(n_steps), method=method, path=path, target=target, **kwargs
         )
         self._apply(_comm_id=self.model_id)
+        self.on_msg(self._on_front_end_message)
         try:
             self._runner = Runner(
                 self._explainer,
@@ -513,6 +509,7 @@ class IGWidget(anywidget.AnyWidget):
         w._sync_lock = SyncLock()
         w._runner = None
         w._displays = {}
+        w._png = b""
         w._static_result = result
         w._static_input = x
         w._source_model = str(model_name)
@@ -527,6 +524,7 @@ class IGWidget(anywidget.AnyWidget):
         if n_steps is not None:
             traits["n_steps"] = plain_int(n_steps)
         anywidget.AnyWidget.__init__(w, **traits)
+        w.on_msg(w._on_front_end_message)
         w._apply(
             computable=False,
             status="idle",
@@ -596,7 +594,7 @@ class IGWidget(anywidget.AnyWidget):
         except Exception as exc:  # noqa: BLE001 - the live view must not break over it
             self.set_trait("warning", f"the static picture could not be drawn: {exc}")
             return
-        self.set_trait("_png", png)
+        self._png = png
         live = [d for d, info in self._displays.items() if not info["frozen"]]
         if not live:
             return
@@ -606,6 +604,21 @@ class IGWidget(anywidget.AnyWidget):
         for display_id in live:
             update_display(bundle, raw=True, display_id=display_id)
             self._displays[display_id]["final"] = not self._provisional
+
+    def _on_front_end_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        """The download button asks for the picture: ``{"type": "png"}`` is answered with
+        ``{"type": "png"}`` and the PNG as a binary buffer (or ``{"type": "png", "error":
+        str}``). The picture is not a synced trait: it would be saved a second time in
+        every notebook's widget state."""
+        if not isinstance(content, dict) or content.get("type") != "png":
+            return
+        try:
+            with self._sync_lock:
+                png = self._png or self._picture_png()
+        except Exception as exc:  # noqa: BLE001 - the answer says what went wrong
+            self.send({"type": "png", "error": str(exc)})
+            return
+        self.send({"type": "png"}, buffers=[png])
 
     def _watch_cells(self) -> None:
         """Freeze a display's picture when another cell starts once it holds a final

@@ -1,8 +1,10 @@
 // @ts-check
 // The sharing strip: the user's note on what the result shows (kept in the widget
 // state, so in the saved notebook and every export), and buttons that download the
-// view's PNG (drawn by the kernel, kept in `_png`) and the result as JSON (built here
-// from the state, so it also works in a saved page without a kernel).
+// view's PNG and the result as JSON. The PNG is the kernel's picture (asked for with a
+// {type: "png"} message, answered with the bytes as a buffer); without a kernel it is
+// the one a standalone page carries (`_png`), else the heatmap canvas, else none. The
+// JSON is built here from the state, so it works in any saved page.
 import { h, suppressShortcuts } from "./dom.js";
 import { debounce } from "./lib/debounce.js";
 import { toBytes } from "./lib/codec.js";
@@ -33,8 +35,9 @@ function download(bytes, type, name) {
  * @param {Model} model
  * @param {Disposer} d
  * @param {() => boolean} canSave whether a kernel receives changes (else local only)
+ * @param {() => HTMLCanvasElement | null} getCanvas the view's heatmap, if it has one
  */
-export function createShare(model, d, canSave) {
+export function createShare(model, d, canSave, getCanvas) {
   const note = suppressShortcuts(/** @type {HTMLTextAreaElement} */ (h("textarea", {
     class: "igw-note",
     attrs: {
@@ -62,12 +65,14 @@ export function createShare(model, d, canSave) {
   syncNote();
 
   const png = suppressShortcuts(/** @type {HTMLButtonElement} */ (h("button", {
-    class: "igw-button igw-download-png", text: "PNG", attrs: { type: "button", title: "download the picture of this view" },
+    class: "igw-button igw-download-png", text: "PNG", attrs: { type: "button" },
   })));
   const json = suppressShortcuts(/** @type {HTMLButtonElement} */ (h("button", {
     class: "igw-button igw-download-json", text: "JSON", attrs: { type: "button", title: "download this result as JSON" },
   })));
-  const pngBytes = () => {
+  const said = h("span", { class: "igw-download-status", attrs: { role: "status" } });
+  /** The PNG a standalone page carries, or null. */
+  const savedPng = () => {
     try {
       const data = model.get("_png");
       const bytes = data == null ? null : toBytes(data);
@@ -76,26 +81,72 @@ export function createShare(model, d, canSave) {
       return null;
     }
   };
-  const syncButtons = () => {
-    png.disabled = pngBytes() === null;
-    png.title = png.disabled ? "the picture is made once the kernel has shown the widget" : "download the picture of this view";
+  const hasResult = () => {
     const p = model.get("_payload");
-    json.disabled = !(p && typeof p === "object" && "kind" in p);
+    return !!p && typeof p === "object" && "kind" in p;
   };
+  const sync = () => {
+    const offline = !canSave();
+    const source = !hasResult() ? "" : !offline ? "kernel" : savedPng() ? "saved" : getCanvas() ? "canvas" : "";
+    png.disabled = source === "";
+    png.title = {
+      kernel: "download the picture of this view (drawn by the kernel)",
+      saved: "download the picture saved with this page",
+      canvas: "download the heatmap (the full picture with its caption needs a kernel)",
+      "": hasResult() ? "the picture needs a kernel; the JSON works without one" : "no result yet",
+    }[source];
+    json.disabled = !hasResult();
+    return source;
+  };
+  /** @type {ReturnType<typeof setTimeout> | null} */
+  let waiting = null;
+  const stopWaiting = () => {
+    if (waiting !== null) clearTimeout(waiting);
+    waiting = null;
+  };
+  d.add(stopWaiting);
+  /**
+   * @param {unknown} msg
+   * @param {unknown} [buffers]
+   */
+  const onMessage = (msg, buffers) => {
+    const m = /** @type {{type?: unknown, error?: unknown}} */ (msg);
+    if (!m || typeof m !== "object" || m.type !== "png" || waiting === null) return;
+    stopWaiting();
+    const first = Array.isArray(buffers) ? buffers[0] : null;
+    if (typeof m.error === "string" || !first) {
+      said.textContent = `no picture: ${typeof m.error === "string" ? m.error : "empty answer"}`;
+      return;
+    }
+    said.textContent = "";
+    download(toBytes(first).slice(), "image/png", "ig_widget.png");
+  };
+  model.on("msg:custom", onMessage);
+  d.add(() => model.off("msg:custom", onMessage));
   d.on(png, "click", () => {
-    const bytes = pngBytes();
-    if (bytes) download(bytes.slice(), "image/png", "ig_widget.png");
+    const source = sync();
+    if (source === "kernel" && model.send) {
+      stopWaiting();
+      said.textContent = "drawing…";
+      waiting = setTimeout(() => { waiting = null; said.textContent = "no answer from the kernel"; }, 20000);
+      model.send({ type: "png" });
+    } else if (source === "saved") {
+      const bytes = savedPng();
+      if (bytes) download(bytes.slice(), "image/png", "ig_widget.png");
+    } else if (source === "canvas") {
+      getCanvas()?.toBlob((blob) => { if (blob) download(blob, "image/png", "ig_widget_heatmap.png"); }, "image/png");
+    }
   });
   d.on(json, "click", () => {
     const text = JSON.stringify(resultRecord(model), null, 2);
     download(text, "application/json", "ig_widget_result.json");
   });
-  for (const t of ["_png", "_payload"]) d.model(model, `change:${t}`, syncButtons);
-  syncButtons();
+  d.model(model, "change:_payload", () => { sync(); });
+  sync();
 
   const el = h("div", { class: "igw-share" }, [
     h("label", { class: "igw-field igw-field-note" }, [h("span", { class: "igw-label", text: "note" }), note]),
-    h("span", { class: "igw-downloads" }, [h("span", { class: "igw-label", text: "download" }), png, json]),
+    h("span", { class: "igw-downloads" }, [h("span", { class: "igw-label", text: "download" }), png, json, said]),
   ]);
-  return { el };
+  return { el, sync };
 }

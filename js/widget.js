@@ -109,11 +109,12 @@ function renderView({ model, el }) {
   const controls = createControls(model, d);
   const status = createStatus(model, d, [main, side]);
   let live = true;
-  const share = createShare(model, d, () => live);
+  const share = createShare(model, d, () => live, () => main.querySelector("canvas.igw-heatmap"));
   const syncCompute = () => {
     const computable = model.get("computable") !== false;
     controls.setCompute(live && computable, computable ? NO_KERNEL : NO_MODEL);
     root.classList.toggle("igw-offline", !live);
+    share.sync();
   };
   // The version comes from the Python package (its one source), for bug reports.
   const root = h("div", { class: "igw-root", attrs: { "data-version": model.get("_version") } }, [
@@ -198,6 +199,7 @@ function renderView({ model, el }) {
       readout.update(payload.readout);
       pathPanel.update(payload.trace);
       draw();
+      share.sync(); // the view may have a heatmap canvas to download now
     });
   }
 

@@ -1249,7 +1249,7 @@ function download(bytes, type, name) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1e4);
 }
-function createShare(model, d, canSave) {
+function createShare(model, d, canSave, getCanvas) {
   const note = suppressShortcuts(
     /** @type {HTMLTextAreaElement} */
     h("textarea", {
@@ -1283,7 +1283,7 @@ function createShare(model, d, canSave) {
     h("button", {
       class: "igw-button igw-download-png",
       text: "PNG",
-      attrs: { type: "button", title: "download the picture of this view" }
+      attrs: { type: "button" }
     })
   );
   const json = suppressShortcuts(
@@ -1294,7 +1294,8 @@ function createShare(model, d, canSave) {
       attrs: { type: "button", title: "download this result as JSON" }
     })
   );
-  const pngBytes = () => {
+  const said = h("span", { class: "igw-download-status", attrs: { role: "status" } });
+  const savedPng = () => {
     try {
       const data = model.get("_png");
       const bytes = data == null ? null : toBytes(data);
@@ -1303,27 +1304,78 @@ function createShare(model, d, canSave) {
       return null;
     }
   };
-  const syncButtons = () => {
-    png.disabled = pngBytes() === null;
-    png.title = png.disabled ? "the picture is made once the kernel has shown the widget" : "download the picture of this view";
+  const hasResult = () => {
     const p = model.get("_payload");
-    json.disabled = !(p && typeof p === "object" && "kind" in p);
+    return !!p && typeof p === "object" && "kind" in p;
   };
+  const sync = () => {
+    const offline = !canSave();
+    const source = !hasResult() ? "" : !offline ? "kernel" : savedPng() ? "saved" : getCanvas() ? "canvas" : "";
+    png.disabled = source === "";
+    png.title = {
+      kernel: "download the picture of this view (drawn by the kernel)",
+      saved: "download the picture saved with this page",
+      canvas: "download the heatmap (the full picture with its caption needs a kernel)",
+      "": hasResult() ? "the picture needs a kernel; the JSON works without one" : "no result yet"
+    }[source];
+    json.disabled = !hasResult();
+    return source;
+  };
+  let waiting = null;
+  const stopWaiting = () => {
+    if (waiting !== null) clearTimeout(waiting);
+    waiting = null;
+  };
+  d.add(stopWaiting);
+  const onMessage = (msg, buffers) => {
+    const m = (
+      /** @type {{type?: unknown, error?: unknown}} */
+      msg
+    );
+    if (!m || typeof m !== "object" || m.type !== "png" || waiting === null) return;
+    stopWaiting();
+    const first = Array.isArray(buffers) ? buffers[0] : null;
+    if (typeof m.error === "string" || !first) {
+      said.textContent = `no picture: ${typeof m.error === "string" ? m.error : "empty answer"}`;
+      return;
+    }
+    said.textContent = "";
+    download(toBytes(first).slice(), "image/png", "ig_widget.png");
+  };
+  model.on("msg:custom", onMessage);
+  d.add(() => model.off("msg:custom", onMessage));
   d.on(png, "click", () => {
-    const bytes = pngBytes();
-    if (bytes) download(bytes.slice(), "image/png", "ig_widget.png");
+    const source = sync();
+    if (source === "kernel" && model.send) {
+      stopWaiting();
+      said.textContent = "drawing\u2026";
+      waiting = setTimeout(() => {
+        waiting = null;
+        said.textContent = "no answer from the kernel";
+      }, 2e4);
+      model.send({ type: "png" });
+    } else if (source === "saved") {
+      const bytes = savedPng();
+      if (bytes) download(bytes.slice(), "image/png", "ig_widget.png");
+    } else if (source === "canvas") {
+      getCanvas()?.toBlob((blob) => {
+        if (blob) download(blob, "image/png", "ig_widget_heatmap.png");
+      }, "image/png");
+    }
   });
   d.on(json, "click", () => {
     const text = JSON.stringify(resultRecord(model), null, 2);
     download(text, "application/json", "ig_widget_result.json");
   });
-  for (const t of ["_png", "_payload"]) d.model(model, `change:${t}`, syncButtons);
-  syncButtons();
+  d.model(model, "change:_payload", () => {
+    sync();
+  });
+  sync();
   const el = h("div", { class: "igw-share" }, [
     h("label", { class: "igw-field igw-field-note" }, [h("span", { class: "igw-label", text: "note" }), note]),
-    h("span", { class: "igw-downloads" }, [h("span", { class: "igw-label", text: "download" }), png, json])
+    h("span", { class: "igw-downloads" }, [h("span", { class: "igw-label", text: "download" }), png, json, said])
   ]);
-  return { el };
+  return { el, sync };
 }
 
 // js/kernel.js
@@ -1535,11 +1587,12 @@ function renderView({ model, el }) {
   const controls = createControls(model, d);
   const status = createStatus(model, d, [main, side]);
   let live = true;
-  const share = createShare(model, d, () => live);
+  const share = createShare(model, d, () => live, () => main.querySelector("canvas.igw-heatmap"));
   const syncCompute = () => {
     const computable = model.get("computable") !== false;
     controls.setCompute(live && computable, computable ? NO_KERNEL : NO_MODEL);
     root.classList.toggle("igw-offline", !live);
+    share.sync();
   };
   const root = h("div", { class: "igw-root", attrs: { "data-version": model.get("_version") } }, [
     controls.el,
@@ -1606,6 +1659,7 @@ function renderView({ model, el }) {
       readout.update(payload.readout);
       pathPanel.update(payload.trace);
       draw();
+      share.sync();
     });
   }
   d.model(model, "change:_payload", onPayload);

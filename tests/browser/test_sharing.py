@@ -13,6 +13,7 @@ import base64
 import copy
 import json
 import os
+import re
 import struct
 import uuid
 
@@ -174,9 +175,14 @@ def test_exported_html_is_offline_and_disables_what_needs_a_kernel(exported, pag
     canvas.hover()
     # the note, with its markup as text, and the downloads (the PNG came from the kernel)
     expect(tab.locator(".igw-note")).to_have_value(NOTE)
-    expect(tab.locator(".igw-download-png")).to_be_enabled()
+    # without a kernel: the heatmap canvas downloads as PNG; bars need the kernel's
+    # picture, so their PNG button is off and says why; the JSON works everywhere
+    expect(tab.locator(".igw-download-png")).to_be_disabled()
+    expect(tab.locator(".igw-download-png")).to_have_attribute(
+        "title", re.compile("needs a kernel")
+    )
     with pg.expect_download() as dl:
-        tab.locator(".igw-download-png").click()
+        img.locator(".igw-download-png").click()
     assert open(dl.value.path(), "rb").read(4) == b"\x89PNG"
     with pg.expect_download() as dl:
         tab.locator(".igw-download-json").click()

@@ -125,3 +125,16 @@ def test_image_widget_picture(make, cnn, image, outputs):
     w.wait(TIMEOUT)
     assert base64.b64decode(outputs.shown["d0"]["image/png"]).startswith(b"\x89PNG")
     assert isinstance(image, torch.Tensor)
+
+
+def test_download_button_gets_the_picture_by_message(make, mlp, row, monkeypatch):
+    w = make(mlp, row)
+    w.wait(TIMEOUT)
+    sent = []
+    monkeypatch.setattr(w, "send", lambda content, buffers=None: sent.append((content, buffers)))
+    w._on_front_end_message(w, {"type": "png"}, [])
+    ((content, buffers),) = sent
+    assert content == {"type": "png"} and bytes(buffers[0]).startswith(b"\x89PNG")
+    w._on_front_end_message(w, {"type": "something else"}, [])
+    w._on_front_end_message(w, "<b>not a dict</b>", [])
+    assert len(sent) == 1
