@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import time
 from typing import TYPE_CHECKING, Any
 
 import anywidget
@@ -64,8 +65,6 @@ MAX_STEPS = 2000
 STATUSES = ("idle", "running", "error")
 #: traits that schedule a computation
 COMPUTE_TRAITS = ("n_steps", "method", "baseline", "path", "target")
-#: resolution of the picture kept in the notebook (small: it is saved in every output)
-PICTURE_DPI = 80
 #: traits that change the static picture a displayed widget keeps in its output
 PICTURE_TRAITS = ("note", "sign", "colormap", "opacity", "clip_percentile", "top_k")
 
@@ -293,7 +292,8 @@ class IGWidget(anywidget.AnyWidget):
         self._static_result: Result | None = None
         self._static_input: Any = None
         self._displays: dict[str, dict] = {}
-        self._png = b""
+        self._picture: tuple[str, bytes] | None = None
+        self._pictures: Any = None
         self._explainer = make_explainer(
             model,
             x,
@@ -358,7 +358,13 @@ class IGWidget(anywidget.AnyWidget):
                 "wait() cannot be called from a trait observer or while the widget is "
                 "updating; call it from ordinary notebook code."
             )
-        return self._runner.wait(timeout)
+        began = time.monotonic()
+        result = self._runner.wait(timeout)
+        pictures = self.__dict__.get("_pictures")
+        if pictures is not None:  # the outputs' picture of this result, for saved notebooks
+            left = None if timeout is None else max(0.0, timeout - (time.monotonic() - began))
+            pictures.wait(left)
+        return result
 
     @property
     def last_exception(self) -> BaseException | None:
@@ -509,7 +515,8 @@ class IGWidget(anywidget.AnyWidget):
         w._sync_lock = SyncLock()
         w._runner = None
         w._displays = {}
-        w._png = b""
+        w._picture = None
+        w._pictures = None
         w._static_result = result
         w._static_input = x
         w._source_model = str(model_name)
@@ -561,60 +568,85 @@ class IGWidget(anywidget.AnyWidget):
         display id that every later result refreshes (see ``export/bundle.py``)."""
         from IPython.display import display
 
-        handle = display(self._bundle(), raw=True, display_id=True)
+        with self._sync_lock:
+            if self._payload and not self._provisional and self._picture is None:
+                # drawn here, in the cell that shows it: a notebook run headlessly keeps it
+                self._picture = self._draw_picture(self._picture_snapshot())[0]
+            bundle = self._bundle()
+        handle = display(bundle, raw=True, display_id=True)
         if handle is None:
             return
         with self._sync_lock:
-            self._displays[handle.display_id] = {"frozen": False}
+            final = bool(self._payload) and not self._provisional
+            self._displays[handle.display_id] = {"frozen": False, "final": final}
             self._watch_cells()
-            if self._payload and not self._provisional and not self._png:
-                self._refresh_picture()
+            if self._pictures is None:
+                from .export.refresher import PictureRefresher
 
-    def _bundle(self, png: bytes | None = None) -> dict:
+                self._pictures = PictureRefresher(
+                    self._sync_lock,
+                    self._picture_snapshot,
+                    self._draw_picture,
+                    self._publish_picture,
+                    name=f"ig_widget-picture-{self.model_id}",
+                )
+
+    def _bundle(self) -> dict:
         from .export.bundle import mime_bundle
 
         view = super()._repr_mimebundle_()
         view = view[0] if isinstance(view, tuple) else view
         widget_view = (view or {}).get("application/vnd.jupyter.widget-view+json")
-        png = self._png if png is None else png
-        return mime_bundle(widget_view, self._summary(), png)
+        return mime_bundle(widget_view, self._summary(), self._picture)
 
-    def _picture_png(self) -> bytes:
-        from .export.files import widget_figure
-        from .export.picture import figure_bytes
+    def _picture_snapshot(self) -> tuple[dict, bool] | None:
+        """What the picture depends on now (under the lock), or None before a result."""
+        from .export.files import picture_settings
 
-        return figure_bytes(widget_figure(self), "png", dpi=PICTURE_DPI)
-
-    def _refresh_picture(self) -> None:
-        """Draw the static picture again and refresh every display still following."""
         if not (self._payload or {}).get("kind"):
-            return
-        try:
-            png = self._picture_png()
-        except Exception as exc:  # noqa: BLE001 - the live view must not break over it
-            self.set_trait("warning", f"the static picture could not be drawn: {exc}")
-            return
-        self._png = png
+            return None
+        return picture_settings(self), not self._provisional
+
+    @staticmethod
+    def _draw_picture(snapshot: tuple[dict, bool]) -> tuple[tuple[str, bytes], bool]:
+        from .export.picture import notebook_picture
+
+        settings, final = snapshot
+        return notebook_picture(settings), final
+
+    def _publish_picture(self, drawn: tuple[tuple[str, bytes], bool]) -> None:
+        """Refresh every output still following the widget (lock held)."""
+        picture, final = drawn
+        self._picture = picture
         live = [d for d, info in self._displays.items() if not info["frozen"]]
         if not live:
             return
         from IPython.display import update_display
 
-        bundle = self._bundle(png)
+        bundle = self._bundle()
         for display_id in live:
             update_display(bundle, raw=True, display_id=display_id)
-            self._displays[display_id]["final"] = not self._provisional
+            self._displays[display_id]["final"] = final
+
+    def _request_picture(self) -> None:
+        pictures = self.__dict__.get("_pictures")
+        if pictures is not None:
+            pictures.request()
 
     def _on_front_end_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         """The download button asks for the picture: ``{"type": "png"}`` is answered with
-        ``{"type": "png"}`` and the PNG as a binary buffer (or ``{"type": "png", "error":
-        str}``). The picture is not a synced trait: it would be saved a second time in
-        every notebook's widget state."""
+        ``{"type": "png"}`` and the PNG (100 dpi) as a binary buffer, or with
+        ``{"type": "png", "error": str}``. The picture is not a synced trait: it would be
+        saved a second time in every notebook's widget state."""
+        from .export.files import picture_settings
+        from .export.picture import figure_bytes, payload_figure
+
         if not isinstance(content, dict) or content.get("type") != "png":
             return
         try:
             with self._sync_lock:
-                png = self._png or self._picture_png()
+                settings = picture_settings(self)
+            png = figure_bytes(payload_figure(**settings), "png")
         except Exception as exc:  # noqa: BLE001 - the answer says what went wrong
             self.send({"type": "png", "error": str(exc)})
             return
@@ -656,6 +688,9 @@ class IGWidget(anywidget.AnyWidget):
         runner = self.__dict__.get("_runner")
         if runner is not None:
             runner.close()
+        pictures = self.__dict__.get("_pictures")
+        if pictures is not None:
+            pictures.close()
         hook = self.__dict__.pop("_cell_hook", None)
         if hook is not None:
             try:
@@ -775,8 +810,7 @@ class IGWidget(anywidget.AnyWidget):
 
     @t.observe(*PICTURE_TRAITS)
     def _on_picture_setting(self, change: Any) -> None:
-        if self.__dict__.get("_displays"):
-            self._refresh_picture()
+        self._request_picture()
 
     def notify_change(self, change: Any) -> None:
         lock = self.__dict__.get("_sync_lock")
@@ -806,8 +840,8 @@ class IGWidget(anywidget.AnyWidget):
         with self._sync_lock, self.hold_sync():
             for name, value in traits.items():
                 self.set_trait(name, value)
-            if "_payload" in traits and not self._provisional and self.__dict__.get("_displays"):
-                self._refresh_picture()
+            if "_payload" in traits and not self._provisional:
+                self._request_picture()  # drawn on its own thread: the result goes out now
 
 
 #: what the front end may write: the traits declared on IGWidget that are not read-only

@@ -2,7 +2,8 @@
 
 A notebook opened without a kernel (GitHub's preview, nbviewer, an exported page with
 scripts off) cannot run the view. Each widget output therefore carries, beside the
-widget view, the current view as ``image/png`` (caption, delta and note drawn in) and a
+widget view, the current view as ``image/png`` (``image/jpeg`` for images, several times
+smaller for a heatmap; caption, delta and note drawn in) and a
 ``text/plain`` line that says what was computed. ``IGWidget`` refreshes them with
 ``update_display`` when a result lands. There is no ``text/html`` copy: every viewer
 that renders HTML also renders the PNG, and a second base64 copy of the picture would
@@ -57,11 +58,15 @@ def summary_line(
     return head + ")"
 
 
-def mime_bundle(view: Mapping[str, Any] | None, text: str, png: bytes | None) -> dict:
-    """The output's data: the widget view (when given), the picture and the line."""
+def mime_bundle(
+    view: Mapping[str, Any] | None, text: str, picture: tuple[str, bytes] | None
+) -> dict:
+    """The output's data: the widget view (when given), the picture ``(mime, bytes)``
+    and the line."""
     data: dict[str, Any] = {"text/plain": text}
     if view:
         data[VIEW_MIME] = dict(view)
-    if png:
-        data["image/png"] = base64.b64encode(png).decode("ascii")
+    if picture:
+        mime, raw = picture
+        data[mime] = base64.b64encode(raw).decode("ascii")
     return data

@@ -43,20 +43,25 @@ def current_payload(w: IGWidget) -> dict:
     return payload
 
 
-def widget_figure(w: IGWidget, extra: str = "") -> Figure:
+def picture_settings(w: IGWidget) -> dict:
+    """What the picture of ``w``'s view depends on, copied (``payload_figure``'s
+    arguments): taken under the widget's lock, drawn outside it."""
+    extra = "coarse early result; a finer one is coming" if w._provisional else ""
+    return {
+        "payload": current_payload(w),
+        "sign": w.sign,
+        "colormap": w.colormap,
+        "clip_percentile": w.clip_percentile,
+        "opacity": w.opacity,
+        "top_k": w.top_k,
+        "note": w.note,
+        "extra": extra,
+    }
+
+
+def widget_figure(w: IGWidget) -> Figure:
     """The figure of the view ``w`` shows now, with its display settings and note."""
-    if w._provisional:
-        extra = "; ".join(p for p in ("coarse early result; a finer one is coming", extra) if p)
-    return payload_figure(
-        current_payload(w),
-        sign=w.sign,
-        colormap=w.colormap,
-        clip_percentile=w.clip_percentile,
-        opacity=w.opacity,
-        top_k=w.top_k,
-        note=w.note,
-        extra=extra,
-    )
+    return payload_figure(**picture_settings(w))
 
 
 def widget_state(w: IGWidget) -> dict:

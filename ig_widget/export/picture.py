@@ -111,3 +111,28 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> byt
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, dpi=dpi, facecolor="white", bbox_inches="tight", pad_inches=0.1)
     return buf.getvalue()
+
+
+#: the notebook's picture: small, since every output keeps one (images as JPEG: a
+#: heatmap of a photograph is noise to PNG's compression, several times larger)
+NOTEBOOK_DPI = 80
+JPEG_QUALITY = 80
+
+
+def notebook_picture(settings: Mapping[str, Any]) -> tuple[str, bytes]:
+    """``(mime type, bytes)`` of the picture a notebook output keeps, for
+    ``payload_figure(**settings)``: JPEG for images, PNG for tokens and bars."""
+    fig = payload_figure(**settings)
+    if settings["payload"].get("kind") == "image":
+        buf = io.BytesIO()
+        fig.savefig(
+            buf,
+            format="jpeg",
+            dpi=NOTEBOOK_DPI,
+            facecolor="white",
+            bbox_inches="tight",
+            pad_inches=0.1,
+            pil_kwargs={"quality": JPEG_QUALITY},
+        )
+        return "image/jpeg", buf.getvalue()
+    return "image/png", figure_bytes(fig, "png", dpi=NOTEBOOK_DPI)

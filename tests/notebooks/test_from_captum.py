@@ -28,8 +28,9 @@ def _check(nb) -> None:
     state = nb.metadata["widgets"][WIDGET_STATE]["state"]
     computable = []
     for v in views:
-        png = base64.b64decode(v["data"]["image/png"])
-        assert png.startswith(b"\x89PNG")
+        data = v["data"]
+        picture = base64.b64decode(data.get("image/png") or data["image/jpeg"])
+        assert picture[:3] in (b"\x89PN", b"\xff\xd8\xff")  # PNG, or JPEG for images
         assert v["data"]["text/plain"].startswith("IGWidget(")
         assert "finished" in v["data"]["text/plain"]
         model = state[v["data"][WIDGET_VIEW]["model_id"]]
