@@ -156,6 +156,20 @@ def _opt_number(doc: dict, key: str) -> float | None:
     return float(v)
 
 
+def _input_from_view(modality: str, doc: dict, arrays: dict) -> np.ndarray:
+    """The input as far as a view's JSON download has it: the displayed RGBA image as
+    (3, H, W) in [0, 1], or placeholder token ids (the tokens' strings are in the JSON)."""
+    if modality == "image" and "image_rgba" in arrays:
+        rgba = arrays["image_rgba"]
+        if rgba.ndim != 3 or rgba.shape[-1] != 4:
+            raise _field(f"image_rgba must be (H, W, 4), got {list(rgba.shape)}.")
+        return np.moveaxis(rgba[..., :3].astype(np.float64) / 255.0, -1, 0)
+    if modality == "text":
+        tokens = _opt_strings(doc, "tokens") or []
+        return np.arange(len(tokens), dtype=np.int64)
+    raise _field(f"arrays lack the input of this {modality or 'unknown'} result.")
+
+
 def load_kwargs(path: str | Path) -> dict:
     """Arguments for ``IGWidget.from_attributions`` from a saved record, checked."""
     doc, arrays = read_record(path)
@@ -169,6 +183,8 @@ def load_kwargs(path: str | Path) -> dict:
     if n_steps is not None and (isinstance(n_steps, bool) or not isinstance(n_steps, int)):
         raise _field(f"n_steps must be an int, got {n_steps!r}.")
     modality = _opt_str(doc, "modality")
+    if "input" not in arrays:
+        arrays["input"] = _input_from_view(modality, doc, arrays)
     x = arrays["input"]
     if modality == "text" and x.dtype.kind not in "iu":
         raise _field("text input must hold integer token ids.")

@@ -77,12 +77,52 @@ def _bad(path: Path, why: str) -> ValueError:
     return ValueError(f"{path} is not a readable ig_widget result: {why}.")
 
 
+#: dtypes of arrays embedded in the JSON (the widget's JSON download)
+EMBEDDED_DTYPES = ("float32", "float64", "uint8")
+
+
+def _embedded(path: Path, doc: dict) -> dict[str, np.ndarray]:
+    """The arrays a JSON written by the widget's download button carries (base64)."""
+    import base64
+    import binascii
+
+    raw = doc.get("embedded_arrays")
+    if not isinstance(raw, dict):
+        raise _bad(path, "it has neither 'arrays' (an .npz beside it) nor 'embedded_arrays'")
+    out: dict[str, np.ndarray] = {}
+    for key, rec in raw.items():
+        if rec is None:
+            continue
+        if key not in (*ARRAYS, "image_rgba") or not isinstance(rec, dict):
+            raise _bad(path, f"embedded array {key!r} is not one this format has")
+        dtype, shape, data = rec.get("dtype"), rec.get("shape"), rec.get("data")
+        if dtype not in EMBEDDED_DTYPES or not isinstance(data, str):
+            raise _bad(path, f"embedded array {key!r} has dtype {dtype!r} or no base64 data")
+        if not isinstance(shape, list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and 0 <= n for n in shape
+        ):
+            raise _bad(path, f"embedded array {key!r} has a bad shape")
+        size = int(np.prod(shape, dtype=np.float64)) if shape else 1
+        if size > MAX_ELEMENTS:
+            raise _bad(path, f"embedded array {key!r} has {size:,} elements")
+        try:
+            buf = base64.b64decode(data, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise _bad(path, f"embedded array {key!r} is not base64") from exc
+        item = np.dtype(dtype).itemsize
+        if len(buf) != size * item:
+            raise _bad(path, f"embedded array {key!r} has {len(buf)} bytes for shape {shape}")
+        out[key] = np.frombuffer(buf, dtype=np.dtype(dtype).newbyteorder("<")).reshape(shape).copy()
+    return out
+
+
 def read_record(path: str | Path) -> tuple[dict, dict[str, np.ndarray]]:
-    """The JSON document and the arrays of a record written by ``write_record``.
+    """The JSON document and the arrays of a record written by ``write_record`` (arrays
+    in an ``.npz`` beside it) or by the widget's JSON download (arrays embedded).
 
     Raises ``ValueError`` naming the problem for anything else: a JSON that is not an
     object of this format, a missing or foreign ``.npz``, pickled or non-numeric arrays,
-    arrays too large.
+    arrays too large or not matching their shapes.
     """
     path = Path(path)
     try:
@@ -95,6 +135,11 @@ def read_record(path: str | Path) -> tuple[dict, dict[str, np.ndarray]]:
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise _bad(path, f"format_version {version!r} is newer than this ig_widget reads")
     name = doc.get("arrays")
+    if name is None and "embedded_arrays" in doc:
+        arrays = _embedded(path, doc)
+        if "display_attributions" not in arrays:
+            raise _bad(path, "embedded array 'display_attributions' is missing")
+        return doc, arrays
     if not isinstance(name, str) or Path(name).name != name:
         raise _bad(path, "'arrays' must name a .npz file beside it")
     npz = path.parent / name

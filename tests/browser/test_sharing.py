@@ -20,6 +20,8 @@ import uuid
 import nbformat
 import pytest
 
+from ig_widget import IGWidget
+
 from .helpers import ROOT, artifact, canvas_colours, offline_html, playwright_expect
 
 expect = playwright_expect()
@@ -132,7 +134,7 @@ def _off_machine(urls: list[str]) -> list[str]:
     return [u for u in urls if not u.startswith(local)]
 
 
-def test_exported_html_is_offline_and_disables_what_needs_a_kernel(exported, page):
+def test_exported_html_is_offline_and_disables_what_needs_a_kernel(exported, page, static_widgets):
     pg = page.page
     requests = _requests(pg)
     pg.set_viewport_size({"width": 1400, "height": 1000})
@@ -191,6 +193,11 @@ def test_exported_html_is_offline_and_disables_what_needs_a_kernel(exported, pag
         tab.locator(".igw-download-json").click()
     doc = json.loads(open(dl.value.path(), encoding="utf-8").read())
     assert doc["note"] == NOTE and doc["feature_names"][5] == MARKUP
+    # the page's JSON loads back into a widget, without the model
+    back = IGWidget.load(dl.value.path())
+    static_widgets.append(back)
+    assert back.note == NOTE and back._payload["names"][5] == MARKUP
+    assert back._payload["readout"]["n_steps"] == 7
     pg.wait_for_timeout(300)
     assert pg.locator("img[src='x']").count() == 0
     assert pg.evaluate("() => typeof window.__pwned") == "undefined"

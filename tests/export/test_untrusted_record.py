@@ -88,3 +88,62 @@ def test_names_of_the_wrong_count(saved, tmp_path):
     _edit(json_path, feature_names=["only one"])
     with pytest.raises(ValueError, match="feature"):
         IGWidget.load(json_path)
+
+
+def _page_json(tmp_path, **arrays):
+    """A JSON as the widget's download button writes it (arrays embedded, base64)."""
+    import base64
+
+    def rec(a):
+        a = np.asarray(a)
+        return {
+            "dtype": a.dtype.name,
+            "shape": list(a.shape),
+            "data": base64.b64encode(a.tobytes()).decode(),
+        }
+
+    doc = {
+        "format": "ig_widget.result",
+        "format_version": 1,
+        "modality": "tabular",
+        "target": 1,
+        "target_label": "yes",
+        "settings": {"n_steps": 9, "method": "m", "baseline": "b", "path": "p"},
+        "output": 1.0,
+        "baseline_output": 0.5,
+        "delta": 0.01,
+        "note": "seen",
+        "feature_names": ["a", "b"],
+        "embedded_arrays": {k: (v if isinstance(v, dict) else rec(v)) for k, v in arrays.items()},
+    }
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def test_json_from_the_page_loads(tmp_path, static):
+    path = _page_json(
+        tmp_path,
+        input=np.array([1.0, 2.0]),
+        display_attributions=np.array([0.25, -0.5], dtype=np.float32),
+    )
+    w = IGWidget.load(path)
+    static.append(w)
+    assert w._payload["names"] == ["a", "b"] and w.note == "seen"
+    assert w._payload["readout"]["delta"] == pytest.approx(0.01)
+
+
+@pytest.mark.parametrize(
+    ("attr", "message"),
+    [
+        ({"dtype": "float32", "shape": [1_000_000_000], "data": "AAAA"}, "elements"),
+        ({"dtype": "float32", "shape": [3], "data": "AAAA"}, "bytes for shape"),
+        ({"dtype": "object", "shape": [1], "data": "AAAA"}, "dtype"),
+        ({"dtype": "float32", "shape": ["2"], "data": "AAAA"}, "bad shape"),
+        ({"dtype": "float32", "shape": [1], "data": "<script>"}, "not base64"),
+    ],
+)
+def test_malformed_embedded_arrays(tmp_path, attr, message):
+    path = _page_json(tmp_path, input=np.array([1.0, 2.0]), display_attributions=attr)
+    with pytest.raises(ValueError, match=message):
+        IGWidget.load(path)
