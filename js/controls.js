@@ -180,7 +180,8 @@ export function createControls(model, d) {
   const syncSign = () => setOptions(sign, withCurrent(plain(SIGN_MODES), model.get("sign")), model.get("sign"));
   function syncTarget() {
     const classes = Array.isArray(model.get("top_classes")) ? model.get("top_classes") : [];
-    const opts = classes.map((c) => ({ value: c.index, label: `${c.label ?? c.index} (${formatPercent(Number(c.prob))})` }));
+    const opts = classes.filter((c) => c !== null && typeof c === "object")
+      .map((c) => ({ value: String(c.index), label: `${String(c.label ?? c.index)} (${formatPercent(Number(c.prob))})` }));
     const cur = model.get("target");
     setOptions(target, withCurrent([{ options: opts }], cur, `class ${cur}`), cur);
   }
@@ -218,6 +219,11 @@ export function createControls(model, d) {
   }
   const syncTopk = () => { if (document.activeElement !== topk) topk.value = String(model.get("top_k")); };
 
+  // Shown when the compute controls cannot work (no kernel, or no model).
+  const computeNote = h("div", { class: "igw-compute-note", attrs: { role: "note" } });
+  computeNote.hidden = true;
+  const computeInputs = [steps, stepsNum, method, baseline, path, target];
+
   const topkField = field("top k", "topk", topk);
   const opacityField = field("opacity", "opacity", opacity, opacityVal);
   const clipField = field("clip", "clip", clip, clipVal);
@@ -228,6 +234,7 @@ export function createControls(model, d) {
       field("method", "method", method),
       field("baseline", "baseline", baseline),
       field("path", "path", path),
+      computeNote,
     ]),
     h("div", { class: "igw-row igw-row-display" }, [
       field("sign", "sign", sign),
@@ -249,6 +256,17 @@ export function createControls(model, d) {
 
   return {
     el,
+    /**
+     * Enable the controls that recompute, or disable them and say why.
+     * @param {boolean} enabled
+     * @param {string} why
+     */
+    setCompute(enabled, why) {
+      for (const c of computeInputs) c.disabled = !enabled;
+      computeNote.textContent = enabled ? "" : why;
+      computeNote.hidden = enabled;
+      el.classList.toggle("igw-compute-off", !enabled);
+    },
     /**
      * Show only the controls that mean something for this modality.
      * @param {string | null} kind

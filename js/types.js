@@ -127,6 +127,11 @@
  * @property {boolean} _provisional
  * @property {number} _request_id
  * @property {string} _version
+ * @property {string} note the user's note (kept in the widget state and every export)
+ * @property {boolean} computable false for a result shown without its model
+ * @property {string} _comm_id the model's id, to look up whether a kernel is connected
+ * @property {DataView | ArrayBuffer | Uint8Array | null} [_png] PNG of the view: only in a standalone page's state
+ * @property {Partial<RawReadout> | Record<string, never>} _shown readout the first output kept
  */
 
 /**
@@ -135,8 +140,25 @@
  * @property {<K extends keyof Traits>(name: K) => Traits[K]} get
  * @property {<K extends keyof Traits>(name: K, value: Traits[K]) => void} set
  * @property {() => void} save_changes
- * @property {(event: string, handler: () => void) => void} on
- * @property {(event: string, handler: () => void) => void} off
+ * @property {(event: string, handler: (...args: any[]) => void) => void} on
+ * @property {(event: string, handler: (...args: any[]) => void) => void} off
+ * @property {(content: unknown, callbacks?: unknown, buffers?: unknown[]) => void} [send] a custom message to the kernel
+ * @property {WidgetManager} [widget_manager] absent in a standalone page
+ */
+
+/**
+ * The part of the ipywidgets manager used to find this view's own model.
+ * @typedef {object} WidgetManager
+ * @property {(id: string) => Promise<BackboneModel>} [get_model]
+ */
+
+/**
+ * The ipywidgets model behind the anywidget proxy: `comm_live` is false when no
+ * kernel is connected (a saved page, a restored notebook without its kernel).
+ * @typedef {object} BackboneModel
+ * @property {boolean} [comm_live]
+ * @property {(event: string, handler: () => void) => void} [on]
+ * @property {(event: string, handler: () => void) => void} [off]
  */
 
 /**

@@ -372,7 +372,7 @@ function createControls(model, d) {
   const syncSign = () => setOptions(sign, withCurrent(plain(SIGN_MODES), model.get("sign")), model.get("sign"));
   function syncTarget() {
     const classes = Array.isArray(model.get("top_classes")) ? model.get("top_classes") : [];
-    const opts = classes.map((c) => ({ value: c.index, label: `${c.label ?? c.index} (${formatPercent(Number(c.prob))})` }));
+    const opts = classes.filter((c) => c !== null && typeof c === "object").map((c) => ({ value: String(c.index), label: `${String(c.label ?? c.index)} (${formatPercent(Number(c.prob))})` }));
     const cur = model.get("target");
     setOptions(target, withCurrent([{ options: opts }], cur, `class ${cur}`), cur);
   }
@@ -411,6 +411,9 @@ function createControls(model, d) {
   const syncTopk = () => {
     if (document.activeElement !== topk) topk.value = String(model.get("top_k"));
   };
+  const computeNote = h("div", { class: "igw-compute-note", attrs: { role: "note" } });
+  computeNote.hidden = true;
+  const computeInputs = [steps, stepsNum, method, baseline, path, target];
   const topkField = field("top k", "topk", topk);
   const opacityField = field("opacity", "opacity", opacity, opacityVal);
   const clipField = field("clip", "clip", clip, clipVal);
@@ -420,7 +423,8 @@ function createControls(model, d) {
       field("steps", "steps", steps, stepsNum),
       field("method", "method", method),
       field("baseline", "baseline", baseline),
-      field("path", "path", path)
+      field("path", "path", path),
+      computeNote
     ]),
     h("div", { class: "igw-row igw-row-display" }, [
       field("sign", "sign", sign),
@@ -451,6 +455,17 @@ function createControls(model, d) {
   for (const fn of new Set(Object.values(syncs))) fn();
   return {
     el,
+    /**
+     * Enable the controls that recompute, or disable them and say why.
+     * @param {boolean} enabled
+     * @param {string} why
+     */
+    setCompute(enabled, why) {
+      for (const c of computeInputs) c.disabled = !enabled;
+      computeNote.textContent = enabled ? "" : why;
+      computeNote.hidden = enabled;
+      el.classList.toggle("igw-compute-off", !enabled);
+    },
     /**
      * Show only the controls that mean something for this modality.
      * @param {string | null} kind
@@ -524,11 +539,13 @@ function toBytes(data) {
 function decodeArray(rec) {
   if (rec == null || typeof rec !== "object") throw new TypeError("array record missing");
   const { dtype, data } = rec;
+  if (typeof dtype !== "string" || !Object.prototype.hasOwnProperty.call(CTORS, dtype)) {
+    throw new Error(`unsupported dtype ${String(dtype).slice(0, 40)}`);
+  }
   const Ctor = CTORS[
     /** @type {keyof typeof CTORS} */
     dtype
   ];
-  if (!Ctor) throw new Error(`unsupported dtype ${dtype}`);
   const shape = Array.isArray(rec.shape) ? rec.shape : [];
   const n = shapeSize(shape);
   let array;
@@ -1160,10 +1177,266 @@ function createPathPanel() {
   return { el, update, destroy: () => d.dispose() };
 }
 
+// js/lib/record.js
+function base64(bytes) {
+  let s2 = "";
+  const CHUNK = 32768;
+  for (let i = 0; i < bytes.length; i += CHUNK) {
+    s2 += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + CHUNK)));
+  }
+  return btoa(s2);
+}
+function embedded(rec) {
+  if (!rec || typeof rec !== "object") return null;
+  const r = (
+    /** @type {{dtype?: unknown, shape?: unknown, data?: unknown}} */
+    rec
+  );
+  try {
+    return { dtype: String(r.dtype), shape: Array.isArray(r.shape) ? r.shape.map(Number) : [], data: base64(toBytes(r.data)) };
+  } catch (e) {
+    return null;
+  }
+}
+function resultRecord(model) {
+  const p = (
+    /** @type {Record<string, any>} */
+    model.get("_payload") || {}
+  );
+  const r = p.readout && typeof p.readout === "object" ? p.readout : {};
+  const arrays = { display_attributions: embedded(p.attr) };
+  if (p.kind === "image") arrays.image_rgba = embedded(p.image);
+  if (p.kind === "tabular") arrays.input = embedded(p.values);
+  const doc = {
+    format: "ig_widget.result",
+    format_version: 1,
+    saved_at: (/* @__PURE__ */ new Date()).toISOString(),
+    saved_from: "the widget view (front end)",
+    versions: { ig_widget: model.get("_version") },
+    modality: p.kind ?? model.get("modality"),
+    target: r.target ?? null,
+    target_label: r.target_label ?? null,
+    settings: { n_steps: r.n_steps ?? null, method: r.method ?? "", baseline: r.baseline ?? "", path: r.path ?? "" },
+    output: r.output ?? null,
+    baseline_output: r.baseline_output ?? null,
+    sum: r.sum ?? null,
+    delta: r.delta ?? null,
+    note: model.get("note") ?? "",
+    display: {
+      sign: model.get("sign"),
+      colormap: model.get("colormap"),
+      opacity: model.get("opacity"),
+      clip_percentile: model.get("clip_percentile"),
+      top_k: model.get("top_k")
+    },
+    embedded_arrays: arrays
+  };
+  if (p.kind === "text") doc.tokens = p.tokens;
+  if (p.kind === "tabular") doc.feature_names = p.names;
+  return doc;
+}
+
+// js/share.js
+var NOTE_MAX = 2e3;
+function download(bytes, type, name) {
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  const a = (
+    /** @type {HTMLAnchorElement} */
+    h("a", { attrs: { href: url, download: name } })
+  );
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1e4);
+}
+function createShare(model, d, canSave, getCanvas) {
+  const note = suppressShortcuts(
+    /** @type {HTMLTextAreaElement} */
+    h("textarea", {
+      class: "igw-note",
+      attrs: {
+        rows: 2,
+        maxlength: NOTE_MAX,
+        "aria-label": "note",
+        placeholder: "What do you see? The note is saved with the notebook and in every export."
+      }
+    })
+  );
+  const send = () => {
+    const text = note.value.slice(0, NOTE_MAX);
+    if (text === model.get("note")) return;
+    model.set("note", text);
+    if (canSave()) model.save_changes();
+  };
+  const sendSoon = debounce(send, () => 500);
+  d.add(sendSoon.cancel);
+  d.on(note, "input", () => sendSoon());
+  d.on(note, "change", () => sendSoon.flush());
+  const syncNote = () => {
+    const v = model.get("note");
+    if (document.activeElement !== note) note.value = typeof v === "string" ? v : "";
+  };
+  d.model(model, "change:note", syncNote);
+  syncNote();
+  const png = suppressShortcuts(
+    /** @type {HTMLButtonElement} */
+    h("button", {
+      class: "igw-button igw-download-png",
+      text: "PNG",
+      attrs: { type: "button" }
+    })
+  );
+  const json = suppressShortcuts(
+    /** @type {HTMLButtonElement} */
+    h("button", {
+      class: "igw-button igw-download-json",
+      text: "JSON",
+      attrs: { type: "button", title: "download this result as JSON" }
+    })
+  );
+  const said = h("span", { class: "igw-download-status", attrs: { role: "status" } });
+  const savedPng = () => {
+    try {
+      const data = model.get("_png");
+      const bytes = data == null ? null : toBytes(data);
+      return bytes && bytes.byteLength > 8 ? bytes : null;
+    } catch (e) {
+      return null;
+    }
+  };
+  const hasResult = () => {
+    const p = model.get("_payload");
+    return !!p && typeof p === "object" && "kind" in p;
+  };
+  const sync = () => {
+    const offline = !canSave();
+    const source = !hasResult() ? "" : !offline ? "kernel" : savedPng() ? "saved" : getCanvas() ? "canvas" : "";
+    png.disabled = source === "";
+    png.title = {
+      kernel: "download the picture of this view (drawn by the kernel)",
+      saved: "download the picture saved with this page",
+      canvas: "download the heatmap (the full picture with its caption needs a kernel)",
+      "": hasResult() ? "the picture needs a kernel; the JSON works without one" : "no result yet"
+    }[source];
+    json.disabled = !hasResult();
+    return source;
+  };
+  let waiting = null;
+  const stopWaiting = () => {
+    if (waiting !== null) clearTimeout(waiting);
+    waiting = null;
+  };
+  d.add(stopWaiting);
+  const onMessage = (msg, buffers) => {
+    const m = (
+      /** @type {{type?: unknown, error?: unknown}} */
+      msg
+    );
+    if (!m || typeof m !== "object" || m.type !== "png" || waiting === null) return;
+    stopWaiting();
+    const first = Array.isArray(buffers) ? buffers[0] : null;
+    if (typeof m.error === "string" || !first) {
+      said.textContent = `no picture: ${typeof m.error === "string" ? m.error : "empty answer"}`;
+      return;
+    }
+    said.textContent = "";
+    download(toBytes(first).slice(), "image/png", "ig_widget.png");
+  };
+  model.on("msg:custom", onMessage);
+  d.add(() => model.off("msg:custom", onMessage));
+  d.on(png, "click", () => {
+    const source = sync();
+    if (source === "kernel" && model.send) {
+      stopWaiting();
+      said.textContent = "drawing\u2026";
+      waiting = setTimeout(() => {
+        waiting = null;
+        said.textContent = "no answer from the kernel";
+      }, 2e4);
+      model.send({ type: "png" });
+    } else if (source === "saved") {
+      const bytes = savedPng();
+      if (bytes) download(bytes.slice(), "image/png", "ig_widget.png");
+    } else if (source === "canvas") {
+      getCanvas()?.toBlob((blob) => {
+        if (blob) download(blob, "image/png", "ig_widget_heatmap.png");
+      }, "image/png");
+    }
+  });
+  d.on(json, "click", () => {
+    const text = JSON.stringify(resultRecord(model), null, 2);
+    download(text, "application/json", "ig_widget_result.json");
+  });
+  d.model(model, "change:_payload", () => {
+    sync();
+  });
+  sync();
+  const el = h("div", { class: "igw-share" }, [
+    h("label", { class: "igw-field igw-field-note" }, [h("span", { class: "igw-label", text: "note" }), note]),
+    h("span", { class: "igw-downloads" }, [h("span", { class: "igw-label", text: "download" }), png, json, said])
+  ]);
+  return { el, sync };
+}
+
+// js/kernel.js
+function watchKernel(model, d, onChange) {
+  const manager = model.widget_manager;
+  let gone = false;
+  d.add(() => {
+    gone = true;
+  });
+  if (!manager || typeof manager.get_model !== "function") {
+    onChange(false);
+    return;
+  }
+  onChange(true);
+  const id = model.get("_comm_id");
+  if (typeof id !== "string" || id === "") return;
+  let found;
+  try {
+    found = manager.get_model(id);
+  } catch (e) {
+    return;
+  }
+  Promise.resolve(found).then((backbone) => {
+    if (gone || !backbone || typeof backbone.comm_live !== "boolean") return;
+    const update = () => onChange(backbone.comm_live === true);
+    update();
+    if (typeof backbone.on === "function" && typeof backbone.off === "function") {
+      const on = backbone.on.bind(backbone);
+      const off = backbone.off.bind(backbone);
+      on("comm_live_update", update);
+      d.add(() => off("comm_live_update", update));
+    }
+  }, () => {
+  });
+}
+
 // js/lib/payload.js
 var KINDS = ["image", "text", "tabular"];
-var num = (v) => typeof v === "number" ? v : v == null ? NaN : Number(v);
-var str = (v) => v == null ? "" : String(v);
+var MAX_SIDE = 8192;
+var MAX_ITEMS = 1e5;
+function num(v, what) {
+  if (v == null) return NaN;
+  if (typeof v !== "number") throw new Error(`payload ${what}: expected a number, got ${typeof v}`);
+  return v;
+}
+function str(v, what) {
+  if (v == null) return "";
+  if (typeof v !== "string") throw new Error(`payload ${what}: expected a string, got ${typeof v}`);
+  return v;
+}
+function strings(v, what) {
+  if (!Array.isArray(v)) throw new Error(`payload ${what}: expected a list of strings`);
+  if (v.length > MAX_ITEMS) throw new Error(`payload ${what}: ${v.length} entries, more than ${MAX_ITEMS}`);
+  return v.map((x, i) => str(x, `${what}[${i}]`));
+}
+function finite(a, what) {
+  let bad = 0;
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) bad++;
+  if (bad) throw new Error(`payload ${what}: ${bad} of ${a.length} values are NaN or infinite`);
+  return a;
+}
 function values(rec, what) {
   try {
     return decodeArray(rec).array;
@@ -1172,33 +1445,35 @@ function values(rec, what) {
   }
 }
 function decodeReadout(r = {}) {
+  if (r === null || typeof r !== "object" || Array.isArray(r)) throw new Error("payload readout: expected an object");
   return {
-    output: num(r.output),
-    baselineOutput: num(r.baseline_output),
-    sum: num(r.sum),
-    delta: num(r.delta),
-    target: r.target == null ? null : num(r.target),
-    targetLabel: str(r.target_label),
-    nSteps: r.n_steps == null ? null : num(r.n_steps),
-    method: str(r.method),
-    baseline: str(r.baseline),
-    path: str(r.path)
+    output: num(r.output, "readout.output"),
+    baselineOutput: num(r.baseline_output, "readout.baseline_output"),
+    sum: num(r.sum, "readout.sum"),
+    delta: num(r.delta, "readout.delta"),
+    target: r.target == null ? null : num(r.target, "readout.target"),
+    targetLabel: str(r.target_label, "readout.target_label"),
+    nSteps: r.n_steps == null ? null : num(r.n_steps, "readout.n_steps"),
+    method: str(r.method, "readout.method"),
+    baseline: str(r.baseline, "readout.baseline"),
+    path: str(r.path, "readout.path")
   };
 }
 function decodeTrace(t) {
   if (!t || !t.alphas) return null;
-  const alphas = values(t.alphas, "path_trace.alphas");
+  const alphas = finite(values(t.alphas, "path_trace.alphas"), "path_trace.alphas");
   if (alphas.length === 0) return null;
-  const outputs = t.outputs ? values(t.outputs, "path_trace.outputs") : null;
+  const outputs = t.outputs ? finite(values(t.outputs, "path_trace.outputs"), "path_trace.outputs") : null;
   if (outputs && outputs.length !== alphas.length) {
     throw new Error(`payload path_trace: ${outputs.length} outputs for ${alphas.length} alphas`);
   }
   const features = (Array.isArray(t.features) ? t.features : []).map((f, i) => {
-    const cumulative = values(f.cumulative, `path_trace.features[${i}]`);
+    if (!f || typeof f !== "object") throw new Error(`payload path_trace.features[${i}]: expected an object`);
+    const cumulative = finite(values(f.cumulative, `path_trace.features[${i}]`), `path_trace.features[${i}]`);
     if (cumulative.length !== alphas.length) {
       throw new Error(`payload path_trace: feature ${i} has ${cumulative.length} points for ${alphas.length} alphas`);
     }
-    return { name: str(f.name), cumulative };
+    return { name: str(f.name, `path_trace.features[${i}].name`), cumulative };
   });
   return { alphas, outputs, features };
 }
@@ -1207,10 +1482,23 @@ function lengthOf(arr, n, what) {
   return arr;
 }
 function decodePayload(p) {
-  if (!p || typeof p !== "object" || !p.kind) return null;
-  if (!KINDS.includes(p.kind)) throw new Error(`payload kind "${p.kind}" is not one of ${KINDS.join(", ")}`);
+  if (p == null) return null;
+  if (typeof p !== "object" || Array.isArray(p)) throw new Error(`payload: expected an object, got ${Array.isArray(p) ? "a list" : typeof p}`);
+  if (!p.kind) return null;
+  if (typeof p.kind !== "string" || !KINDS.includes(p.kind)) {
+    throw new Error(`payload kind "${String(p.kind).slice(0, 40)}" is not one of ${KINDS.join(", ")}`);
+  }
   if (!p.attr) throw new Error("payload attr: array record missing");
-  const attr = values(p.attr, "attr");
+  if (p.kind === "image") {
+    const { height, width } = p;
+    if (!(Number.isInteger(height) && Number.isInteger(width) && Number(height) > 0 && Number(width) > 0)) {
+      throw new Error(`payload image: bad size ${String(height).slice(0, 20)}x${String(width).slice(0, 20)}`);
+    }
+    if (Number(height) > MAX_SIDE || Number(width) > MAX_SIDE) {
+      throw new Error(`payload image: ${height}x${width} pixels is larger than ${MAX_SIDE}x${MAX_SIDE}`);
+    }
+  }
+  const attr = finite(values(p.attr, "attr"), "attr");
   const out = {
     kind: p.kind,
     readout: decodeReadout(p.readout),
@@ -1218,21 +1506,18 @@ function decodePayload(p) {
     attr
   };
   if (p.kind === "image") {
-    const height = num(p.height);
-    const width = num(p.width);
-    if (!(Number.isInteger(height) && Number.isInteger(width) && height > 0 && width > 0)) {
-      throw new Error(`payload image: bad size ${p.height}x${p.width}`);
-    }
+    const height = Number(p.height);
+    const width = Number(p.width);
     out.height = height;
     out.width = width;
     out.attr = lengthOf(attr, height * width, "attr");
     out.image = p.image ? lengthOf(values(p.image, "image"), height * width * 4, "image (RGBA)") : null;
   } else if (p.kind === "text") {
-    const tokens = (Array.isArray(p.tokens) ? p.tokens : []).map(str);
+    const tokens = strings(p.tokens, "tokens");
     out.tokens = tokens;
     out.attr = lengthOf(attr, tokens.length, "attr (one per token)");
   } else {
-    const names = (Array.isArray(p.names) ? p.names : []).map(str);
+    const names = strings(p.names, "names");
     out.names = names;
     out.attr = lengthOf(attr, names.length, "attr (one per feature)");
     out.values = p.values ? lengthOf(values(p.values, "values"), names.length, "values") : null;
@@ -1243,34 +1528,95 @@ function decodePayload(p) {
 // js/widget.js
 var VIEWS = { image: createImageView, text: createTextView, tabular: createTabularView };
 var DISPLAY_TRAITS = ["sign", "colormap", "opacity", "clip_percentile", "top_k", "_colormaps"];
+var NO_KERNEL = "Saved result: open in Jupyter with a kernel to recompute.";
+var NO_MODEL = "Result shown without its model: build IGWidget(model, x) to recompute.";
 function readDisplay(model) {
+  const sign = model.get("sign");
+  if (!SIGN_MODES.includes(sign)) throw new Error(`display setting sign: "${String(sign).slice(0, 40)}" is not one of ${SIGN_MODES.join(", ")}`);
+  const number = (name) => {
+    const v = model.get(name);
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`display setting ${name}: expected a number, got ${typeof v}`);
+    return v;
+  };
+  const colormap = model.get("colormap");
   return {
-    sign: model.get("sign"),
-    colormap: model.get("colormap"),
-    opacity: Number(model.get("opacity")),
-    clip_percentile: Number(model.get("clip_percentile")),
-    top_k: Number(model.get("top_k"))
+    sign,
+    colormap: typeof colormap === "string" ? colormap : "",
+    opacity: number("opacity"),
+    clip_percentile: number("clip_percentile"),
+    top_k: number("top_k")
   };
 }
-function render({ model, el }) {
+function shownSettings(r) {
+  if (!r || typeof r !== "object") return "";
+  const o = (
+    /** @type {Record<string, unknown>} */
+    r
+  );
+  if (o.target == null) return "";
+  const steps = typeof o.n_steps === "number" ? `${o.n_steps} steps, ` : "";
+  return `target ${String(o.target)}, ${steps}${String(o.method ?? "")}, baseline ${String(o.baseline ?? "")}, path ${String(o.path ?? "")}`;
+}
+function render(ctx) {
+  try {
+    return renderView(ctx);
+  } catch (e) {
+    console.error("ig_widget", e);
+    ctx.el.replaceChildren();
+    const msg = document.createElement("div");
+    msg.className = "igw-render-error";
+    msg.setAttribute("role", "alert");
+    msg.textContent = `ig_widget could not show this view: ${e instanceof Error ? e.message : String(e)}`;
+    ctx.el.append(msg);
+    return () => msg.remove();
+  }
+}
+function renderView({ model, el }) {
   const d = new Disposer();
   const empty = h("div", { class: "igw-empty", text: "waiting for the first result\u2026" });
   const main = h("div", { class: "igw-main" }, [empty]);
   const renderError = h("div", { class: "igw-render-error", attrs: { role: "alert" } });
+  const changed = h("div", { class: "igw-changed", attrs: { role: "note" } });
+  changed.hidden = true;
   renderError.hidden = true;
   const readout = createReadout();
   const pathPanel = createPathPanel();
   d.add(pathPanel.destroy);
   const side = h("div", { class: "igw-side" }, [readout.el, pathPanel.el]);
+  const body = h("div", { class: "igw-body" }, [main, side]);
   const controls = createControls(model, d);
   const status = createStatus(model, d, [main, side]);
+  let live = true;
+  const share = createShare(model, d, () => live, () => main.querySelector("canvas.igw-heatmap"));
+  const syncCompute = () => {
+    const computable = model.get("computable") !== false;
+    controls.setCompute(live && computable, computable ? NO_KERNEL : NO_MODEL);
+    root.classList.toggle("igw-offline", !live);
+    share.sync();
+  };
   const root = h("div", { class: "igw-root", attrs: { "data-version": model.get("_version") } }, [
     controls.el,
     status.el,
     renderError,
-    h("div", { class: "igw-body" }, [main, side])
+    body,
+    changed,
+    share.el
   ]);
   el.append(root);
+  const syncChanged = () => {
+    const was = shownSettings(model.get("_shown"));
+    const now = shownSettings(model.get("_payload")?.readout);
+    const differs = !live && was !== "" && now !== "" && was !== now;
+    changed.textContent = differs ? `Changed by code run after this cell: the cell's own output showed ${was}; this view shows ${now}.` : "";
+    changed.hidden = !differs;
+  };
+  watchKernel(model, d, (isLive) => {
+    live = isLive;
+    syncCompute();
+    syncChanged();
+  });
+  for (const t of ["_shown", "_payload"]) d.model(model, `change:${t}`, syncChanged);
+  d.model(model, "change:computable", syncCompute);
   let payload = null;
   let view = null;
   let viewKind = null;
@@ -1288,6 +1634,7 @@ function render({ model, el }) {
     const msg = failures.payload || failures.draw;
     renderError.textContent = msg;
     renderError.hidden = msg === "";
+    body.hidden = msg !== "";
   }
   const draw = frameScheduler(() => guard("draw", () => {
     if (!payload || !view) return;
@@ -1312,6 +1659,7 @@ function render({ model, el }) {
       readout.update(payload.readout);
       pathPanel.update(payload.trace);
       draw();
+      share.sync();
     });
   }
   d.model(model, "change:_payload", onPayload);
