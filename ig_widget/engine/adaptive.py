@@ -1,34 +1,19 @@
-"""``n_steps="auto"``: Gauss-Legendre panels, bisected where the completeness check fails.
+"""``n_steps="auto"``: the engine's side of the rule planned by ``engine/probe.py``.
 
-Along the path, H(alpha) = sum_i dF/dx_i(g(alpha)) * g_i'(alpha) = d/dalpha F(g(alpha)), so
-on every panel [a, b] the exact integral of H is F(g(b)) - F(g(a)), which costs two
-forward passes without graph (far cheaper than gradient nodes). Each panel carries a
-``NODES_PER_PANEL``-point Gauss-Legendre rule whose estimate of that integral is checked
-against the exact value. Panels whose error is largest are bisected (one forward pass for
-the new boundary, a fresh rule on each half) until the completeness error (the sum of
-the panel errors, with their signs) is at most ``tol`` times |F(x) - F(x')| for every
-example, or ``max_steps`` gradient nodes are spent. The panel errors steer where nodes
-go; the stopping rule is the completeness error the user reads as delta.
-
-Where F is smooth along the path one panel is often enough; nodes gather around kinks
-(ReLU switching) and saturation, where rules on uniform nodes converge only like 1/n.
-Gauss nodes never sit on the panel ends, so a gradient that is singular exactly at the
-baseline (ReLU at 0 for a zero baseline) cannot mislead the check. The check covers the
-sum over features: per-feature errors of opposite signs inside one panel can cancel and
-go unseen, as with the convergence delta itself.
+``probe.integrate`` chooses the gradient nodes from forward-only probes of F along the path
+(a central-difference shadow of the gradient pass predicts each candidate rule's
+completeness error), evaluates them once, and splits panels further with real gradients
+where the exact per-panel check (F(g(b)) - F(g(a)) from forward passes) still fails. This
+module supplies its two callables, F at path points without graph and H = dF/dalpha at
+gradient nodes (keeping each node's per-feature contributions), and sums the weighted
+contributions into attributions and, on request, the path trace.
 """
 
 from __future__ import annotations
 
 import torch
 
-from . import quadrature
-
-#: Gauss-Legendre nodes per panel (2 used the fewest evaluations over the benchmark
-#: models among 2, 3, 4 and 6)
-NODES_PER_PANEL = 2
-#: panels narrower than this are not split again
-MIN_WIDTH = 1e-6
+from . import probe
 
 
 def integrate_adaptive(core, xs, bs, g, tol: float, max_steps: int, trace: bool):
@@ -46,10 +31,6 @@ def integrate_adaptive(core, xs, bs, g, tol: float, max_steps: int, trace: bool)
     if g is not None:
         xs, bs = _custom_endpoints(g, xs, torch.zeros(1, dtype=dtype, device=device))
     diffs = tuple(x - b for x, b in zip(xs, bs, strict=True))
-    w_ref, a_ref = (
-        torch.tensor(v, dtype=torch.float64)
-        for v in quadrature.rule("gausslegendre", NODES_PER_PANEL)
-    )
     spent = {"grad": 0, "forward": 2}
 
     def gradients(alphas: list[float]):
@@ -92,70 +73,26 @@ def integrate_adaptive(core, xs, bs, g, tol: float, max_steps: int, trace: bool)
         spent["forward"] += len(alphas)
         return out.reshape(len(alphas), N).to(acc)
 
-    def new_panels(bounds: list[tuple[float, float, torch.Tensor, torch.Tensor]]) -> list[dict]:
-        """Gauss-Legendre rules on each (a, b, F(a), F(b)), all in one gradient batch."""
-        alphas, weights = [], []
-        for a, b, _, _ in bounds:
-            alphas += (a + (b - a) * a_ref).tolist()
-            weights.append((b - a) * w_ref)
-        f, contribs = gradients(alphas)
-        p = NODES_PER_PANEL
-        panels = []
-        for j, (a, b, fa, fb) in enumerate(bounds):
-            w = weights[j].to(device=device, dtype=acc)
-            c = [t[j * p : (j + 1) * p] for t in contribs]
-            est = sum((w.view(-1, 1, 1) * t).sum(0) for t in c).sum(-1)  # (N,)
-            panels.append(
-                {
-                    "a": a,
-                    "b": b,
-                    "fa": fa,
-                    "fb": fb,
-                    "w": w,
-                    "alphas": alphas[j * p : (j + 1) * p],
-                    "f": f[j * p : (j + 1) * p],
-                    "c": c,
-                    "gap": est - (fb - fa),
-                }
-            )
-        return panels
-
+    # -- glue: the rule comes from engine/probe.py (forward-only planning) -----------
     f_x, f_b = core.endpoint_outputs(xs, bs)
     f_x, f_b = f_x.to(acc), f_b.to(acc)
-    scale = (f_x - f_b).abs().clamp_min(torch.finfo(acc).tiny)
-    panels = new_panels([(0.0, 1.0, f_b, f_x)])
-    while True:
-        gaps = torch.stack([p["gap"] for p in panels])  # (panels, N)
-        errs = (gaps.abs() / scale).max(dim=1).values.tolist()
-        total = float((gaps.sum(0).abs() / scale).max())
-        budget = max_steps - spent["grad"]
-        if total <= tol or budget < 2 * NODES_PER_PANEL:
-            break
-        worst = max(errs)
-        ranked = sorted(range(len(panels)), key=lambda j: -errs[j])
-        split = [
-            j
-            for j in ranked
-            if errs[j] >= worst / 4 and panels[j]["b"] - panels[j]["a"] > MIN_WIDTH
-        ]
-        split = set(split[: budget // (2 * NODES_PER_PANEL)])
-        if not split:
-            break
-        mids = [(panels[j]["a"] + panels[j]["b"]) / 2 for j in sorted(split)]
-        f_mid = dict(zip(sorted(split), values(mids), strict=True))
-        bounds, keep = [], []
-        for j, p in enumerate(panels):
-            if j in split:
-                m = (p["a"] + p["b"]) / 2
-                bounds += [(p["a"], m, p["fa"], f_mid[j]), (m, p["b"], f_mid[j], p["fb"])]
-            else:
-                keep.append(p)
-        panels = sorted(keep + new_panels(bounds), key=lambda p: p["a"])
+    node_f, node_c = [], []
 
-    attrs = []
-    for i, x in enumerate(xs):
-        summed = sum((p["w"].view(-1, 1, 1) * p["c"][i]).sum(0) for p in panels)
-        attrs.append(summed.reshape(x.shape).to(dtype))
+    def slopes(a: torch.Tensor) -> torch.Tensor:
+        """H = dF/dalpha at gradient nodes; keeps F and per-feature parts for later."""
+        f, contribs = gradients(a.tolist())
+        node_f.append(f)
+        node_c.append(contribs)
+        return sum(c.sum(-1) for c in contribs)
+
+    plan = probe.integrate(lambda a: values(a.tolist()), slopes, f_b, f_x, tol, max_steps, dtype)
+    w = plan.node_weights.to(device=device, dtype=acc)
+    contribs = [torch.cat([c[i] for c in node_c]) for i in range(len(xs))]
+    attrs = [
+        (w.view(-1, 1, 1) * c).sum(0).reshape(x.shape).to(dtype)
+        for c, x in zip(contribs, xs, strict=True)
+    ]
+    total = plan.error
     warnings = []
     if total > tol:
         warnings.append(
@@ -164,22 +101,24 @@ def integrate_adaptive(core, xs, bs, g, tol: float, max_steps: int, trace: bool)
         )
     tr = None
     if trace:
-        al = torch.tensor(
-            [0.0] + [a for p in panels for a in p["alphas"]] + [1.0], dtype=acc, device=device
-        )
-        f = torch.cat([f_b.unsqueeze(0)] + [p["f"] for p in panels] + [f_x.unsqueeze(0)])
+        ids = torch.tensor([i for p in plan.panels for i in p.ids], device=device)
+        node_alpha = torch.cat([p.alphas for p in plan.panels])
+        order = torch.argsort(node_alpha).to(device)
+        ids = ids[order]
+        al = torch.cat([torch.zeros(1), node_alpha.sort().values, torch.ones(1)])
+        f = torch.cat([f_b.unsqueeze(0), torch.cat(node_f)[ids], f_x.unsqueeze(0)])
         integrand = tuple(
             torch.cat(
-                [torch.zeros((1,) + tuple(x.shape), dtype=acc, device=device)]
-                + [
-                    (p["w"].view(-1, 1, 1) * p["c"][i]).reshape((-1,) + tuple(x.shape))
-                    for p in panels
+                [
+                    torch.zeros((1,) + tuple(x.shape), dtype=acc, device=device),
+                    (w[ids].view(-1, 1, 1) * c[ids]).reshape((-1,) + tuple(x.shape)),
+                    torch.zeros((1,) + tuple(x.shape), dtype=acc, device=device),
                 ]
-                + [torch.zeros((1,) + tuple(x.shape), dtype=acc, device=device)]
             )
-            for i, x in enumerate(xs)
+            for c, x in zip(contribs, xs, strict=True)
         )
-        tr = PathTrace(al, f, integrand)
+        tr = PathTrace(al.to(device=device, dtype=acc), f, integrand)
+    # -- end of glue ------------------------------------------------------------------
     return Attribution(
         attributions=tuple(attrs),
         delta=_delta(attrs, f_x, f_b),
