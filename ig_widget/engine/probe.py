@@ -56,6 +56,10 @@ PROBE_DECADES = (1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
 PROBE_GRID = 8
 #: central-difference step as a fraction of the panel width
 FD_STEP = 1e-3
+#: panels [a, b] with 0 < a and b / a at least this take their rule in log(alpha): exact
+#: for per-feature integrands c_i / alpha, the form a scale-invariant model gives where F
+#: is flat (d/dx_i F(alpha x) = F_i(x) / alpha), which the completeness check cannot see
+WARP_RATIO = 16.0
 #: panels narrower than this are never split
 MIN_WIDTH = 1e-12
 
@@ -240,9 +244,10 @@ class _Shadow:
         self.dtype = dtype if dtype in (torch.float32, torch.float64) else torch.float32
         self.rel = 64 * eps
 
-    def slopes(self, alphas: torch.Tensor, widths: torch.Tensor) -> tuple[torch.Tensor, None]:
-        """H at ``alphas`` (k,) of panels ``widths`` (k,): one forward call of 2k points."""
-        step = torch.maximum(FD_STEP * widths, self.rel * alphas.abs())
+    def slopes(self, alphas: torch.Tensor, local: torch.Tensor) -> tuple[torch.Tensor, None]:
+        """H at ``alphas`` (k,), ``local`` (k,) the node spacing scale (d alpha / du):
+        one forward call of 2k points."""
+        step = torch.maximum(FD_STEP * local, self.rel * alphas.abs())
         # the step the path points really see after rounding to the input's dtype
         hi = (alphas + step).to(self.dtype).double()
         lo = (alphas - step).to(self.dtype).double()
@@ -288,12 +293,24 @@ def _real(run: _Counter) -> Callable[[torch.Tensor, torch.Tensor], tuple[torch.T
     return lambda alphas, widths: run.slopes(alphas)
 
 
+def _warped(a: float, b: float) -> bool:
+    return a > 0 and b >= WARP_RATIO * a
+
+
 def _rule(a: float, b: float, k: int) -> tuple[torch.Tensor, torch.Tensor]:
-    w, al = quadrature.rule("gausslegendre", k)
-    return (
-        a + (b - a) * torch.tensor(al, dtype=torch.float64),
-        (b - a) * torch.tensor(w, dtype=torch.float64),
-    )
+    """Gauss-Legendre nodes and weights on [a, b]; in log(alpha) when the panel spans a
+    ratio of ``WARP_RATIO`` or more (alpha = a (b/a)^u, weight w * alpha * ln(b/a))."""
+    w, u = (torch.tensor(v, dtype=torch.float64) for v in quadrature.rule("gausslegendre", k))
+    if _warped(a, b):
+        ratio = math.log(b / a)
+        al = a * torch.exp(u * ratio)
+        return al, w * al * ratio
+    return a + (b - a) * u, (b - a) * w
+
+
+def _local(a: float, b: float, al: torch.Tensor) -> torch.Tensor:
+    """d alpha / du at the nodes ``al`` of panel [a, b]: the scale of the difference step."""
+    return al * math.log(b / a) if _warped(a, b) else torch.full_like(al, b - a)
 
 
 def _ends(layout, run: _Counter, f_b, f_x) -> dict[float, torch.Tensor]:
@@ -344,8 +361,8 @@ def _refine(panels, slopes_fn, run, scale, tol, max_steps, spent, order):
             else:
                 keep.append(p)
         nodes = [_rule(a, b, order) for a, b, _, _ in bounds]
-        widths = torch.tensor([b - a for a, b, _, _ in bounds], dtype=torch.float64)
-        h, ids = slopes_fn(torch.cat([al for al, _ in nodes]), widths.repeat_interleave(order))
+        local = [_local(a, b, al) for (a, b, _, _), (al, _) in zip(bounds, nodes, strict=True)]
+        h, ids = slopes_fn(torch.cat([al for al, _ in nodes]), torch.cat(local))
         new = []
         for j, ((a, b, fa, fb), (al, w)) in enumerate(zip(bounds, nodes, strict=True)):
             sl = slice(j * order, (j + 1) * order)
@@ -362,7 +379,7 @@ def _cut(p: Panel, run: _Counter, scale: torch.Tensor) -> float:
     """Where to split ``p``: where the probed variation of F is halved when it is
     concentrated in less than half of the panel, else the middle."""
     a, b = p.a, p.b
-    mid = 0.5 * (a + b)
+    mid = math.sqrt(a * b) if _warped(a, b) else 0.5 * (a + b)
     al, f = run.sampled()
     inside = (al >= a) & (al <= b)
     al, f = al[inside], f[inside]
@@ -378,7 +395,8 @@ def _cut(p: Panel, run: _Counter, scale: torch.Tensor) -> float:
     lo, hi, c0, c1 = float(al[j - 1]), float(al[j]), float(cum[j - 1]), float(cum[j])
     m = lo + (hi - lo) * (0.5 - c0) / (c1 - c0) if c1 > c0 else 0.5 * (lo + hi)
     w = b - a
-    if a + 0.25 * w <= m <= b - 0.25 * w:
+    pos = math.log(m / a) / math.log(b / a) if _warped(a, b) and m > 0 else (m - a) / w
+    if 0.25 <= pos <= 0.75:
         return mid
     # concentrated: split at the half-variation point, but not at a sample's exact
     # alpha next to the panel end, where nothing would be learnt
