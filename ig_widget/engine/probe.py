@@ -16,13 +16,16 @@ without graph, several times cheaper than a gradient node. Three facts follow:
 
 So the whole search for a rule runs on the shadow, paying forward passes only: (1) one
 Gauss-Legendre rule of n nodes on [0, 1], for n = 1, 2, 3, ...; (2) composite
-Gauss-Legendre panels of ``order`` nodes, the worst panels split until the completeness
-error is within ``tol`` (split where the probed variation of F is halved when it is
-concentrated, else in the middle, so a sliver next to an endpoint gets geometrically
-graded panels). The cheapest candidate that meets ``tol`` in the shadow is evaluated with
-real gradients once; its exact per-panel check (real rule estimate against
-F(b) - F(a)) then decides: within ``tol`` it is the answer, otherwise the worst panels are
-split further with real gradients, as before, until ``tol`` or ``max_steps``.
+Gauss-Legendre panels of ``order`` nodes, the worst panels split until the sum of the
+panels' error sizes (a bound on the completeness error in which errors of different
+panels cannot cancel) is within ``tol``. A panel is split where the probed variation of
+F is halved when that variation is concentrated, else in the middle, so a sliver next
+to an endpoint gets geometrically graded panels; a panel spanning a ratio of
+``WARP_RATIO`` takes its rule in log(alpha). The cheapest candidate that meets ``tol``
+in the shadow is evaluated with real gradients once; its exact per-panel check (the real
+rule's estimate against F(b) - F(a), summed in size over panels) then decides: within
+``tol`` it is the answer, otherwise the worst panels are split further with real
+gradients until ``tol`` or ``max_steps``.
 
 The module takes plain callables, so any engine can use it: ``values(alphas)`` gives F at
 path points (forward only, (k, batch)) and ``slopes(alphas)`` gives H at gradient nodes
@@ -93,8 +96,9 @@ class Plan:
     """The rule ``integrate`` settled on, with its cost.
 
     ``node_weights`` (n_grad,) float64: the weight of each gradient node in the order
-    ``slopes`` was called with them (0 for replaced nodes); ``error``: the completeness
-    error of the real gradients as a fraction of |F(x) - F(x')| (worst example);
+    ``slopes`` was called with them (0 for replaced nodes); ``error``: the sum of the
+    sizes of the real panel errors as a fraction of |F(x) - F(x')| (worst example), at
+    least the completeness error;
     ``n_grad`` gradient nodes and ``n_values`` forward-only path points spent;
     ``values_s`` / ``slopes_s`` seconds spent in each callable; ``strategy`` which
     shadow candidate was chosen.
@@ -327,8 +331,9 @@ def _ends(layout, run: _Counter, f_b, f_x) -> dict[float, torch.Tensor]:
 
 
 def _error(gaps: torch.Tensor, scale: torch.Tensor) -> float:
-    """Completeness error of panels' signed gaps (panels, batch): worst example."""
-    return float((gaps.sum(0).abs() / scale).max())
+    """Error bound from panels' gaps (panels, batch): the sum of their sizes, so that
+    errors of different panels cannot cancel (worst example)."""
+    return float((gaps.abs().sum(0) / scale).max())
 
 
 def _refine(panels, slopes_fn, run, scale, tol, max_steps, spent, order):
