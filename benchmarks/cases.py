@@ -128,13 +128,13 @@ def build_cases(mode: str, device: torch.device, repeats: int) -> list[Case]:
         )
     )
 
-    x_batch = x_img[:64].to(device)
-    n, note = 50, ""
+    n, note, examples = 50, "", 64
     if quick:
-        n, note = 16, "quick: n_steps=16"
+        n, note, examples = 16, "quick: 16 examples, n_steps=16", 16
+    x_batch = x_img[:examples].to(device)
     cases.append(
         make_case(
-            "CNN batch 64",
+            f"CNN batch {examples}",
             cnn,
             x_batch,
             n,
@@ -142,7 +142,7 @@ def build_cases(mode: str, device: torch.device, repeats: int) -> list[Case]:
             32,
             note,
             test_accuracy=acc,
-            examples=64,
+            examples=examples,
         )
     )
 

@@ -2,10 +2,10 @@
 
 Each shape stands for a workload the widget serves: a tabular MLP, a token classifier
 attributed at its embedding output (short and long sequences), a small image CNN and a
-ResNet-18-shaped network at ImageNet resolution. Three more are hard integrands for
-quadrature along the path: a scale-invariant image model (a normalisation right after a
-bias-free stem), a saturating tanh MLP with large weights, and a small Hugging Face BERT
-built from a config and attributed at its word embeddings. Two are trained for a second or two on
+ResNet-18-shaped network at ImageNet resolution, and a small Hugging Face BERT built from
+a config and attributed at its word embeddings. Two are hard integrands for quadrature
+along the path: a scale-invariant image model (a normalisation right after a bias-free
+stem) and a saturating tanh MLP with large weights. Two are trained for a second or two on
 scikit-learn data so that their attributions have real structure (ReLU kinks where the
 decision changes) instead of the smooth near-linear response of random weights; the
 others keep seeded random weights, which is enough for timing.

@@ -86,7 +86,8 @@ def speed_table(rows: list[dict], head: dict) -> str:
         )
     reps = [r["repeats"] for r in rows]
     return (
-        f"\nSpeed: gausslegendre, 1 example, median of {min(reps)}-{max(reps)} "
+        f"\nSpeed: gausslegendre, 1 example (more in CNN batch), median of "
+        f"{min(reps)}-{max(reps)} "
         f"alternating rounds per model; memory = {head['memory_measure']}\n"
         "err = |sum(attr) - (F(x) - F(x'))| / |F(x) - F(x')|; "
         "|a-a_captum| = max abs difference / max |captum attr|\n" + _table(headers, body)
