@@ -1,6 +1,7 @@
 """Paths for ``IntegratedGradients.attribute(path=...)``; see ``ig_widget.engine.paths``."""
 
 from .engine.blur import BlurPath
+from .engine.guided import GuidedPath
 from .engine.paths import AllOrderings, Custom, Extremal, GradientPath, Path, StraightLine
 
 __all__ = [
@@ -9,6 +10,7 @@ __all__ = [
     "Custom",
     "Extremal",
     "GradientPath",
+    "GuidedPath",
     "Path",
     "StraightLine",
 ]

@@ -60,9 +60,7 @@ def gaussian_blur(x: torch.Tensor, sigma: torch.Tensor) -> tuple[torch.Tensor, t
     rows = torch.einsum("kih,nchw->knciw", bh, x)
     drows = torch.einsum("kih,nchw->knciw", dbh, x)
     out = torch.einsum("knciw,kjw->kncij", rows, bw)
-    dout = torch.einsum("knciw,kjw->kncij", drows, bw) + torch.einsum(
-        "knciw,kjw->kncij", rows, dbw
-    )
+    dout = torch.einsum("knciw,kjw->kncij", drows, bw) + torch.einsum("knciw,kjw->kncij", rows, dbw)
     return out, dout
 
 

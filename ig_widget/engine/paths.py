@@ -235,16 +235,22 @@ def check_path(path: object) -> Path:
     if isinstance(path, Path):
         return path
     if isinstance(path, str):
-        named = {
+        from .blur import BlurPath  # these modules build on this one
+        from .guided import GuidedPath
+
+        named: dict[str, Callable[[], Path]] = {
             "straight": StraightLine,
             "straight_line": StraightLine,
             "extremal": Extremal,
             "all_orderings": AllOrderings,
+            "guided": GuidedPath,
+            "blur": BlurPath,
         }
         if path in named:
             return named[path]()
     raise ValueError(
         f"path={path!r} is not a known path; use StraightLine(), Extremal(order=...), "
-        "AllOrderings(samples=...) or Custom(g) from ig_widget.paths (or the names "
-        "'straight', 'extremal', 'all_orderings')."
+        "AllOrderings(samples=...), GuidedPath(), BlurPath() or Custom(g) from "
+        "ig_widget.paths (or the names 'straight', 'extremal', 'all_orderings', 'guided', "
+        "'blur')."
     )
