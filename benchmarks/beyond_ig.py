@@ -62,6 +62,8 @@ def main() -> None:
         path_row(BlurPath(), n_steps=100, method="riemann_left"),
     )
     row("Blur IG, gausslegendre 100", path_row(BlurPath(), n_steps=100))
+    row("Blur IG, gausslegendre 64", path_row(BlurPath(), n_steps=64))
+    row("Blur IG, power=2, gausslegendre 64", path_row(BlurPath(power=2), n_steps=64))
     row("Blur IG, n_steps='auto', tol=0.01", path_row(BlurPath(), n_steps="auto", tol=0.01))
     row("Guided IG, 200 steps, 0.25, 0.02 (defaults)", path_row(GuidedPath()))
     row("Guided IG, 800 steps", path_row(GuidedPath(steps=800)))

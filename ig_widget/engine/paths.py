@@ -244,7 +244,8 @@ class AllOrderings(Path):
         self.groups = groups
 
     def __repr__(self) -> str:
-        return f"AllOrderings(samples={self.samples!r}, seed={self.seed})"
+        grouped = "" if self.groups is None else ", groups=..."
+        return f"AllOrderings(samples={self.samples!r}, seed={self.seed}{grouped})"
 
     def attribute(self, core: Core, xs: Tensors, bs: Tensors, options: Options) -> Attribution:
         groups = _groups_of(self.groups, xs)

@@ -128,3 +128,27 @@ def test_bad_inputs_are_refused_with_a_clear_error():
     net = torch.nn.Linear(5, 2).double()
     with pytest.raises(ValueError, match=r"\(N, C, H, W\)"):
         IntegratedGradients(net).attribute(torch.rand(3, 5, dtype=F64), target=0, path=BlurPath())
+
+
+def test_power_traverses_the_same_curve_with_nodes_near_the_input():
+    # sigma = max_sigma (1 - alpha)^2 is the same curve at another speed: same attribution
+    # (to quadrature error), same endpoints, still decreasing blur; the slope is right
+    x, net = _image(), _net()
+    ig = IntegratedGradients(net)
+    lin = ig.attribute_detailed(x, target=1, n_steps=256, path=BlurPath())
+    sq = ig.attribute_detailed(x, target=1, n_steps=256, path=BlurPath(power=2))
+    scale = float(lin.attributions[0].abs().max())
+    torch.testing.assert_close(sq.attributions[0], lin.attributions[0], rtol=0, atol=1e-6 * scale)
+    torch.testing.assert_close(sq.baseline_output, lin.baseline_output, rtol=0, atol=1e-14)
+    path = BlurPath(max_sigma=6, power=2)
+    alphas = torch.linspace(0, 1, 51, dtype=F64)
+    sig = path.sigma(alphas)
+    assert bool((sig[1:] < sig[:-1]).all()) and float(sig[0]) == 6.0 and float(sig[-1]) == 0
+    h = 1e-6
+    for a in (0.2, 0.9):
+        _, slope = _points(path, x, [a])
+        up, _ = _points(path, x, [a + h])
+        down, _ = _points(path, x, [a - h])
+        torch.testing.assert_close(slope[0], (up[0] - down[0]) / (2 * h), rtol=1e-6, atol=1e-7)
+    with pytest.raises(ValueError, match="power"):
+        BlurPath(power=0.5)
