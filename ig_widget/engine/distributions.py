@@ -64,6 +64,8 @@ def expected_gradients(
 ) -> DistributionResult:
     """Expected Gradients: the mean of IG over baselines drawn from ``background``.
 
+    ``forward``: the model (any callable ``IntegratedGradients`` takes) or an
+    ``IntegratedGradients`` instance.
     ``inputs`` (N, ...) and ``background`` (B, ...) share their per-example shape.
     ``k=None`` uses every background row once for every input (the exact mean over the
     background set); ``k=int`` draws ``k`` rows with replacement per input, with
@@ -106,6 +108,7 @@ def smooth_ig(
 ) -> DistributionResult:
     """SmoothGrad on IG: the mean of IG at ``inputs + N(0, stdevs^2)`` noise.
 
+    ``forward``: the model or an ``IntegratedGradients`` instance.
     ``stdevs`` is the noise's standard deviation in input units (as captum's
     ``NoiseTunnel``); ``nt_samples`` noisy copies per input, drawn with
     ``torch.Generator().manual_seed(seed)``. ``baselines`` as in ``attribute`` (a tensor

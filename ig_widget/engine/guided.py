@@ -12,8 +12,10 @@ falls more than ``max_dist`` behind is pulled up, and none runs more than ``max_
 ahead. ``max_dist=0`` is the straight line; ``max_dist=1`` is unconstrained.
 
 Attribution of feature i: the sum over steps of (its move in that step) times the
-gradient taken at the start of the step, a left Riemann sum along the path, so
-completeness holds up to O(1/steps). The last step ends exactly at the input.
+gradient taken at the start of the step, a left Riemann sum along the path. On smooth
+models the completeness error shrinks as O(1/steps); on ReLU/max-pool networks it can stay
+at several percent however many steps are taken (the reference implementation gives the
+same numbers: see ``benchmarks/beyond_ig.py``). The last step ends exactly at the input.
 
 Defaults are those of the PAIR ``saliency`` library (``saliency/core/guided_ig.py``):
 ``steps=200, fraction=0.25, max_dist=0.02``. The path depends on the gradients, so it is
