@@ -89,6 +89,13 @@ class IGWidget(anywidget.AnyWidget):
             ``tokenizer.pad_token_id``).
         tokenizer: text: used for token strings and the pad id.
         background: tabular: rows (N, F) whose mean is the "background mean" baseline.
+        output_activation: "softmax" | "sigmoid" | "none": how the scores next to each
+            class are computed (default: guessed from the model; see ``top_classes``).
+        mean, std: image: per-channel normalisation of ``x`` (e.g. an image processor's
+            ``image_mean`` / ``image_std``), undone for the picture under the heatmap.
+
+    ``x`` may also be a string (with ``tokenizer=``), a tokenizer's encoding (every entry
+    goes to the model by keyword), a pandas Series or one-row DataFrame, or a numpy array.
 
     ``w.result`` is the latest finished ``Result``; ``w.wait()`` blocks until the result
     for the current settings is ready; ``w.last_exception`` is the exception behind the
@@ -214,6 +221,12 @@ class IGWidget(anywidget.AnyWidget):
         "classes with softmax probabilities.",
     ).tag(sync=True)
 
+    class_labels = t.List(
+        t.Unicode(),
+        read_only=True,
+        help="list[str]: the label of every output, for the searchable target picker.",
+    ).tag(sync=True)
+
     # ---------------------------------------------------------------- internal
     _colormaps = t.Dict(
         read_only=True,
@@ -257,6 +270,9 @@ class IGWidget(anywidget.AnyWidget):
         tokenizer: Any = None,
         background: Any = None,
         path: str = "straight",
+        output_activation: str | None = None,
+        mean: Any = None,
+        std: Any = None,
         **kwargs: Any,
     ) -> None:
         self._sync_lock = SyncLock()
@@ -274,6 +290,9 @@ class IGWidget(anywidget.AnyWidget):
             pad_token_id=pad_token_id,
             tokenizer=tokenizer,
             background=background,
+            output_activation=output_activation,
+            mean=mean,
+            std=std,
         )
         target = self._explainer.default_target if target is None else plain_int(target)
         try:
@@ -378,6 +397,10 @@ class IGWidget(anywidget.AnyWidget):
     @t.default("top_classes")
     def _default_top_classes(self) -> list[dict]:
         return [dict(c) for c in self._explainer.top_classes]
+
+    @t.default("class_labels")
+    def _default_class_labels(self) -> list[str]:
+        return list(self._explainer.labels)
 
     @t.default("_colormaps")
     def _default_colormaps(self) -> dict:
