@@ -34,7 +34,8 @@ def as_tensor(x: Any, arg: str = "x") -> torch.Tensor:
                 f"{arg} is a numpy array of dtype {x.dtype}, not numbers; convert it with "
                 f"np.asarray({arg}, dtype=np.float32) (encode text or category columns first)."
             )
-        return torch.from_numpy(np.ascontiguousarray(x))
+        x = np.ascontiguousarray(x)
+        return torch.from_numpy(x if x.flags.writeable else x.copy())
     if tabular_like(x):
         return as_tensor(from_table(x, arg)[0], arg)
     raise TypeError(
@@ -42,6 +43,13 @@ def as_tensor(x: Any, arg: str = "x") -> torch.Tensor:
         f"it with torch.as_tensor({arg}) (float for images and features, integer token ids "
         "for text); a pandas Series or one-row DataFrame is taken as it is."
     )
+
+
+def _numeric(dtype: Any) -> bool:
+    try:
+        return bool(np.issubdtype(dtype, np.number))
+    except TypeError:  # pandas' own dtypes (strings, categories)
+        return False
 
 
 def tabular_like(x: Any) -> bool:
@@ -66,7 +74,7 @@ def from_table(x: Any, arg: str) -> tuple[Any, list[str] | None]:
         values = x.to_numpy(dtype=np.float64)
     except (TypeError, ValueError) as exc:
         kinds = x.dtypes if frame else [x.dtype]
-        bad = [n for n, k in zip(names, kinds, strict=False) if not np.issubdtype(k, np.number)]
+        bad = [n for n, k in zip(names, kinds, strict=False) if not _numeric(k)]
         raise TypeError(
             f"{arg} holds columns that are not numbers ({', '.join(bad) or 'object'}); encode "
             f"them as numbers first (e.g. pandas.get_dummies({arg}))."

@@ -156,13 +156,22 @@ def vit_classifier() -> torch.nn.Module:
 
 def convnext_classifier() -> torch.nn.Module:
     cfg = transformers.ConvNextConfig(
+        num_stages=2,
         hidden_sizes=[16, 32],
         depths=[1, 1],
         num_labels=10,
         id2label={i: f"kind {i}" for i in range(10)},
         label2id={f"kind {i}": i for i in range(10)},
     )
-    return _seeded(lambda: transformers.ConvNextForImageClassification(cfg))
+    model = _seeded(lambda: transformers.ConvNextForImageClassification(cfg))
+    # Hugging Face initialises biases to zero, which makes the random network scale
+    # invariant (layer norm after a bias-free stem: F(a x) = F(x)), so no path from the
+    # black image says anything; trained weights have biases.
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if name.endswith("bias"):
+                p.normal_(0, 0.5)
+    return model
 
 
 def resnet_classifier() -> torch.nn.Module:
