@@ -93,7 +93,8 @@
  * @typedef {object} TopClass
  * @property {number} index
  * @property {string} label
- * @property {number} prob
+ * @property {number} prob  the probability, or the value itself when activation is "none"
+ * @property {"softmax" | "sigmoid" | "none"} [activation]
  */
 
 /** @typedef {{kind: "diverging" | "sequential", lut: DataView | ArrayBuffer | Uint8Array | number[]}} RawColormap */
@@ -122,6 +123,7 @@
  * @property {string[]} baseline_options
  * @property {string[]} path_options
  * @property {TopClass[]} top_classes
+ * @property {string[]} class_labels
  * @property {Record<string, RawColormap>} _colormaps
  * @property {RawPayload | Record<string, never>} _payload
  * @property {boolean} _provisional

@@ -124,57 +124,6 @@ function valueToSlider(v, lo, hi) {
   return Math.round((Math.log(c) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) * SLIDER_MAX);
 }
 
-// js/lib/format.js
-function formatNumber(value, digits = 3) {
-  const x = typeof value === "number" ? value : Number(value);
-  if (Number.isNaN(x)) return "NaN";
-  if (x === Infinity) return "\u221E";
-  if (x === -Infinity) return "\u2212\u221E";
-  if (x === 0) return "0";
-  const a = Math.abs(x);
-  let s2;
-  if (a < 1e-3 || a >= 1e4) {
-    const [m, e] = x.toExponential(Math.max(0, digits - 1)).split("e");
-    s2 = `${trimZeros(m)}e${Number(e)}`;
-  } else {
-    const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(a)));
-    s2 = trimZeros(x.toFixed(Math.min(20, decimals)));
-  }
-  return s2.replace(/^-/, "\u2212");
-}
-function trimZeros(s2) {
-  return s2.includes(".") ? s2.replace(/\.?0+$/, "") : s2;
-}
-function formatValue(x, digits = 4) {
-  if (typeof x === "number" && Number.isInteger(x) && Math.abs(x) < 1e12) return String(x).replace(/^-/, "\u2212");
-  return formatNumber(x, digits);
-}
-function formatSigned(x, digits = 3) {
-  const s2 = formatNumber(x, digits);
-  return x > 0 ? `+${s2}` : s2;
-}
-function formatDelta(delta, digits = 2) {
-  return `\u03B4 = ${formatNumber(delta, digits)}`;
-}
-function formatPercent(p) {
-  if (!Number.isFinite(p)) return "\u2013";
-  const v = p * 100;
-  if (v > 0 && v < 0.1) return "<0.1%";
-  return `${v.toFixed(1)}%`;
-}
-function formatShare(r) {
-  if (!Number.isFinite(r)) return "\u2013";
-  if (r < 1e-4) return r === 0 ? "0%" : "<0.01%";
-  return `${formatNumber(r * 100, 3)}%`;
-}
-function formatTick(value, step) {
-  const a = Math.abs(value);
-  if (!(step > 0) || step < 1e-4 || a >= 1e5) return formatNumber(value, 3);
-  if (value === 0) return "0";
-  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
-  return value.toFixed(decimals).replace(/^-/, "\u2212");
-}
-
 // js/lib/scale.js
 var SIGN_MODES = ["signed", "positive", "negative", "absolute"];
 function signValue(v, mode) {
@@ -270,6 +219,183 @@ function scaleCache(attr) {
   };
 }
 
+// js/lib/format.js
+function formatNumber(value, digits = 3) {
+  const x = typeof value === "number" ? value : Number(value);
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Infinity) return "\u221E";
+  if (x === -Infinity) return "\u2212\u221E";
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  let s2;
+  if (a < 1e-3 || a >= 1e4) {
+    const [m, e] = x.toExponential(Math.max(0, digits - 1)).split("e");
+    s2 = `${trimZeros(m)}e${Number(e)}`;
+  } else {
+    const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(a)));
+    s2 = trimZeros(x.toFixed(Math.min(20, decimals)));
+  }
+  return s2.replace(/^-/, "\u2212");
+}
+function trimZeros(s2) {
+  return s2.includes(".") ? s2.replace(/\.?0+$/, "") : s2;
+}
+function formatValue(x, digits = 4) {
+  if (typeof x === "number" && Number.isInteger(x) && Math.abs(x) < 1e12) return String(x).replace(/^-/, "\u2212");
+  return formatNumber(x, digits);
+}
+function formatSigned(x, digits = 3) {
+  const s2 = formatNumber(x, digits);
+  return x > 0 ? `+${s2}` : s2;
+}
+function formatDelta(delta, digits = 2) {
+  return `\u03B4 = ${formatNumber(delta, digits)}`;
+}
+function formatPercent(p) {
+  if (!Number.isFinite(p)) return "\u2013";
+  const v = p * 100;
+  if (v > 0 && v < 0.1) return "<0.1%";
+  return `${v.toFixed(1)}%`;
+}
+function formatShare(r) {
+  if (!Number.isFinite(r)) return "\u2013";
+  if (r < 1e-4) return r === 0 ? "0%" : "<0.01%";
+  return `${formatNumber(r * 100, 3)}%`;
+}
+function formatTick(value, step) {
+  const a = Math.abs(value);
+  if (!(step > 0) || step < 1e-4 || a >= 1e5) return formatNumber(value, 3);
+  if (value === 0) return "0";
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  return value.toFixed(decimals).replace(/^-/, "\u2212");
+}
+
+// js/lib/target-search.js
+function searchLabels(labels, query, limit = 20) {
+  const q = query;
+  const qt = q.trim();
+  if (qt === "") return [];
+  const ql = qt.toLowerCase();
+  const tiers = [[], [], [], [], [], []];
+  if (/^\d+$/.test(qt)) {
+    const i = Number(qt);
+    if (i < labels.length) tiers[0].push(i);
+  }
+  for (let i = 0; i < labels.length; i++) {
+    const raw = String(labels[i]);
+    if (raw === q) {
+      tiers[1].push(i);
+      continue;
+    }
+    const t = raw.trim();
+    if (t === qt) {
+      tiers[2].push(i);
+      continue;
+    }
+    const l = t.toLowerCase();
+    if (l === ql) tiers[3].push(i);
+    else if (l.startsWith(ql)) tiers[4].push(i);
+    else if (tiers[5].length < limit && l.includes(ql)) tiers[5].push(i);
+  }
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const tier of tiers) {
+    for (const i of tier) {
+      if (seen.has(i)) continue;
+      seen.add(i);
+      out.push(i);
+      if (out.length >= limit) return out;
+    }
+  }
+  return out;
+}
+function showLabel(label) {
+  const s2 = String(label);
+  return s2 !== s2.trim() || s2 === "" ? JSON.stringify(s2) : s2;
+}
+function formatScore(score, activation, percent, value) {
+  return activation === "none" ? value(score) : percent(score);
+}
+
+// js/target-picker.js
+var MATCHES = 12;
+function createTargetPicker(model, d, save) {
+  const select2 = suppressShortcuts(
+    /** @type {HTMLSelectElement} */
+    h("select", { class: "igw-input igw-target", attrs: { "aria-label": "target class" } })
+  );
+  const search = suppressShortcuts(
+    /** @type {HTMLInputElement} */
+    h("input", { class: "igw-input igw-target-search", attrs: { type: "search", placeholder: "find a class\u2026", "aria-label": "find a target class" } })
+  );
+  const results = h("div", { class: "igw-target-results", attrs: { role: "listbox" } });
+  results.hidden = true;
+  const el = h("span", { class: "igw-target-picker" }, [select2, search, results]);
+  const labels = () => {
+    const l = model.get("class_labels");
+    return Array.isArray(l) ? l : [];
+  };
+  const labelOf = (i) => labels()[i] ?? `class ${i}`;
+  function pick(i) {
+    search.value = "";
+    results.hidden = true;
+    results.replaceChildren();
+    save(i);
+  }
+  function showMatches() {
+    const found = searchLabels(labels(), search.value, MATCHES);
+    results.replaceChildren(...found.map((i) => {
+      const b = h("button", { class: "igw-target-match", text: `${showLabel(labelOf(i))}  #${i}`, attrs: { type: "button", role: "option", "data-index": i } });
+      return b;
+    }));
+    if (search.value.trim() !== "" && found.length === 0) {
+      results.append(h("span", { class: "igw-target-none", text: "no class matches" }));
+    }
+    results.hidden = search.value.trim() === "";
+  }
+  d.on(select2, "change", () => save(Number(select2.value)));
+  d.on(search, "input", showMatches);
+  d.on(search, "keydown", (e) => {
+    const ev = (
+      /** @type {KeyboardEvent} */
+      e
+    );
+    if (ev.key === "Enter") {
+      const [best] = searchLabels(labels(), search.value, 1);
+      if (best !== void 0) pick(best);
+      ev.preventDefault();
+    } else if (ev.key === "Escape") {
+      search.value = "";
+      showMatches();
+    }
+  });
+  d.on(results, "click", (e) => {
+    const t = (
+      /** @type {Element | null} */
+      e.target
+    );
+    const b = (
+      /** @type {HTMLElement | null} */
+      t?.closest?.(".igw-target-match") ?? null
+    );
+    if (b) pick(Number(b.dataset.index));
+  });
+  function sync() {
+    const classes = Array.isArray(model.get("top_classes")) ? model.get("top_classes") : [];
+    const cur = Number(model.get("target"));
+    select2.replaceChildren();
+    const opts = classes.map((c) => ({
+      value: c.index,
+      label: `${showLabel(c.label ?? labelOf(c.index))} (${formatScore(Number(c.prob), c.activation, formatPercent, (v) => formatValue(v, 4))})`
+    }));
+    if (!opts.some((o) => o.value === cur)) opts.unshift({ value: cur, label: showLabel(labelOf(cur)) });
+    for (const o of opts) select2.append(h("option", { text: o.label, attrs: { value: String(o.value) } }));
+    select2.value = String(cur);
+    search.hidden = labels().length <= classes.length;
+  }
+  return { el, select: select2, sync };
+}
+
 // js/controls.js
 var STEPS_MIN = 1;
 var input = (cls, attrs) => suppressShortcuts(
@@ -352,13 +478,12 @@ function createControls(model, d) {
   const method = select("igw-method", { "aria-label": "integration method" });
   const baseline = select("igw-baseline", { "aria-label": "baseline" });
   const path = select("igw-path", { "aria-label": "path" });
-  const target = select("igw-target", { "aria-label": "target class" });
+  const target = createTargetPicker(model, d, (v) => saveNow("target", v));
   const sign = select("igw-sign", { "aria-label": "sign" });
   const colormap = select("igw-colormap", { "aria-label": "colormap" });
   d.on(method, "change", () => saveNow("method", method.value));
   d.on(baseline, "change", () => saveNow("baseline", baseline.value));
   d.on(path, "change", () => saveNow("path", path.value));
-  d.on(target, "change", () => saveNow("target", Number(target.value)));
   d.on(sign, "change", () => setLocal(
     "sign",
     /** @type {Traits["sign"]} */
@@ -370,12 +495,7 @@ function createControls(model, d) {
   const syncBaseline = syncSelect(baseline, "baseline_options", "baseline");
   const syncPath = syncSelect(path, "path_options", "path");
   const syncSign = () => setOptions(sign, withCurrent(plain(SIGN_MODES), model.get("sign")), model.get("sign"));
-  function syncTarget() {
-    const classes = Array.isArray(model.get("top_classes")) ? model.get("top_classes") : [];
-    const opts = classes.map((c) => ({ value: c.index, label: `${c.label ?? c.index} (${formatPercent(Number(c.prob))})` }));
-    const cur = model.get("target");
-    setOptions(target, withCurrent([{ options: opts }], cur, `class ${cur}`), cur);
-  }
+  const syncTarget = target.sync;
   function syncColormap() {
     const maps = model.get("_colormaps") || {};
     const groups = ["diverging", "sequential"].map((kind) => ({
@@ -416,7 +536,7 @@ function createControls(model, d) {
   const clipField = field("clip", "clip", clip, clipVal);
   const el = h("div", { class: "igw-controls" }, [
     h("div", { class: "igw-row igw-row-compute" }, [
-      field("target", "target", target),
+      field("target", "target", target.el),
       field("steps", "steps", steps, stepsNum),
       field("method", "method", method),
       field("baseline", "baseline", baseline),
@@ -440,6 +560,7 @@ function createControls(model, d) {
     path_options: syncPath,
     target: syncTarget,
     top_classes: syncTarget,
+    class_labels: syncTarget,
     sign: syncSign,
     colormap: syncColormap,
     _colormaps: syncColormap,

@@ -1,0 +1,96 @@
+// @ts-check
+// The target control: a select of the top classes (with their probability, or the
+// value for regression outputs) and a search box that reaches every class by name
+// (1,000 ImageNet classes, every token of a language model's vocabulary). Enter
+// picks the best match; the list below the box shows the others. Labels are
+// untrusted: textContent only.
+import { h, suppressShortcuts } from "./dom.js";
+import { formatPercent, formatValue } from "./lib/format.js";
+import { searchLabels, showLabel, formatScore } from "./lib/target-search.js";
+
+/** @typedef {import("./types.js").Model} Model */
+/** @typedef {import("./dom.js").Disposer} Disposer */
+/** @typedef {import("./types.js").TopClass} TopClass */
+
+const MATCHES = 12;
+
+/**
+ * @param {Model} model
+ * @param {Disposer} d
+ * @param {(target: number) => void} save  sends the new target to the kernel
+ * @returns {{el: HTMLElement, select: HTMLSelectElement, sync: () => void}}
+ */
+export function createTargetPicker(model, d, save) {
+  const select = suppressShortcuts(/** @type {HTMLSelectElement} */ (
+    h("select", { class: "igw-input igw-target", attrs: { "aria-label": "target class" } })));
+  const search = suppressShortcuts(/** @type {HTMLInputElement} */ (
+    h("input", { class: "igw-input igw-target-search", attrs: { type: "search", placeholder: "find a class…", "aria-label": "find a target class" } })));
+  const results = h("div", { class: "igw-target-results", attrs: { role: "listbox" } });
+  results.hidden = true;
+  const el = h("span", { class: "igw-target-picker" }, [select, search, results]);
+
+  /** @returns {string[]} */
+  const labels = () => {
+    const l = model.get("class_labels");
+    return Array.isArray(l) ? l : [];
+  };
+  /** @param {number} i */
+  const labelOf = (i) => labels()[i] ?? `class ${i}`;
+
+  /** @param {number} i */
+  function pick(i) {
+    search.value = "";
+    results.hidden = true;
+    results.replaceChildren();
+    save(i);
+  }
+
+  function showMatches() {
+    const found = searchLabels(labels(), search.value, MATCHES);
+    results.replaceChildren(...found.map((i) => {
+      const b = h("button", { class: "igw-target-match", text: `${showLabel(labelOf(i))}  #${i}`, attrs: { type: "button", role: "option", "data-index": i } });
+      return b;
+    }));
+    if (search.value.trim() !== "" && found.length === 0) {
+      results.append(h("span", { class: "igw-target-none", text: "no class matches" }));
+    }
+    results.hidden = search.value.trim() === "";
+  }
+
+  d.on(select, "change", () => save(Number(select.value)));
+  d.on(search, "input", showMatches);
+  d.on(search, "keydown", (e) => {
+    const ev = /** @type {KeyboardEvent} */ (e);
+    if (ev.key === "Enter") {
+      const [best] = searchLabels(labels(), search.value, 1);
+      if (best !== undefined) pick(best);
+      ev.preventDefault();
+    } else if (ev.key === "Escape") {
+      search.value = "";
+      showMatches();
+    }
+  });
+  d.on(results, "click", (e) => {
+    const t = /** @type {Element | null} */ (e.target);
+    const b = /** @type {HTMLElement | null} */ (t?.closest?.(".igw-target-match") ?? null);
+    if (b) pick(Number(b.dataset.index));
+  });
+
+  function sync() {
+    /** @type {TopClass[]} */
+    const classes = Array.isArray(model.get("top_classes")) ? model.get("top_classes") : [];
+    const cur = Number(model.get("target"));
+    select.replaceChildren();
+    const opts = classes.map((c) => ({
+      value: c.index,
+      label: `${showLabel(c.label ?? labelOf(c.index))} (${formatScore(Number(c.prob), c.activation, formatPercent, (v) => formatValue(v, 4))})`,
+    }));
+    if (!opts.some((o) => o.value === cur)) opts.unshift({ value: cur, label: showLabel(labelOf(cur)) });
+    for (const o of opts) select.append(h("option", { text: o.label, attrs: { value: String(o.value) } }));
+    select.value = String(cur);
+    // a search box is worth its room only when there are more classes than the select shows
+    search.hidden = labels().length <= classes.length;
+  }
+
+  return { el, select, sync };
+}
