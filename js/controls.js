@@ -248,8 +248,8 @@ export function createControls(model, d) {
      * @param {string | null} kind
      */
     setKind(kind) {
-      topkField.hidden = kind !== "tabular";
-      opacityField.hidden = kind !== "image"; // only the image view blends
+      topkField.hidden = kind !== "tabular" && kind !== "multi";
+      opacityField.hidden = kind !== "image" && kind !== "multi"; // only the image view blends
       clipField.hidden = kind === "tabular"; // bars scale to the largest |attr|
     },
   };

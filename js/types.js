@@ -3,7 +3,7 @@
 // the anywidget model and render context, and what views are handed. Types only:
 // other modules import them with `@typedef {import("./types.js").Name} Name`.
 
-/** @typedef {"image" | "text" | "tabular"} Kind */
+/** @typedef {"image" | "text" | "tabular" | "multi"} Kind */
 /** @typedef {"signed" | "positive" | "negative" | "absolute"} SignMode */
 /** @typedef {"float32" | "float64" | "uint8"} DType */
 /** @typedef {Float32Array | Float64Array | Uint8Array} NumArray */
@@ -51,6 +51,17 @@
  * @property {string[]} [tokens] text: raw token strings (insert as text only)
  * @property {string[]} [names] tabular
  * @property {ArrayRecord} [values] tabular: the input values
+ * @property {RawPanel[]} [panels] multi: one payload per attributed input
+ */
+
+/**
+ * One input of a several-input payload: its own kind's keys, plus its name, its share
+ * of the total |attribution| and the sum of its attributions.
+ * @typedef {RawPayload & {name?: string, share?: number, sum?: number}} RawPanel
+ */
+
+/**
+ * @typedef {Payload & {name: string, share: number, sum: number}} Panel
  */
 
 /**
@@ -87,6 +98,7 @@
  * @property {string[]} [tokens]
  * @property {string[]} [names]
  * @property {NumArray | null} [values]
+ * @property {Panel[]} [panels]
  */
 
 /**

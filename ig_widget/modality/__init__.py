@@ -16,6 +16,7 @@ from .errors import ModelError
 from .explainer import METHOD_OPTIONS, Explainer, plain_int, raised_by_model
 from .image import ImageExplainer
 from .infer import _describe, as_tensor, from_table, infer_modality, tabular_like
+from .multi import MultiExplainer, is_multi
 from .records import Result, Settings
 from .tabular import TabularExplainer
 from .text import TextExplainer
@@ -57,6 +58,31 @@ def make_explainer(
     (every entry goes to the model by keyword), a pandas Series or one-row DataFrame
     (feature names from its labels) or a numpy array."""
     extras = None
+    if is_multi(x):
+        if modality not in (None, "multi"):
+            raise ValueError(
+                f"x holds several inputs ({type(x).__name__}), but modality={modality!r}; drop "
+                "modality= (each input's kind is inferred from its shape)."
+            )
+        for arg, value in {"tokens": tokens, "layer": layer, "tokenizer": tokenizer}.items():
+            if value is not None:
+                raise ValueError(
+                    f"{arg}= is not supported with several inputs yet; pass the text's "
+                    "embeddings as a float input, or explain the text model alone."
+                )
+        if background is not None:
+            raise ValueError("background= is not supported with several inputs; drop it.")
+        return MultiExplainer(
+            model,
+            x,
+            feature_names=feature_names,
+            mean=mean,
+            std=std,
+            baselines=baselines,
+            additional_forward_args=additional_forward_args,
+            class_names=class_names,
+            output_activation=output_activation,
+        )
     if isinstance(x, str):
         x = hf.tokenize(tokenizer, x)
     if hf.is_encoding(x):

@@ -191,5 +191,5 @@ def check_example(x: torch.Tensor, modality: str) -> None:
 
 def with_batch(x: torch.Tensor, modality: str) -> torch.Tensor:
     """The example with a leading batch dimension of 1."""
-    example_dims = {"image": 3, "text": 1, "tabular": 1}[modality]
+    example_dims = {"image": 3, "text": 1, "tabular": 1}.get(modality)
     return x.unsqueeze(0) if x.dim() == example_dims else x

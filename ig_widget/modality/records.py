@@ -53,6 +53,9 @@ class Result:
     baseline_output: float
     settings: dict
     token_attributions: torch.Tensor | None = None
+    #: several inputs: one attribution tensor per attributed input, shaped like it
+    #: (``attributions`` then holds them flattened and concatenated)
+    input_attributions: tuple[torch.Tensor, ...] | None = None
     trace: PathTrace | None = None
     n_evals: int = 0
     warnings: list[str] = field(default_factory=list)

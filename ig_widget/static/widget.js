@@ -577,8 +577,8 @@ function createControls(model, d) {
      * @param {string | null} kind
      */
     setKind(kind) {
-      topkField.hidden = kind !== "tabular";
-      opacityField.hidden = kind !== "image";
+      topkField.hidden = kind !== "tabular" && kind !== "multi";
+      opacityField.hidden = kind !== "image" && kind !== "multi";
       clipField.hidden = kind === "tabular";
     }
   };
@@ -1094,6 +1094,53 @@ function createTabularView() {
   };
 }
 
+// js/multi-input.js
+function createMultiView(views) {
+  const d = new Disposer();
+  const el = h("div", { class: "igw-view igw-multi" });
+  let panels = [];
+  d.add(() => {
+    for (const p of panels) p.view.destroy();
+  });
+  function build2(list) {
+    for (const p of panels) p.view.destroy();
+    panels = list.map((panel) => {
+      const make = views[panel.kind];
+      if (!make || panel.kind === "multi") throw new Error(`no view for an input of kind "${panel.kind}"`);
+      const view = make();
+      const title = h("span", { class: "igw-multi-name" });
+      const share = h("span", { class: "igw-multi-share" });
+      const box = h("div", { class: `igw-multi-panel igw-multi-${panel.kind}` }, [
+        h("div", { class: "igw-multi-title" }, [title, share]),
+        view.el
+      ]);
+      el.append(box);
+      return { kind: panel.kind, view, title, share };
+    });
+  }
+  return {
+    el,
+    setData(payload) {
+      const list = payload.panels ?? [];
+      const same = list.length === panels.length && list.every((p, i) => p.kind === panels[i].kind);
+      if (!same) {
+        el.replaceChildren();
+        build2(list);
+      }
+      list.forEach((panel, i) => {
+        const p = panels[i];
+        p.title.textContent = panel.name;
+        p.share.textContent = `${formatPercent(panel.share)} of |attribution| \xB7 sum ${formatSigned(panel.sum, 3)}`;
+        p.view.setData(panel);
+      });
+    },
+    draw(display, cmap) {
+      for (const p of panels) p.view.draw(display, cmap);
+    },
+    destroy: () => d.dispose()
+  };
+}
+
 // js/lib/quality.js
 var GOOD = 0.01;
 var FAIR = 0.05;
@@ -1282,7 +1329,7 @@ function createPathPanel() {
 }
 
 // js/lib/payload.js
-var KINDS = ["image", "text", "tabular"];
+var KINDS = ["image", "text", "tabular", "multi"];
 var num = (v) => typeof v === "number" ? v : v == null ? NaN : Number(v);
 var str = (v) => v == null ? "" : String(v);
 function values(rec, what) {
@@ -1348,6 +1395,19 @@ function decodePayload(p) {
     out.width = width;
     out.attr = lengthOf(attr, height * width, "attr");
     out.image = p.image ? lengthOf(values(p.image, "image"), height * width * 4, "image (RGBA)") : null;
+  } else if (p.kind === "multi") {
+    const raw = Array.isArray(p.panels) ? p.panels : [];
+    if (raw.length === 0) throw new Error("payload multi: no panels");
+    out.panels = raw.map((panel, i) => {
+      if (!panel || panel.kind === "multi") throw new Error(`payload multi: panel ${i} is not one input`);
+      const inner = (
+        /** @type {Payload} */
+        decodePayload(panel)
+      );
+      return { ...inner, name: str(panel.name) || `input ${i}`, share: num(panel.share), sum: num(panel.sum) };
+    });
+    const n = out.panels.reduce((acc, q) => acc + q.attr.length, 0);
+    out.attr = lengthOf(attr, n, "attr (every panel's values)");
   } else if (p.kind === "text") {
     const tokens = (Array.isArray(p.tokens) ? p.tokens : []).map(str);
     out.tokens = tokens;
@@ -1362,7 +1422,13 @@ function decodePayload(p) {
 }
 
 // js/widget.js
-var VIEWS = { image: createImageView, text: createTextView, tabular: createTabularView };
+var VIEWS = {
+  image: createImageView,
+  text: createTextView,
+  tabular: createTabularView,
+  multi: () => createMultiView(VIEWS)
+  // one panel per input, each drawn by its own kind's view
+};
 var DISPLAY_TRAITS = ["sign", "colormap", "opacity", "clip_percentile", "top_k", "_colormaps"];
 function readDisplay(model) {
   return {
