@@ -68,6 +68,7 @@ class TextExplainer(Explainer):
         #: the position whose logits are explained (a causal LM's last one), else None
         self.position: int | None = None
         ids = x.reshape(-1).tolist()
+        _check_length(model, len(ids))
         self.tokens = payload.token_strings(ids, tokens, tokenizer)
         device = _model_device(model, x.device)
         self.extra_names = list(extras or {})
@@ -235,3 +236,15 @@ class TextExplainer(Explainer):
 
     def _view(self, result: Result, shown: np.ndarray) -> dict:
         return payload.text_payload(self.tokens, shown)
+
+
+def _check_length(model: Any, n: int) -> None:
+    """Refuse a text longer than the model's position table, with the fix."""
+    config = getattr(model, "config", None)
+    limit = getattr(config, "max_position_embeddings", None) or getattr(config, "n_positions", None)
+    if isinstance(limit, int) and not isinstance(limit, bool) and n > limit:
+        raise ValueError(
+            f"x has {n} tokens but the model takes at most {limit} "
+            "(config.max_position_embeddings); shorten the text, e.g. "
+            f"tokenizer(text, truncation=True, max_length={limit}, return_tensors='pt')."
+        )

@@ -964,6 +964,25 @@ function joinSubwords(tokens) {
   });
 }
 
+// js/lib/words.js
+function groupWords(tokens, attr) {
+  const pieces = joinSubwords(tokens);
+  const words = [];
+  const sums = [];
+  pieces.forEach((p, i) => {
+    const last = words[words.length - 1];
+    if (last && p.attachToPrevious) {
+      last.text += p.text;
+      last.count += 1;
+      sums[sums.length - 1] += Number(attr[i]);
+    } else {
+      words.push({ text: p.text, first: i, count: 1, special: p.special });
+      sums.push(Number(attr[i]));
+    }
+  });
+  return { words, attr: Float64Array.from(sums) };
+}
+
 // js/token-highlight.js
 var FADE = 3;
 function createTextView() {
@@ -971,10 +990,16 @@ function createTextView() {
   const tokensEl = h("div", { class: "igw-tokens" });
   const hover = h("div", { class: "igw-hover igw-text-hover" });
   const scale = createColorScale();
-  const el = h("div", { class: "igw-view igw-text-view" }, [tokensEl, scale.el, hover]);
+  const wordsBox = (
+    /** @type {HTMLInputElement} */
+    h("input", { class: "igw-words", attrs: { type: "checkbox", "aria-label": "sum subword pieces into words" } })
+  );
+  const wordsToggle = h("label", { class: "igw-word-toggle" }, [wordsBox, h("span", { text: " per word" })]);
+  const el = h("div", { class: "igw-view igw-text-view" }, [wordsToggle, tokensEl, scale.el, hover]);
   let p = null;
   let spans = [];
-  const idleText = () => p ? `${p.tokens.length} tokens \xB7 hover a token for its attribution` : "";
+  let shown = { label: [], values: [] };
+  const idleText = () => p ? `${p.tokens.length} tokens${wordsBox.checked ? ` in ${spans.length} words` : ""} \xB7 hover a ${wordsBox.checked ? "word" : "token"} for its attribution` : "";
   d.on(tokensEl, "mouseover", (e) => {
     const target = (
       /** @type {Element | null} */
@@ -986,19 +1011,30 @@ function createTextView() {
     );
     if (!span || !p) return;
     const i = Number(span.dataset.index);
-    hover.textContent = `#${i} ${JSON.stringify(p.tokens[i])}  attribution ${formatSigned(p.attr[i], 4)}`;
+    hover.textContent = `#${i} ${JSON.stringify(shown.label[i])}  attribution ${formatSigned(Number(shown.values[i]), 4)}`;
   });
   d.on(tokensEl, "mouseleave", () => {
     if (p) hover.textContent = idleText();
   });
-  return {
-    el,
-    setData(payload) {
-      const q = { ...payload, tokens: payload.tokens ?? [] };
-      p = q;
-      scale.setData(q.attr);
+  function build2() {
+    if (!p) return;
+    const q = p;
+    const frag = document.createDocumentFragment();
+    if (wordsBox.checked) {
+      const { words, attr } = groupWords(q.tokens, q.attr);
+      shown = { label: words.map((w) => q.tokens.slice(w.first, w.first + w.count).join(" ")), values: attr };
+      spans = words.map((w, i) => {
+        if (i > 0) frag.append(document.createTextNode(" "));
+        const cls = w.special ? "igw-token igw-token-special" : "igw-token";
+        const span = h("span", { class: cls, text: w.text, attrs: { "data-index": i } });
+        span.title = `${w.text}: ${formatSigned(attr[i], 4)} (${w.count} token${w.count === 1 ? "" : "s"})`;
+        frag.append(span);
+        return span;
+      });
+      scale.setData(attr);
+    } else {
+      shown = { label: q.tokens, values: q.attr };
       const pieces = joinSubwords(q.tokens);
-      const frag = document.createDocumentFragment();
       spans = pieces.map((piece, i) => {
         if (i > 0 && !piece.attachToPrevious) frag.append(document.createTextNode(" "));
         const cls = ["igw-token"];
@@ -1010,18 +1046,35 @@ function createTextView() {
         frag.append(span);
         return span;
       });
-      tokensEl.replaceChildren(frag);
-      hover.textContent = idleText();
+      scale.setData(q.attr);
+    }
+    tokensEl.replaceChildren(frag);
+    hover.textContent = idleText();
+  }
+  let last = null;
+  d.on(wordsBox, "change", () => {
+    build2();
+    if (last) paint(last.display, last.cmap);
+  });
+  function paint(display, cmap) {
+    if (!p) return;
+    const { values: values2, clip, map } = scale.apply(display, cmap);
+    const bg = parseCssColor(getComputedStyle(el.closest(".igw-root") ?? el).backgroundColor) ?? [255, 255, 255];
+    spans.forEach((span, i) => {
+      const rgb2 = mixRgb(bg, rgbAt(cmap.lut, lutIndex(map, values2[i])), Math.min(1, FADE * strength(values2[i], clip)));
+      span.style.backgroundColor = cssRgb(rgb2);
+      span.style.color = textColorOn(rgb2);
+    });
+  }
+  return {
+    el,
+    setData(payload) {
+      p = { ...payload, tokens: payload.tokens ?? [] };
+      build2();
     },
     draw(display, cmap) {
-      if (!p) return;
-      const { values: values2, clip, map } = scale.apply(display, cmap);
-      const bg = parseCssColor(getComputedStyle(el.closest(".igw-root") ?? el).backgroundColor) ?? [255, 255, 255];
-      spans.forEach((span, i) => {
-        const rgb2 = mixRgb(bg, rgbAt(cmap.lut, lutIndex(map, values2[i])), Math.min(1, FADE * strength(values2[i], clip)));
-        span.style.backgroundColor = cssRgb(rgb2);
-        span.style.color = textColorOn(rgb2);
-      });
+      last = { display, cmap };
+      paint(display, cmap);
     },
     destroy: () => d.dispose()
   };

@@ -160,3 +160,19 @@ def test_pad_equal_to_zero_embedding_is_offered_once(make):
 def test_string_without_tokenizer_names_the_fix(make):
     with pytest.raises(TypeError, match="tokenizer="):
         make(bert_classifier(), TEXT)
+
+
+def test_two_thousand_tokens_attribute_with_automatic_chunking(make):
+    tok, model = wordpiece_tokenizer(), bert_classifier()
+    text = " ".join(["the movie was not good and the actors were great"] * 166)
+    w = make(model, text, tokenizer=tok)
+    r = w.wait(600)
+    assert len(w._explainer.tokens) > 1900
+    assert r.token_attributions.shape == (len(w._explainer.tokens),)
+    _complete(r)
+
+
+def test_text_longer_than_the_model_takes_names_the_fix(make):
+    tok, model = wordpiece_tokenizer(), distilbert_classifier()
+    with pytest.raises(ValueError, match=r"at most 256.*truncation=True"):
+        make(model, " ".join(["good"] * 300), tokenizer=tok)
