@@ -109,6 +109,7 @@ def test_causal_lm_explains_the_next_token(make):
     _complete(r)
     # any token may be the target
     paris = tok.convert_tokens_to_ids("Ġparis")
+    assert paris != tok.unk_token_id
     w.target = paris
     r = w.wait(60)
     assert r.settings["target"] == paris
