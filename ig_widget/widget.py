@@ -60,7 +60,7 @@ SIGNS = ("signed", "positive", "negative", "absolute")
 MAX_STEPS = 2000
 STATUSES = ("idle", "running", "error")
 #: traits that schedule a computation
-COMPUTE_TRAITS = ("n_steps", "method", "baseline", "path", "target")
+COMPUTE_TRAITS = ("n_steps", "method", "baseline", "path", "target", "generation_step")
 
 
 class IGWidget(anywidget.AnyWidget):
@@ -93,6 +93,8 @@ class IGWidget(anywidget.AnyWidget):
             class are computed (default: guessed from the model; see ``top_classes``).
         mean, std: image: per-channel normalisation of ``x`` (e.g. an image processor's
             ``image_mean`` / ``image_std``), undone for the picture under the heatmap.
+        generate_steps: causal language models: continue the prompt greedily by this many
+            tokens; ``generation_step`` picks which generated token is explained.
 
     ``x`` may also be a string (with ``tokenizer=``), a tokenizer's encoding (every entry
     goes to the model by keyword), a pandas Series or one-row DataFrame, or a numpy array.
@@ -221,6 +223,16 @@ class IGWidget(anywidget.AnyWidget):
         "classes with softmax probabilities.",
     ).tag(sync=True)
 
+    generation_step = t.Int(
+        0,
+        help="int, default 0: with generate_steps, which generated token is explained "
+        "(0: the one right after the prompt); set target to that token too.",
+    ).tag(sync=True)
+    generated_tokens = t.List(
+        t.Dict(),
+        read_only=True,
+        help="list of {'index', 'label', 'position'}: the tokens generate_steps produced.",
+    ).tag(sync=True)
     class_labels = t.List(
         t.Unicode(),
         read_only=True,
@@ -273,6 +285,7 @@ class IGWidget(anywidget.AnyWidget):
         output_activation: str | None = None,
         mean: Any = None,
         std: Any = None,
+        generate_steps: int = 0,
         **kwargs: Any,
     ) -> None:
         self._sync_lock = SyncLock()
@@ -293,6 +306,7 @@ class IGWidget(anywidget.AnyWidget):
             output_activation=output_activation,
             mean=mean,
             std=std,
+            generate_steps=generate_steps,
         )
         target = self._explainer.default_target if target is None else plain_int(target)
         try:
@@ -398,6 +412,19 @@ class IGWidget(anywidget.AnyWidget):
     def _default_top_classes(self) -> list[dict]:
         return [dict(c) for c in self._explainer.top_classes]
 
+    @t.default("generated_tokens")
+    def _default_generated_tokens(self) -> list[dict]:
+        return list(getattr(self._explainer, "generated_tokens", []))
+
+    @t.validate("generation_step")
+    def _valid_generation_step(self, proposal: Any) -> int:
+        check = getattr(self._explainer, "check_step", None)
+        value = proposal["value"]
+        try:
+            return check(value) if check is not None else _zero_step(value)
+        except (TypeError, ValueError) as exc:
+            raise t.TraitError(str(exc)) from None
+
     @t.default("class_labels")
     def _default_class_labels(self) -> list[str]:
         return list(self._explainer.labels)
@@ -467,7 +494,14 @@ class IGWidget(anywidget.AnyWidget):
 
     # ------------------------------------------------------------------ syncing
     def _settings(self) -> Settings:
-        return Settings(int(self.n_steps), self.method, self.baseline, self.path, int(self.target))
+        return Settings(
+            int(self.n_steps),
+            self.method,
+            self.baseline,
+            self.path,
+            int(self.target),
+            int(self.generation_step),
+        )
 
     @t.observe(*COMPUTE_TRAITS)
     def _on_settings(self, change: Any) -> None:
@@ -510,6 +544,13 @@ class IGWidget(anywidget.AnyWidget):
 FRONT_END_TRAITS = frozenset(
     name for name, trait in IGWidget.class_own_traits(sync=True).items() if not trait.read_only
 )
+
+
+def _zero_step(value: Any) -> int:
+    """``generation_step`` of a widget that generated nothing: only 0."""
+    if value != 0:
+        raise ValueError("generation_step applies to a causal LM built with generate_steps=k.")
+    return 0
 
 
 def _duration(seconds: float) -> str:

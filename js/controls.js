@@ -235,7 +235,8 @@ export function createControls(model, d) {
   const syncs = {
     n_steps: syncSteps, method: syncMethod, method_options: syncMethod, baseline: syncBaseline,
     baseline_options: syncBaseline, path: syncPath, path_options: syncPath, target: syncTarget,
-    top_classes: syncTarget, class_labels: syncTarget, sign: syncSign, colormap: syncColormap, _colormaps: syncColormap,
+    top_classes: syncTarget, class_labels: syncTarget,
+    generated_tokens: syncTarget, generation_step: syncTarget, sign: syncSign, colormap: syncColormap, _colormaps: syncColormap,
     opacity: syncOpacity, clip_percentile: syncClip, top_k: syncTopk,
   };
   for (const [trait, fn] of Object.entries(syncs)) d.model(model, `change:${trait}`, fn);

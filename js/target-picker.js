@@ -3,7 +3,9 @@
 // value for regression outputs) and a search box that reaches every class by name
 // (1,000 ImageNet classes, every token of a language model's vocabulary). Enter
 // picks the best match; the list below the box shows the others. Labels are
-// untrusted: textContent only.
+// untrusted: textContent only. A causal LM built with generate_steps also gets a
+// select of the generated tokens: picking one explains that token (its step and
+// its id are sent together, as one change).
 import { h, suppressShortcuts } from "./dom.js";
 import { formatPercent, formatValue } from "./lib/format.js";
 import { searchLabels, showLabel, formatScore } from "./lib/target-search.js";
@@ -27,7 +29,18 @@ export function createTargetPicker(model, d, save) {
     h("input", { class: "igw-input igw-target-search", attrs: { type: "search", placeholder: "find a class…", "aria-label": "find a target class" } })));
   const results = h("div", { class: "igw-target-results", attrs: { role: "listbox" } });
   results.hidden = true;
-  const el = h("span", { class: "igw-target-picker" }, [select, search, results]);
+  const step = suppressShortcuts(/** @type {HTMLSelectElement} */ (
+    h("select", { class: "igw-input igw-gen-step", attrs: { "aria-label": "generated token to explain" } })));
+  step.hidden = true;
+  const el = h("span", { class: "igw-target-picker" }, [step, select, search, results]);
+  d.on(step, "change", () => {
+    const j = Number(step.value);
+    const gen = model.get("generated_tokens") ?? [];
+    if (!gen[j]) return;
+    model.set("generation_step", j);
+    model.set("target", gen[j].index);
+    model.save_changes();
+  });
 
   /** @returns {string[]} */
   const labels = () => {
@@ -90,6 +103,10 @@ export function createTargetPicker(model, d, save) {
     select.value = String(cur);
     // a search box is worth its room only when there are more classes than the select shows
     search.hidden = labels().length <= classes.length;
+    const gen = Array.isArray(model.get("generated_tokens")) ? model.get("generated_tokens") : [];
+    step.hidden = gen.length === 0;
+    step.replaceChildren(...gen.map((g, j) => h("option", { text: `step ${j + 1}: ${showLabel(g.label)} #${g.index}`, attrs: { value: String(j) } })));
+    if (gen.length) step.value = String(model.get("generation_step"));
   }
 
   return { el, select, sync };

@@ -136,6 +136,8 @@
  * @property {string[]} path_options
  * @property {TopClass[]} top_classes
  * @property {string[]} class_labels
+ * @property {number} generation_step
+ * @property {{index: number, label: string, position: number}[]} generated_tokens
  * @property {Record<string, RawColormap>} _colormaps
  * @property {RawPayload | Record<string, never>} _payload
  * @property {boolean} _provisional

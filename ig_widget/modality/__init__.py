@@ -51,6 +51,7 @@ def make_explainer(
     output_activation: str | None = None,
     mean: Any = None,
     std: Any = None,
+    generate_steps: int = 0,
 ) -> Explainer:
     """Infer the modality of ``x`` and build its adapter; arguments as ``IGWidget``.
 
@@ -110,6 +111,7 @@ def make_explainer(
         "layer": (layer, "text"),
         "tokenizer": (tokenizer, "text"),
         "pad_token_id": (pad_token_id, "text"),
+        "generate_steps": (generate_steps or None, "text"),
         "mean": (mean, "image"),
         "std": (std, "image"),
     }
@@ -136,6 +138,7 @@ def make_explainer(
             tokenizer=tokenizer,
             pad_token_id=pad_token_id,
             extras=extras,
+            generate_steps=generate_steps,
             **common,
         )
     if background is not None:

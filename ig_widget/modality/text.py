@@ -44,6 +44,7 @@ class TextExplainer(Explainer):
         pad_token_id: Any = None,
         extras: dict[str, torch.Tensor] | None = None,
         additional_forward_args: Any = None,
+        generate_steps: int = 0,
         **kw: Any,
     ) -> None:
         if layer is None:
@@ -77,6 +78,14 @@ class TextExplainer(Explainer):
         if not isinstance(user_args, tuple):
             user_args = (user_args,)
         self.call = self._caller(model)
+        #: tokens generated after the prompt (``generate_steps``), and the prompt's length
+        self.generated: list[int] = []
+        self.prompt_len = int(x.reshape(-1).shape[0])
+        if generate_steps:
+            x, extra_values = self._generate(
+                model, x.reshape(1, -1).to(device), extra_values, user_args, generate_steps
+            )
+            self.tokens = payload.token_strings(x.reshape(-1).tolist(), None, tokenizer)
         super().__init__(
             model, x.long(), additional_forward_args=extra_values + user_args or None, **kw
         )
@@ -94,6 +103,58 @@ class TextExplainer(Explainer):
             return out
 
         return call
+
+    def _generate(
+        self, model: Any, ids: torch.Tensor, extras: tuple, args: tuple, k: Any
+    ) -> tuple[torch.Tensor, tuple]:
+        """Greedy decoding of ``k`` tokens after the prompt. Returns the ids the widget
+        explains: the prompt and the first k - 1 generated tokens (the last generated
+        token is only ever a target), with the encoding's other entries extended by
+        repeating their last column (an attention mask of ones stays ones)."""
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 < k <= 256:
+            raise ValueError(
+                f"generate_steps={k!r} must be a whole number of tokens between 1 and 256."
+            )
+        for _ in range(int(k)):
+            with torch.no_grad(), buffers_kept([model]):
+                out = output_tensor(self.call(ids, *extras, *args))
+            if not isinstance(out, torch.Tensor) or not hf.is_causal_lm(
+                model, out, hf.vocab_size(self.tokenizer)
+            ):
+                raise ValueError(
+                    "generate_steps= is for causal language models (logits of shape "
+                    "(1, T, vocab)); this model returns "
+                    f"{getattr(out, 'shape', type(out).__name__)}. Drop generate_steps=."
+                )
+            nxt = out[:, -1].argmax(-1, keepdim=True).to(ids.dtype)
+            self.generated.append(int(nxt))
+            ids = torch.cat([ids, nxt], dim=1)
+            extras = tuple(torch.cat([e, e[:, -1:]], dim=1) for e in extras)
+        keep = ids.shape[1] - 1
+        return ids[:, :keep], tuple(e[:, :keep] for e in extras)
+
+    def check_step(self, step: Any) -> int:
+        if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
+            raise TypeError(f"generation_step must be an int, got {type(step).__name__}.")
+        n = max(len(self.generated), 1)
+        if not 0 <= int(step) < n:
+            raise ValueError(
+                f"generation_step={step} is out of range: "
+                + (
+                    f"{len(self.generated)} tokens were generated; use 0..{n - 1}."
+                    if self.generated
+                    else "no tokens were generated (pass generate_steps=k); use 0."
+                )
+            )
+        return int(step)
+
+    @property
+    def generated_tokens(self) -> list[dict]:
+        """Each generated token: its id, its label and where its logits are read."""
+        return [
+            {"index": t, "label": self.label(t), "position": self.prompt_len - 1 + j}
+            for j, t in enumerate(self.generated)
+        ]
 
     @property
     def causal(self) -> bool:
@@ -113,7 +174,7 @@ class TextExplainer(Explainer):
         if isinstance(out, torch.Tensor) and hf.is_causal_lm(
             self.model, out, hf.vocab_size(self.tokenizer)
         ):
-            self.position = int(self.x.shape[1]) - 1
+            self.position = self.prompt_len - 1
             out = out[:, self.position]
         return out
 
@@ -230,6 +291,10 @@ class TextExplainer(Explainer):
     def compute(
         self, settings: Settings, progress: Callable[[float], None] | None = None
     ) -> Result:
+        if self.causal:
+            # tokens after this position cannot reach its logits (causal attention):
+            # their attributions come out zero
+            self.position = self.prompt_len - 1 + self.check_step(settings.step)
         result = super().compute(settings, progress)
         result.token_attributions = self._display(result.attributions)
         return result

@@ -330,7 +330,20 @@ function createTargetPicker(model, d, save) {
   );
   const results = h("div", { class: "igw-target-results", attrs: { role: "listbox" } });
   results.hidden = true;
-  const el = h("span", { class: "igw-target-picker" }, [select2, search, results]);
+  const step = suppressShortcuts(
+    /** @type {HTMLSelectElement} */
+    h("select", { class: "igw-input igw-gen-step", attrs: { "aria-label": "generated token to explain" } })
+  );
+  step.hidden = true;
+  const el = h("span", { class: "igw-target-picker" }, [step, select2, search, results]);
+  d.on(step, "change", () => {
+    const j = Number(step.value);
+    const gen = model.get("generated_tokens") ?? [];
+    if (!gen[j]) return;
+    model.set("generation_step", j);
+    model.set("target", gen[j].index);
+    model.save_changes();
+  });
   const labels = () => {
     const l = model.get("class_labels");
     return Array.isArray(l) ? l : [];
@@ -392,6 +405,10 @@ function createTargetPicker(model, d, save) {
     for (const o of opts) select2.append(h("option", { text: o.label, attrs: { value: String(o.value) } }));
     select2.value = String(cur);
     search.hidden = labels().length <= classes.length;
+    const gen = Array.isArray(model.get("generated_tokens")) ? model.get("generated_tokens") : [];
+    step.hidden = gen.length === 0;
+    step.replaceChildren(...gen.map((g, j) => h("option", { text: `step ${j + 1}: ${showLabel(g.label)} #${g.index}`, attrs: { value: String(j) } })));
+    if (gen.length) step.value = String(model.get("generation_step"));
   }
   return { el, select: select2, sync };
 }
@@ -561,6 +578,8 @@ function createControls(model, d) {
     target: syncTarget,
     top_classes: syncTarget,
     class_labels: syncTarget,
+    generated_tokens: syncTarget,
+    generation_step: syncTarget,
     sign: syncSign,
     colormap: syncColormap,
     _colormaps: syncColormap,

@@ -38,6 +38,11 @@ CELLS = {
         "display(w_lm)\n"
         "w_lm.wait(120)"
     ),
+    "generate": (
+        "w_gen = IGWidget(lm, 'the capital of france is', tokenizer=btok, generate_steps=3)\n"
+        "display(w_gen)\n"
+        "w_gen.wait(120)"
+    ),
     "two_inputs": (
         "class ImageAndFeatures(nn.Module):\n"
         "    def __init__(self):\n"
@@ -158,6 +163,20 @@ def test_causal_lm_lists_next_tokens_and_finds_any_token(hf_page):
     assert len(words) < n_tokens and "franceland" in words
     root.screenshot(path=artifact("hf_causal_lm.png"))
     root.locator(".igw-words").uncheck()
+
+
+def test_generated_tokens_each_explained(hf_page):
+    expect = playwright_expect()
+    pg = hf_page.page
+    root = _out(pg, "generate")
+    root.scroll_into_view_if_needed()
+    steps = root.locator("select.igw-gen-step")
+    assert steps.is_visible()
+    assert steps.locator("option").count() == 3
+    token_id = steps.locator("option").nth(2).text_content().rsplit("#", 1)[1]
+    steps.select_option("2")
+    expect(root.locator(".igw-readout-target")).to_contain_text(f"(#{token_id})", timeout=60_000)
+    root.screenshot(path=artifact("hf_generate_steps.png"))
 
 
 def test_two_inputs_one_panel_each(hf_page):

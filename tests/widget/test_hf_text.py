@@ -177,3 +177,38 @@ def test_text_longer_than_the_model_takes_names_the_fix(make):
     tok, model = wordpiece_tokenizer(), distilbert_classifier()
     with pytest.raises(ValueError, match=r"at most 256.*truncation=True"):
         make(model, " ".join(["good"] * 300), tokenizer=tok)
+
+
+def test_generate_steps_explains_each_generated_token(make):
+    tok, lm = bpe_tokenizer(), gpt2_lm()
+    prompt = "the capital of france is"
+    w = make(lm, prompt, tokenizer=tok, generate_steps=3)
+    ids = tok(prompt, return_tensors="pt")["input_ids"]
+    with torch.no_grad():
+        want = lm.generate(ids, max_new_tokens=3, do_sample=False, pad_token_id=tok.eos_token_id)[
+            0, ids.shape[1] :
+        ]
+    gen = w.generated_tokens
+    assert [g["index"] for g in gen] == want.tolist()
+    assert [g["label"] for g in gen] == [tok.decode([i]) for i in want.tolist()]
+    t0 = ids.shape[1]
+    assert len(w._explainer.tokens) == t0 + 2  # the prompt and the tokens before the last
+    # step 2: the third generated token, from the prompt and the two tokens before it
+    w.generation_step, w.target = 2, gen[2]["index"]
+    r = w.wait(60)
+    full = torch.cat([ids, want[None, :2]], 1)
+    with torch.no_grad():
+        assert r.output == pytest.approx(float(lm(full).logits[0, -1, gen[2]["index"]]), rel=1e-4)
+    assert r.settings["step"] == 2
+    _complete(r)
+    # step 0 again: the tokens after the prompt's last cannot matter (causal attention)
+    w.generation_step, w.target = 0, gen[0]["index"]
+    r0 = w.wait(60)
+    assert torch.all(r0.token_attributions[t0:] == 0)
+    with pytest.raises(Exception, match="generation_step=3 is out of range"):
+        w.generation_step = 3
+
+
+def test_generate_steps_refused_for_a_classifier(make):
+    with pytest.raises(ValueError, match="generate_steps= is for causal language models"):
+        make(bert_classifier(), TEXT, tokenizer=wordpiece_tokenizer(), generate_steps=2)

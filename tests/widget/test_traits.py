@@ -25,6 +25,7 @@ PUBLIC = [
     "clip_percentile",
     "top_k",
     "debounce_ms",
+    "generation_step",
     "status",
     "progress",
     "error",
@@ -34,6 +35,8 @@ PUBLIC = [
     "baseline_options",
     "path_options",
     "top_classes",
+    "class_labels",
+    "generated_tokens",
 ]
 
 
@@ -193,4 +196,4 @@ def test_front_end_cannot_write_kernel_state(make, mlp, row):
 
 def test_the_front_end_writes_exactly_the_controls():
     # derived from the traits' read_only flags: a new control is writable, new state is not
-    assert FRONT_END_TRAITS == set(PUBLIC[:11])
+    assert FRONT_END_TRAITS == set(PUBLIC[:12])
