@@ -273,11 +273,13 @@ class TextExplainer(Explainer):
         return out
 
     def _pad_is_zero(self) -> bool:
-        """Whether the pad baseline is the zero embedding (then only "pad" is offered)."""
+        """Whether the input padded throughout is the zero embedding (a ``padding_idx``
+        row of zeros): then "zero embedding" would repeat a pad choice and is not offered."""
         if self.pad_token_id is None:
             return False
         if "_pad_zero" not in self.__dict__:
-            self._pad_zero = bool((self._token_baseline(self.pad_token_id) == 0).all())
+            every = self._token_baseline(self.pad_token_id, keep_specials=False)
+            self._pad_zero = bool((every == 0).all())
         return self._pad_zero
 
     def _display(self, attr: torch.Tensor, nodes: bool = False) -> torch.Tensor:

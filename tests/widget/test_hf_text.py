@@ -121,6 +121,9 @@ def test_special_tokens_kept_by_default_and_replaceable(make):
     w = make(model, TEXT, tokenizer=tok)
     ex = w._explainer
     assert ex.baseline_options[:3] == ["pad", "mask", "unk"]
+    # BERT's pad row is zero (padding_idx): "pad, specials too" is the zero embedding,
+    # offered once
+    assert "zero embedding" not in ex.baseline_options
     ids = ex.x
     emb = model.get_input_embeddings()
     kept = ex.baseline("pad")[0]
