@@ -43,6 +43,14 @@ CELLS = {
         "display(w_gen)\n"
         "w_gen.wait(120)"
     ),
+    "vision": (
+        "from tests.widget.hf_fixtures import vit_classifier\n"
+        "torch.manual_seed(0)\n"
+        "w_vit = IGWidget(vit_classifier(), torch.randn(3, 32, 32), mean=[0.5] * 3,\n"
+        "                 std=[0.25] * 3)\n"
+        "display(w_vit)\n"
+        "w_vit.wait(120)"
+    ),
     "two_inputs": (
         "class ImageAndFeatures(nn.Module):\n"
         "    def __init__(self):\n"
@@ -177,6 +185,19 @@ def test_generated_tokens_each_explained(hf_page):
     steps.select_option("2")
     expect(root.locator(".igw-readout-target")).to_contain_text(f"(#{token_id})", timeout=60_000)
     root.screenshot(path=artifact("hf_generate_steps.png"))
+
+
+def test_vision_target_search_reaches_every_class(hf_page):
+    expect = playwright_expect()
+    pg = hf_page.page
+    root = _out(pg, "vision")
+    root.scroll_into_view_if_needed()
+    assert root.locator("select.igw-target option").count() == 5
+    search = root.locator(".igw-target-search")
+    search.fill("LABEL_999")
+    expect(root.locator(".igw-target-match").first).to_contain_text("LABEL_999")
+    search.press("Enter")
+    expect(root.locator(".igw-readout-target")).to_contain_text("LABEL_999 (#999)", timeout=60_000)
 
 
 def test_two_inputs_one_panel_each(hf_page):
