@@ -72,7 +72,8 @@ class IGWidget(anywidget.AnyWidget):
             and ``requires_grad`` flags are never changed.
         x: one example: a float image (C, H, W), integer token ids (T,), or a float
             feature vector (F,); a leading batch dimension of 1 is accepted.
-        target: class to explain; None picks the top predicted class.
+        target: class to explain (an index, or a label such as "positive" or " Paris");
+            None picks the top predicted class.
         baselines: a tensor, or a dict ``{name: tensor}``, listed before the built-in
             baselines (image: zero, blur, noise, mean colour; text: pad, zero embedding;
             tabular: zeros, background mean). Text baselines are embeddings (T, D) or
@@ -268,7 +269,7 @@ class IGWidget(anywidget.AnyWidget):
         self,
         model: Any,
         x: Any,
-        target: int | None = None,
+        target: int | str | None = None,
         baselines: Any = None,
         n_steps: int = 50,
         method: str = "gausslegendre",
@@ -308,7 +309,10 @@ class IGWidget(anywidget.AnyWidget):
             std=std,
             generate_steps=generate_steps,
         )
-        target = self._explainer.default_target if target is None else plain_int(target)
+        if target is None:
+            target = self._explainer.default_target
+        else:  # a label (class name, token) names its output
+            target = self._explainer.resolve_target(plain_int(target))
         try:
             checked = self._explainer.check_target(target)
         except (TypeError, ValueError):

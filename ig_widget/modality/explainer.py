@@ -176,6 +176,23 @@ class Explainer:
         ]
         self.default_target = int(order[0])
 
+    def resolve_target(self, target: Any) -> Any:
+        """A label (a class name, or a token such as " Paris") as its index. The exact
+        label wins, then the label with surrounding spaces trimmed, then the same ignoring
+        case. Anything else, a string that is no label included, comes back as it is
+        (the target trait says what is wrong with it)."""
+        if not isinstance(target, str):
+            return target
+        for match in (
+            lambda lab: lab == target,
+            lambda lab: lab.strip() == target.strip(),
+            lambda lab: lab.strip().lower() == target.strip().lower(),
+        ):
+            for i, lab in enumerate(self.labels):
+                if match(lab):
+                    return i
+        return target
+
     def check_target(self, target: Any) -> int:
         if isinstance(target, bool) or not isinstance(target, (int, np.integer)):
             raise TypeError(f"target must be an int class index, got {type(target).__name__}.")

@@ -215,3 +215,13 @@ def test_generate_steps_explains_each_generated_token(make):
 def test_generate_steps_refused_for_a_classifier(make):
     with pytest.raises(ValueError, match="generate_steps= is for causal language models"):
         make(bert_classifier(), TEXT, tokenizer=wordpiece_tokenizer(), generate_steps=2)
+
+
+def test_target_given_as_a_token_or_a_label(make):
+    tok, lm = bpe_tokenizer(), gpt2_lm()
+    w = make(lm, "the capital of france is", tokenizer=tok, target="paris")
+    assert w.target == tok.convert_tokens_to_ids("\u0120paris")  # " paris", spaces trimmed
+    w2 = make(distilbert_classifier(), TEXT, tokenizer=wordpiece_tokenizer(), target="positive")
+    assert w2.target == 1
+    with pytest.raises(Exception, match="'target' trait .* not the str 'neutral'"):
+        make(distilbert_classifier(), TEXT, tokenizer=wordpiece_tokenizer(), target="neutral")
