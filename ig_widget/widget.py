@@ -64,7 +64,7 @@ SIGNS = ("signed", "positive", "negative", "absolute")
 MAX_STEPS = 2000
 STATUSES = ("idle", "running", "error")
 #: traits that schedule a computation
-COMPUTE_TRAITS = ("n_steps", "method", "baseline", "path", "target")
+COMPUTE_TRAITS = ("n_steps", "method", "baseline", "path", "target", "generation_step")
 #: traits that change the static picture a displayed widget keeps in its output
 PICTURE_TRAITS = ("note", "sign", "colormap", "opacity", "clip_percentile", "top_k")
 
@@ -78,7 +78,8 @@ class IGWidget(anywidget.AnyWidget):
             and ``requires_grad`` flags are never changed.
         x: one example: a float image (C, H, W), integer token ids (T,), or a float
             feature vector (F,); a leading batch dimension of 1 is accepted.
-        target: class to explain; None picks the top predicted class.
+        target: class to explain (an index, or a label such as "positive" or " Paris");
+            None picks the top predicted class.
         baselines: a tensor, or a dict ``{name: tensor}``, listed before the built-in
             baselines (image: zero, blur, noise, mean colour; text: pad, zero embedding;
             tabular: zeros, background mean). Text baselines are embeddings (T, D) or
@@ -95,6 +96,15 @@ class IGWidget(anywidget.AnyWidget):
             ``tokenizer.pad_token_id``).
         tokenizer: text: used for token strings and the pad id.
         background: tabular: rows (N, F) whose mean is the "background mean" baseline.
+        output_activation: "softmax" | "sigmoid" | "none": how the scores next to each
+            class are computed (default: guessed from the model; see ``top_classes``).
+        mean, std: image: per-channel normalisation of ``x`` (e.g. an image processor's
+            ``image_mean`` / ``image_std``), undone for the picture under the heatmap.
+        generate_steps: causal language models: continue the prompt greedily by this many
+            tokens; ``generation_step`` picks which generated token is explained.
+
+    ``x`` may also be a string (with ``tokenizer=``), a tokenizer's encoding (every entry
+    goes to the model by keyword), a pandas Series or one-row DataFrame, or a numpy array.
 
     ``w.result`` is the latest finished ``Result``; ``w.wait()`` blocks until the result
     for the current settings is ready; ``w.last_exception`` is the exception behind the
@@ -231,6 +241,22 @@ class IGWidget(anywidget.AnyWidget):
         "IGWidget.from_attributions); the front end then disables the compute controls.",
     ).tag(sync=True)
 
+    generation_step = t.Int(
+        0,
+        help="int, default 0: with generate_steps, which generated token is explained "
+        "(0: the one right after the prompt); set target to that token too.",
+    ).tag(sync=True)
+    generated_tokens = t.List(
+        t.Dict(),
+        read_only=True,
+        help="list of {'index', 'label', 'position'}: the tokens generate_steps produced.",
+    ).tag(sync=True)
+    class_labels = t.List(
+        t.Unicode(),
+        read_only=True,
+        help="list[str]: the label of every output, for the searchable target picker.",
+    ).tag(sync=True)
+
     # ---------------------------------------------------------------- internal
     _colormaps = t.Dict(
         read_only=True,
@@ -271,7 +297,7 @@ class IGWidget(anywidget.AnyWidget):
         self,
         model: Any,
         x: Any,
-        target: int | None = None,
+        target: int | str | None = None,
         baselines: Any = None,
         n_steps: int = 50,
         method: str = "gausslegendre",
@@ -285,6 +311,10 @@ class IGWidget(anywidget.AnyWidget):
         tokenizer: Any = None,
         background: Any = None,
         path: str = "straight",
+        output_activation: str | None = None,
+        mean: Any = None,
+        std: Any = None,
+        generate_steps: int = 0,
         **kwargs: Any,
     ) -> None:
         self._sync_lock = SyncLock()
@@ -307,8 +337,15 @@ class IGWidget(anywidget.AnyWidget):
             pad_token_id=pad_token_id,
             tokenizer=tokenizer,
             background=background,
+            output_activation=output_activation,
+            mean=mean,
+            std=std,
+            generate_steps=generate_steps,
         )
-        target = self._explainer.default_target if target is None else plain_int(target)
+        if target is None:
+            target = self._explainer.default_target
+        else:  # a label (class name, token) names its output
+            target = self._explainer.resolve_target(plain_int(target))
         try:
             checked = self._explainer.check_target(target)
         except (TypeError, ValueError):
@@ -722,6 +759,23 @@ class IGWidget(anywidget.AnyWidget):
     def _default_top_classes(self) -> list[dict]:
         return [dict(c) for c in self._explainer.top_classes]
 
+    @t.default("generated_tokens")
+    def _default_generated_tokens(self) -> list[dict]:
+        return list(getattr(self._explainer, "generated_tokens", []))
+
+    @t.validate("generation_step")
+    def _valid_generation_step(self, proposal: Any) -> int:
+        check = getattr(self._explainer, "check_step", None)
+        value = proposal["value"]
+        try:
+            return check(value) if check is not None else _zero_step(value)
+        except (TypeError, ValueError) as exc:
+            raise t.TraitError(str(exc)) from None
+
+    @t.default("class_labels")
+    def _default_class_labels(self) -> list[str]:
+        return list(self._explainer.labels)
+
     @t.default("_colormaps")
     def _default_colormaps(self) -> dict:
         return colormaps()
@@ -800,7 +854,14 @@ class IGWidget(anywidget.AnyWidget):
 
     # ------------------------------------------------------------------ syncing
     def _settings(self) -> Settings:
-        return Settings(int(self.n_steps), self.method, self.baseline, self.path, int(self.target))
+        return Settings(
+            int(self.n_steps),
+            self.method,
+            self.baseline,
+            self.path,
+            int(self.target),
+            int(self.generation_step),
+        )
 
     @t.observe(*COMPUTE_TRAITS)
     def _on_settings(self, change: Any) -> None:
@@ -849,6 +910,13 @@ class IGWidget(anywidget.AnyWidget):
 FRONT_END_TRAITS = frozenset(
     name for name, trait in IGWidget.class_own_traits(sync=True).items() if not trait.read_only
 )
+
+
+def _zero_step(value: Any) -> int:
+    """``generation_step`` of a widget that generated nothing: only 0."""
+    if value != 0:
+        raise ValueError("generation_step applies to a causal LM built with generate_steps=k.")
+    return 0
 
 
 def _duration(seconds: float) -> str:

@@ -6,8 +6,8 @@
 import { h, suppressShortcuts } from "./dom.js";
 import { debounce } from "./lib/debounce.js";
 import { sliderToValue, valueToSlider, SLIDER_MAX } from "./lib/logscale.js";
-import { formatPercent } from "./lib/format.js";
 import { SIGN_MODES } from "./lib/scale.js";
+import { createTargetPicker } from "./target-picker.js";
 
 /** @typedef {import("./types.js").Model} Model */
 /** @typedef {import("./dom.js").Disposer} Disposer */
@@ -157,13 +157,12 @@ export function createControls(model, d) {
   const method = select("igw-method", { "aria-label": "integration method" });
   const baseline = select("igw-baseline", { "aria-label": "baseline" });
   const path = select("igw-path", { "aria-label": "path" });
-  const target = select("igw-target", { "aria-label": "target class" });
+  const target = createTargetPicker(model, d, (v) => saveNow("target", v));
   const sign = select("igw-sign", { "aria-label": "sign" });
   const colormap = select("igw-colormap", { "aria-label": "colormap" });
   d.on(method, "change", () => saveNow("method", method.value));
   d.on(baseline, "change", () => saveNow("baseline", baseline.value));
   d.on(path, "change", () => saveNow("path", path.value));
-  d.on(target, "change", () => saveNow("target", Number(target.value)));
   d.on(sign, "change", () => setLocal("sign", /** @type {Traits["sign"]} */ (sign.value)));
   d.on(colormap, "change", () => setLocal("colormap", colormap.value));
 
@@ -178,13 +177,7 @@ export function createControls(model, d) {
   const syncBaseline = syncSelect(baseline, "baseline_options", "baseline");
   const syncPath = syncSelect(path, "path_options", "path");
   const syncSign = () => setOptions(sign, withCurrent(plain(SIGN_MODES), model.get("sign")), model.get("sign"));
-  function syncTarget() {
-    const classes = Array.isArray(model.get("top_classes")) ? model.get("top_classes") : [];
-    const opts = classes.filter((c) => c !== null && typeof c === "object")
-      .map((c) => ({ value: String(c.index), label: `${String(c.label ?? c.index)} (${formatPercent(Number(c.prob))})` }));
-    const cur = model.get("target");
-    setOptions(target, withCurrent([{ options: opts }], cur, `class ${cur}`), cur);
-  }
+  const syncTarget = target.sync;
   function syncColormap() {
     const maps = model.get("_colormaps") || {};
     const groups = ["diverging", "sequential"].map((kind) => ({
@@ -222,14 +215,14 @@ export function createControls(model, d) {
   // Shown when the compute controls cannot work (no kernel, or no model).
   const computeNote = h("div", { class: "igw-compute-note", attrs: { role: "note" } });
   computeNote.hidden = true;
-  const computeInputs = [steps, stepsNum, method, baseline, path, target];
+  const computeInputs = [steps, stepsNum, method, baseline, path, ...target.inputs];
 
   const topkField = field("top k", "topk", topk);
   const opacityField = field("opacity", "opacity", opacity, opacityVal);
   const clipField = field("clip", "clip", clip, clipVal);
   const el = h("div", { class: "igw-controls" }, [
     h("div", { class: "igw-row igw-row-compute" }, [
-      field("target", "target", target),
+      field("target", "target", target.el),
       field("steps", "steps", steps, stepsNum),
       field("method", "method", method),
       field("baseline", "baseline", baseline),
@@ -248,7 +241,8 @@ export function createControls(model, d) {
   const syncs = {
     n_steps: syncSteps, method: syncMethod, method_options: syncMethod, baseline: syncBaseline,
     baseline_options: syncBaseline, path: syncPath, path_options: syncPath, target: syncTarget,
-    top_classes: syncTarget, sign: syncSign, colormap: syncColormap, _colormaps: syncColormap,
+    top_classes: syncTarget, class_labels: syncTarget,
+    generated_tokens: syncTarget, generation_step: syncTarget, sign: syncSign, colormap: syncColormap, _colormaps: syncColormap,
     opacity: syncOpacity, clip_percentile: syncClip, top_k: syncTopk,
   };
   for (const [trait, fn] of Object.entries(syncs)) d.model(model, `change:${trait}`, fn);
@@ -272,8 +266,8 @@ export function createControls(model, d) {
      * @param {string | null} kind
      */
     setKind(kind) {
-      topkField.hidden = kind !== "tabular";
-      opacityField.hidden = kind !== "image"; // only the image view blends
+      topkField.hidden = kind !== "tabular" && kind !== "multi";
+      opacityField.hidden = kind !== "image" && kind !== "multi"; // only the image view blends
       clipField.hidden = kind === "tabular"; // bars scale to the largest |attr|
     },
   };

@@ -3,7 +3,7 @@
 // the anywidget model and render context, and what views are handed. Types only:
 // other modules import them with `@typedef {import("./types.js").Name} Name`.
 
-/** @typedef {"image" | "text" | "tabular"} Kind */
+/** @typedef {"image" | "text" | "tabular" | "multi"} Kind */
 /** @typedef {"signed" | "positive" | "negative" | "absolute"} SignMode */
 /** @typedef {"float32" | "float64" | "uint8"} DType */
 /** @typedef {Float32Array | Float64Array | Uint8Array} NumArray */
@@ -51,6 +51,17 @@
  * @property {string[]} [tokens] text: raw token strings (insert as text only)
  * @property {string[]} [names] tabular
  * @property {ArrayRecord} [values] tabular: the input values
+ * @property {RawPanel[]} [panels] multi: one payload per attributed input
+ */
+
+/**
+ * One input of a several-input payload: its own kind's keys, plus its name, its share
+ * of the total |attribution| and the sum of its attributions.
+ * @typedef {RawPayload & {name?: string, share?: number, sum?: number}} RawPanel
+ */
+
+/**
+ * @typedef {Payload & {name: string, share: number, sum: number}} Panel
  */
 
 /**
@@ -87,13 +98,15 @@
  * @property {string[]} [tokens]
  * @property {string[]} [names]
  * @property {NumArray | null} [values]
+ * @property {Panel[]} [panels]
  */
 
 /**
  * @typedef {object} TopClass
  * @property {number} index
  * @property {string} label
- * @property {number} prob
+ * @property {number} prob  the probability, or the value itself when activation is "none"
+ * @property {"softmax" | "sigmoid" | "none"} [activation]
  */
 
 /** @typedef {{kind: "diverging" | "sequential", lut: DataView | ArrayBuffer | Uint8Array | number[]}} RawColormap */
@@ -122,6 +135,9 @@
  * @property {string[]} baseline_options
  * @property {string[]} path_options
  * @property {TopClass[]} top_classes
+ * @property {string[]} class_labels
+ * @property {number} generation_step
+ * @property {{index: number, label: string, position: number}[]} generated_tokens
  * @property {Record<string, RawColormap>} _colormaps
  * @property {RawPayload | Record<string, never>} _payload
  * @property {boolean} _provisional

@@ -8,6 +8,7 @@ import { createStatus } from "./status.js";
 import { createImageView } from "./image-heatmap.js";
 import { createTextView } from "./token-highlight.js";
 import { createTabularView } from "./tabular-bars.js";
+import { createMultiView } from "./multi-input.js";
 import { createReadout } from "./readout.js";
 import { createPathPanel } from "./path-panel.js";
 import { createShare } from "./share.js";
@@ -24,7 +25,12 @@ import { SIGN_MODES } from "./lib/scale.js";
 /** @typedef {import("./types.js").Kind} Kind */
 
 /** @type {Record<Kind, () => View>} */
-const VIEWS = { image: createImageView, text: createTextView, tabular: createTabularView };
+const VIEWS = {
+  image: createImageView,
+  text: createTextView,
+  tabular: createTabularView,
+  multi: () => createMultiView(VIEWS), // one panel per input, each drawn by its own kind's view
+};
 const DISPLAY_TRAITS = ["sign", "colormap", "opacity", "clip_percentile", "top_k", "_colormaps"];
 /** Why the compute controls are off: no kernel behind the page, or no model behind the result. */
 const NO_KERNEL = "Saved result: open in Jupyter with a kernel to recompute.";

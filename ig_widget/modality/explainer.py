@@ -29,12 +29,14 @@ from ..engine.model_state import (
     buffers_kept,
     find_modules,
     in_training,
+    parameter_dtype,
     train_mode_note,
 )
 from ..engine.outputs import output_tensor
 from ..engine.paths import Path
 from ..engine.quadrature import METHODS
 from ..payload.names import one_per
+from . import hf
 from .errors import ModelError
 from .infer import _describe, as_tensor, with_batch
 from .records import Result, Settings
@@ -71,6 +73,7 @@ class Explainer:
         baselines: Any = None,
         additional_forward_args: Any = None,
         class_names: Any = None,
+        output_activation: str | None = None,
     ) -> None:
         if isinstance(model, type):
             raise TypeError(
@@ -84,16 +87,51 @@ class Explainer:
         self.last_oom: tuple[int | None, str] | None = None
         self.model = model
         self.device = _model_device(model, x.device)
-        self.x = with_batch(x, self.modality).to(self.device)
+        #: notes added to every result's warnings (e.g. the input was cast)
+        self.notes: list[str] = []
+        self.model_dtype = parameter_dtype(find_modules(model))
+        self.x = self._cast(with_batch(x, self.modality).to(self.device))
         self.args = format_additional_args(additional_forward_args)
         self._memo: dict[str, torch.Tensor] = {}
+        self._activation = hf.check_activation(output_activation)
         self._predict(class_names)
         self._user_baselines = self._normalise_user_baselines(baselines)
+
+    def _cast(self, x: torch.Tensor) -> torch.Tensor:
+        """Float64 data for a float32 (or half) model is cast to float32, with a note; a
+        half-precision model still gets float32 path points (the engine casts them as they
+        enter the model), since half precision is too coarse to integrate in."""
+        want = self.model_dtype
+        if not x.is_floating_point() or want is None or x.dtype == want:
+            return x
+        if x.dtype == torch.float64:
+            to = torch.float32 if want in (torch.float16, torch.bfloat16) else want
+            self.notes.append(
+                f"x is float64 but the model's parameters are {str(want).replace('torch.', '')}: "
+                f"x was cast to {str(to).replace('torch.', '')} (cast it yourself to silence "
+                "this note)."
+            )
+            return x.to(to)
+        return x
+
+    def _for_model(self, x: torch.Tensor) -> torch.Tensor:
+        """``x`` in the model's dtype for a plain forward pass."""
+        want = self.model_dtype
+        if x.is_floating_point() and want is not None and x.dtype != want:
+            return x.to(want)
+        return x
 
     # -- prediction and targets -------------------------------------------------------
     def _model_output(self) -> Any:
         with torch.no_grad(), buffers_kept([self.model]):
-            return self.model(self.x, *self.args)
+            return self.model(self._for_model(self.x), *self.args)
+
+    #: how many classes ``top_classes`` lists
+    top_count = TOP_CLASSES
+
+    def _default_labels(self, n: int) -> Mapping[int, str] | None:
+        """Class names when the user gave none: ``model.config.id2label``."""
+        return hf.config_labels(self.model, n)
 
     def _predict(self, class_names: Any) -> None:
         try:
@@ -120,15 +158,40 @@ class Explainer:
         self.logits = logits
         self.n_outputs = int(logits.numel())
         self.single_output = out.dim() == 1 or self.n_outputs == 1
+        if class_names is None:
+            class_names = self._default_labels(self.n_outputs)
         self.labels = _labels(class_names, self.n_outputs)
-        # NaN outputs count as impossible classes; JSON has no NaN
-        probs = torch.softmax(torch.nan_to_num(logits, nan=-math.inf), 0)
-        probs = torch.nan_to_num(probs, nan=0.0)
-        order = torch.argsort(probs, descending=True, stable=True)[:TOP_CLASSES]
+        self.activation = self._activation or hf.guess_activation(self.model, self.n_outputs)
+        probs = hf.scores(logits, self.activation)
+        ranked = torch.nan_to_num(logits, nan=-math.inf)
+        order = torch.argsort(ranked, descending=True, stable=True)[: self.top_count]
         self.top_classes = [
-            {"index": int(i), "label": self.labels[int(i)], "prob": float(probs[i])} for i in order
+            {
+                "index": int(i),
+                "label": self.labels[int(i)],
+                "prob": float(probs[i]),
+                "activation": self.activation,
+            }
+            for i in order
         ]
         self.default_target = int(order[0])
+
+    def resolve_target(self, target: Any) -> Any:
+        """A label (a class name, or a token such as " Paris") as its index. The exact
+        label wins, then the label with surrounding spaces trimmed, then the same ignoring
+        case. Anything else, a string that is no label included, comes back as it is
+        (the target trait says what is wrong with it)."""
+        if not isinstance(target, str):
+            return target
+        for match in (
+            lambda lab: lab == target,
+            lambda lab: lab.strip() == target.strip(),
+            lambda lab: lab.strip().lower() == target.strip().lower(),
+        ):
+            for i, lab in enumerate(self.labels):
+                if match(lab):
+                    return i
+        return target
 
     def check_target(self, target: Any) -> int:
         if isinstance(target, bool) or not isinstance(target, (int, np.integer)):
@@ -317,7 +380,7 @@ class Explainer:
             settings=settings.as_dict(),
             trace=None if tr is None else PathTrace(tr.alphas, tr.outputs, None),
             n_evals=res.n_evals,
-            warnings=list(res.warnings),
+            warnings=list(res.warnings) + self.notes,
         )
         shown = _numpy(per_feature)
         result.payload = {
@@ -422,7 +485,11 @@ def _add_note(exc: BaseException, note: str) -> None:
 
 
 def _numpy(t: torch.Tensor) -> np.ndarray:
-    return t.detach().cpu().numpy()
+    """A display array: float16/bfloat16 become float32 (numpy has no bfloat16)."""
+    t = t.detach()
+    if t.dtype in (torch.float16, torch.bfloat16):
+        t = t.float()
+    return t.cpu().numpy()
 
 
 def _labels(class_names: Any, n: int) -> list[str]:

@@ -124,57 +124,6 @@ function valueToSlider(v, lo, hi) {
   return Math.round((Math.log(c) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) * SLIDER_MAX);
 }
 
-// js/lib/format.js
-function formatNumber(value, digits = 3) {
-  const x = typeof value === "number" ? value : Number(value);
-  if (Number.isNaN(x)) return "NaN";
-  if (x === Infinity) return "\u221E";
-  if (x === -Infinity) return "\u2212\u221E";
-  if (x === 0) return "0";
-  const a = Math.abs(x);
-  let s2;
-  if (a < 1e-3 || a >= 1e4) {
-    const [m, e] = x.toExponential(Math.max(0, digits - 1)).split("e");
-    s2 = `${trimZeros(m)}e${Number(e)}`;
-  } else {
-    const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(a)));
-    s2 = trimZeros(x.toFixed(Math.min(20, decimals)));
-  }
-  return s2.replace(/^-/, "\u2212");
-}
-function trimZeros(s2) {
-  return s2.includes(".") ? s2.replace(/\.?0+$/, "") : s2;
-}
-function formatValue(x, digits = 4) {
-  if (typeof x === "number" && Number.isInteger(x) && Math.abs(x) < 1e12) return String(x).replace(/^-/, "\u2212");
-  return formatNumber(x, digits);
-}
-function formatSigned(x, digits = 3) {
-  const s2 = formatNumber(x, digits);
-  return x > 0 ? `+${s2}` : s2;
-}
-function formatDelta(delta, digits = 2) {
-  return `\u03B4 = ${formatNumber(delta, digits)}`;
-}
-function formatPercent(p) {
-  if (!Number.isFinite(p)) return "\u2013";
-  const v = p * 100;
-  if (v > 0 && v < 0.1) return "<0.1%";
-  return `${v.toFixed(1)}%`;
-}
-function formatShare(r) {
-  if (!Number.isFinite(r)) return "\u2013";
-  if (r < 1e-4) return r === 0 ? "0%" : "<0.01%";
-  return `${formatNumber(r * 100, 3)}%`;
-}
-function formatTick(value, step) {
-  const a = Math.abs(value);
-  if (!(step > 0) || step < 1e-4 || a >= 1e5) return formatNumber(value, 3);
-  if (value === 0) return "0";
-  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
-  return value.toFixed(decimals).replace(/^-/, "\u2212");
-}
-
 // js/lib/scale.js
 var SIGN_MODES = ["signed", "positive", "negative", "absolute"];
 function signValue(v, mode) {
@@ -270,6 +219,202 @@ function scaleCache(attr) {
   };
 }
 
+// js/lib/format.js
+function formatNumber(value, digits = 3) {
+  const x = typeof value === "number" ? value : Number(value);
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Infinity) return "\u221E";
+  if (x === -Infinity) return "\u2212\u221E";
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  let s2;
+  if (a < 1e-3 || a >= 1e4) {
+    const [m, e] = x.toExponential(Math.max(0, digits - 1)).split("e");
+    s2 = `${trimZeros(m)}e${Number(e)}`;
+  } else {
+    const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(a)));
+    s2 = trimZeros(x.toFixed(Math.min(20, decimals)));
+  }
+  return s2.replace(/^-/, "\u2212");
+}
+function trimZeros(s2) {
+  return s2.includes(".") ? s2.replace(/\.?0+$/, "") : s2;
+}
+function formatValue(x, digits = 4) {
+  if (typeof x === "number" && Number.isInteger(x) && Math.abs(x) < 1e12) return String(x).replace(/^-/, "\u2212");
+  return formatNumber(x, digits);
+}
+function formatSigned(x, digits = 3) {
+  const s2 = formatNumber(x, digits);
+  return x > 0 ? `+${s2}` : s2;
+}
+function formatDelta(delta, digits = 2) {
+  return `\u03B4 = ${formatNumber(delta, digits)}`;
+}
+function formatPercent(p) {
+  if (!Number.isFinite(p)) return "\u2013";
+  const v = p * 100;
+  if (v > 0 && v < 0.1) return "<0.1%";
+  return `${v.toFixed(1)}%`;
+}
+function formatShare(r) {
+  if (!Number.isFinite(r)) return "\u2013";
+  if (r < 1e-4) return r === 0 ? "0%" : "<0.01%";
+  return `${formatNumber(r * 100, 3)}%`;
+}
+function formatTick(value, step) {
+  const a = Math.abs(value);
+  if (!(step > 0) || step < 1e-4 || a >= 1e5) return formatNumber(value, 3);
+  if (value === 0) return "0";
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  return value.toFixed(decimals).replace(/^-/, "\u2212");
+}
+
+// js/lib/target-search.js
+function searchLabels(labels, query, limit = 20) {
+  const q = query;
+  const qt = q.trim();
+  if (qt === "") return [];
+  const ql = qt.toLowerCase();
+  const tiers = [[], [], [], [], [], []];
+  if (/^\d+$/.test(qt)) {
+    const i = Number(qt);
+    if (i < labels.length) tiers[0].push(i);
+  }
+  for (let i = 0; i < labels.length; i++) {
+    const raw = String(labels[i]);
+    if (raw === q) {
+      tiers[1].push(i);
+      continue;
+    }
+    const t = raw.trim();
+    if (t === qt) {
+      tiers[2].push(i);
+      continue;
+    }
+    const l = t.toLowerCase();
+    if (l === ql) tiers[3].push(i);
+    else if (l.startsWith(ql)) tiers[4].push(i);
+    else if (tiers[5].length < limit && l.includes(ql)) tiers[5].push(i);
+  }
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const tier of tiers) {
+    for (const i of tier) {
+      if (seen.has(i)) continue;
+      seen.add(i);
+      out.push(i);
+      if (out.length >= limit) return out;
+    }
+  }
+  return out;
+}
+function showLabel(label) {
+  const s2 = String(label);
+  return s2 !== s2.trim() || s2 === "" ? JSON.stringify(s2) : s2;
+}
+function formatScore(score, activation, percent, value) {
+  return activation === "none" ? value(score) : percent(score);
+}
+
+// js/target-picker.js
+var MATCHES = 12;
+function createTargetPicker(model, d, save) {
+  const select2 = suppressShortcuts(
+    /** @type {HTMLSelectElement} */
+    h("select", { class: "igw-input igw-target", attrs: { "aria-label": "target class" } })
+  );
+  const search = suppressShortcuts(
+    /** @type {HTMLInputElement} */
+    h("input", { class: "igw-input igw-target-search", attrs: { type: "search", placeholder: "find a class\u2026", "aria-label": "find a target class" } })
+  );
+  const results = h("div", { class: "igw-target-results", attrs: { role: "listbox" } });
+  results.hidden = true;
+  const step = suppressShortcuts(
+    /** @type {HTMLSelectElement} */
+    h("select", { class: "igw-input igw-gen-step", attrs: { "aria-label": "generated token to explain" } })
+  );
+  step.hidden = true;
+  const el = h("span", { class: "igw-target-picker" }, [step, select2, search, results]);
+  d.on(step, "change", () => {
+    const j = Number(step.value);
+    const gen = model.get("generated_tokens") ?? [];
+    if (!gen[j]) return;
+    model.set("generation_step", j);
+    model.set("target", gen[j].index);
+    model.save_changes();
+  });
+  const labels = () => {
+    const l = model.get("class_labels");
+    return Array.isArray(l) ? l.map((v) => typeof v === "string" ? v : String(v)) : [];
+  };
+  const labelOf = (i) => labels()[i] ?? `class ${i}`;
+  function pick(i) {
+    search.value = "";
+    results.hidden = true;
+    results.replaceChildren();
+    save(i);
+  }
+  function showMatches() {
+    const found = searchLabels(labels(), search.value, MATCHES);
+    results.replaceChildren(...found.map((i) => {
+      const b = h("button", { class: "igw-target-match", text: `${showLabel(labelOf(i))}  #${i}`, attrs: { type: "button", role: "option", "data-index": i } });
+      return b;
+    }));
+    if (search.value.trim() !== "" && found.length === 0) {
+      results.append(h("span", { class: "igw-target-none", text: "no class matches" }));
+    }
+    results.hidden = search.value.trim() === "";
+  }
+  d.on(select2, "change", () => save(Number(select2.value)));
+  d.on(search, "input", showMatches);
+  d.on(search, "keydown", (e) => {
+    const ev = (
+      /** @type {KeyboardEvent} */
+      e
+    );
+    if (ev.key === "Enter") {
+      const [best] = searchLabels(labels(), search.value, 1);
+      if (best !== void 0) pick(best);
+      ev.preventDefault();
+    } else if (ev.key === "Escape") {
+      search.value = "";
+      showMatches();
+    }
+  });
+  d.on(results, "click", (e) => {
+    const t = (
+      /** @type {Element | null} */
+      e.target
+    );
+    const b = (
+      /** @type {HTMLElement | null} */
+      t?.closest?.(".igw-target-match") ?? null
+    );
+    if (b) pick(Number(b.dataset.index));
+  });
+  function sync() {
+    const raw = model.get("top_classes");
+    const classes = (Array.isArray(raw) ? raw : []).filter((c) => c !== null && typeof c === "object" && Number.isInteger(c.index));
+    const cur = Number(model.get("target"));
+    select2.replaceChildren();
+    const opts = classes.map((c) => ({
+      value: c.index,
+      label: `${showLabel(c.label == null ? labelOf(c.index) : String(c.label))} (${formatScore(Number(c.prob), c.activation, formatPercent, (v) => formatValue(v, 4))})`
+    }));
+    if (!opts.some((o) => o.value === cur)) opts.unshift({ value: cur, label: showLabel(labelOf(cur)) });
+    for (const o of opts) select2.append(h("option", { text: o.label, attrs: { value: String(o.value) } }));
+    select2.value = String(cur);
+    search.hidden = labels().length <= classes.length;
+    const rawGen = model.get("generated_tokens");
+    const gen = (Array.isArray(rawGen) ? rawGen : []).filter((g) => g !== null && typeof g === "object");
+    step.hidden = gen.length === 0;
+    step.replaceChildren(...gen.map((g, j) => h("option", { text: `step ${j + 1}: ${showLabel(String(g.label))} #${String(g.index)}`, attrs: { value: String(j) } })));
+    if (gen.length) step.value = String(model.get("generation_step"));
+  }
+  return { el, select: select2, inputs: [select2, search, step], sync };
+}
+
 // js/controls.js
 var STEPS_MIN = 1;
 var input = (cls, attrs) => suppressShortcuts(
@@ -352,13 +497,12 @@ function createControls(model, d) {
   const method = select("igw-method", { "aria-label": "integration method" });
   const baseline = select("igw-baseline", { "aria-label": "baseline" });
   const path = select("igw-path", { "aria-label": "path" });
-  const target = select("igw-target", { "aria-label": "target class" });
+  const target = createTargetPicker(model, d, (v) => saveNow("target", v));
   const sign = select("igw-sign", { "aria-label": "sign" });
   const colormap = select("igw-colormap", { "aria-label": "colormap" });
   d.on(method, "change", () => saveNow("method", method.value));
   d.on(baseline, "change", () => saveNow("baseline", baseline.value));
   d.on(path, "change", () => saveNow("path", path.value));
-  d.on(target, "change", () => saveNow("target", Number(target.value)));
   d.on(sign, "change", () => setLocal(
     "sign",
     /** @type {Traits["sign"]} */
@@ -370,12 +514,7 @@ function createControls(model, d) {
   const syncBaseline = syncSelect(baseline, "baseline_options", "baseline");
   const syncPath = syncSelect(path, "path_options", "path");
   const syncSign = () => setOptions(sign, withCurrent(plain(SIGN_MODES), model.get("sign")), model.get("sign"));
-  function syncTarget() {
-    const classes = Array.isArray(model.get("top_classes")) ? model.get("top_classes") : [];
-    const opts = classes.filter((c) => c !== null && typeof c === "object").map((c) => ({ value: String(c.index), label: `${String(c.label ?? c.index)} (${formatPercent(Number(c.prob))})` }));
-    const cur = model.get("target");
-    setOptions(target, withCurrent([{ options: opts }], cur, `class ${cur}`), cur);
-  }
+  const syncTarget = target.sync;
   function syncColormap() {
     const maps = model.get("_colormaps") || {};
     const groups = ["diverging", "sequential"].map((kind) => ({
@@ -413,13 +552,13 @@ function createControls(model, d) {
   };
   const computeNote = h("div", { class: "igw-compute-note", attrs: { role: "note" } });
   computeNote.hidden = true;
-  const computeInputs = [steps, stepsNum, method, baseline, path, target];
+  const computeInputs = [steps, stepsNum, method, baseline, path, ...target.inputs];
   const topkField = field("top k", "topk", topk);
   const opacityField = field("opacity", "opacity", opacity, opacityVal);
   const clipField = field("clip", "clip", clip, clipVal);
   const el = h("div", { class: "igw-controls" }, [
     h("div", { class: "igw-row igw-row-compute" }, [
-      field("target", "target", target),
+      field("target", "target", target.el),
       field("steps", "steps", steps, stepsNum),
       field("method", "method", method),
       field("baseline", "baseline", baseline),
@@ -444,6 +583,9 @@ function createControls(model, d) {
     path_options: syncPath,
     target: syncTarget,
     top_classes: syncTarget,
+    class_labels: syncTarget,
+    generated_tokens: syncTarget,
+    generation_step: syncTarget,
     sign: syncSign,
     colormap: syncColormap,
     _colormaps: syncColormap,
@@ -471,8 +613,8 @@ function createControls(model, d) {
      * @param {string | null} kind
      */
     setKind(kind) {
-      topkField.hidden = kind !== "tabular";
-      opacityField.hidden = kind !== "image";
+      topkField.hidden = kind !== "tabular" && kind !== "multi";
+      opacityField.hidden = kind !== "image" && kind !== "multi";
       clipField.hidden = kind === "tabular";
     }
   };
@@ -860,6 +1002,25 @@ function joinSubwords(tokens) {
   });
 }
 
+// js/lib/words.js
+function groupWords(tokens, attr) {
+  const pieces = joinSubwords(tokens);
+  const words = [];
+  const sums = [];
+  pieces.forEach((p, i) => {
+    const last = words[words.length - 1];
+    if (last && p.attachToPrevious) {
+      last.text += p.text;
+      last.count += 1;
+      sums[sums.length - 1] += Number(attr[i]);
+    } else {
+      words.push({ text: p.text, first: i, count: 1, special: p.special });
+      sums.push(Number(attr[i]));
+    }
+  });
+  return { words, attr: Float64Array.from(sums) };
+}
+
 // js/token-highlight.js
 var FADE = 3;
 function createTextView() {
@@ -867,10 +1028,16 @@ function createTextView() {
   const tokensEl = h("div", { class: "igw-tokens" });
   const hover = h("div", { class: "igw-hover igw-text-hover" });
   const scale = createColorScale();
-  const el = h("div", { class: "igw-view igw-text-view" }, [tokensEl, scale.el, hover]);
+  const wordsBox = (
+    /** @type {HTMLInputElement} */
+    h("input", { class: "igw-words", attrs: { type: "checkbox", "aria-label": "sum subword pieces into words" } })
+  );
+  const wordsToggle = h("label", { class: "igw-word-toggle" }, [wordsBox, h("span", { text: " per word" })]);
+  const el = h("div", { class: "igw-view igw-text-view" }, [wordsToggle, tokensEl, scale.el, hover]);
   let p = null;
   let spans = [];
-  const idleText = () => p ? `${p.tokens.length} tokens \xB7 hover a token for its attribution` : "";
+  let shown = { label: [], values: [] };
+  const idleText = () => p ? `${p.tokens.length} tokens${wordsBox.checked ? ` in ${spans.length} words` : ""} \xB7 hover a ${wordsBox.checked ? "word" : "token"} for its attribution` : "";
   d.on(tokensEl, "mouseover", (e) => {
     const target = (
       /** @type {Element | null} */
@@ -882,19 +1049,30 @@ function createTextView() {
     );
     if (!span || !p) return;
     const i = Number(span.dataset.index);
-    hover.textContent = `#${i} ${JSON.stringify(p.tokens[i])}  attribution ${formatSigned(p.attr[i], 4)}`;
+    hover.textContent = `#${i} ${JSON.stringify(shown.label[i])}  attribution ${formatSigned(Number(shown.values[i]), 4)}`;
   });
   d.on(tokensEl, "mouseleave", () => {
     if (p) hover.textContent = idleText();
   });
-  return {
-    el,
-    setData(payload) {
-      const q = { ...payload, tokens: payload.tokens ?? [] };
-      p = q;
-      scale.setData(q.attr);
+  function build2() {
+    if (!p) return;
+    const q = p;
+    const frag = document.createDocumentFragment();
+    if (wordsBox.checked) {
+      const { words, attr } = groupWords(q.tokens, q.attr);
+      shown = { label: words.map((w) => q.tokens.slice(w.first, w.first + w.count).join(" ")), values: attr };
+      spans = words.map((w, i) => {
+        if (i > 0) frag.append(document.createTextNode(" "));
+        const cls = w.special ? "igw-token igw-token-special" : "igw-token";
+        const span = h("span", { class: cls, text: w.text, attrs: { "data-index": i } });
+        span.title = `${w.text}: ${formatSigned(attr[i], 4)} (${w.count} token${w.count === 1 ? "" : "s"})`;
+        frag.append(span);
+        return span;
+      });
+      scale.setData(attr);
+    } else {
+      shown = { label: q.tokens, values: q.attr };
       const pieces = joinSubwords(q.tokens);
-      const frag = document.createDocumentFragment();
       spans = pieces.map((piece, i) => {
         if (i > 0 && !piece.attachToPrevious) frag.append(document.createTextNode(" "));
         const cls = ["igw-token"];
@@ -906,18 +1084,35 @@ function createTextView() {
         frag.append(span);
         return span;
       });
-      tokensEl.replaceChildren(frag);
-      hover.textContent = idleText();
+      scale.setData(q.attr);
+    }
+    tokensEl.replaceChildren(frag);
+    hover.textContent = idleText();
+  }
+  let last = null;
+  d.on(wordsBox, "change", () => {
+    build2();
+    if (last) paint(last.display, last.cmap);
+  });
+  function paint(display, cmap) {
+    if (!p) return;
+    const { values: values2, clip, map } = scale.apply(display, cmap);
+    const bg = parseCssColor(getComputedStyle(el.closest(".igw-root") ?? el).backgroundColor) ?? [255, 255, 255];
+    spans.forEach((span, i) => {
+      const rgb2 = mixRgb(bg, rgbAt(cmap.lut, lutIndex(map, values2[i])), Math.min(1, FADE * strength(values2[i], clip)));
+      span.style.backgroundColor = cssRgb(rgb2);
+      span.style.color = textColorOn(rgb2);
+    });
+  }
+  return {
+    el,
+    setData(payload) {
+      p = { ...payload, tokens: payload.tokens ?? [] };
+      build2();
     },
     draw(display, cmap) {
-      if (!p) return;
-      const { values: values2, clip, map } = scale.apply(display, cmap);
-      const bg = parseCssColor(getComputedStyle(el.closest(".igw-root") ?? el).backgroundColor) ?? [255, 255, 255];
-      spans.forEach((span, i) => {
-        const rgb2 = mixRgb(bg, rgbAt(cmap.lut, lutIndex(map, values2[i])), Math.min(1, FADE * strength(values2[i], clip)));
-        span.style.backgroundColor = cssRgb(rgb2);
-        span.style.color = textColorOn(rgb2);
-      });
+      last = { display, cmap };
+      paint(display, cmap);
     },
     destroy: () => d.dispose()
   };
@@ -987,6 +1182,53 @@ function createTabularView() {
     },
     destroy() {
     }
+  };
+}
+
+// js/multi-input.js
+function createMultiView(views) {
+  const d = new Disposer();
+  const el = h("div", { class: "igw-view igw-multi" });
+  let panels = [];
+  d.add(() => {
+    for (const p of panels) p.view.destroy();
+  });
+  function build2(list) {
+    for (const p of panels) p.view.destroy();
+    panels = list.map((panel) => {
+      const make = views[panel.kind];
+      if (!make || panel.kind === "multi") throw new Error(`no view for an input of kind "${panel.kind}"`);
+      const view = make();
+      const title = h("span", { class: "igw-multi-name" });
+      const share = h("span", { class: "igw-multi-share" });
+      const box = h("div", { class: `igw-multi-panel igw-multi-${panel.kind}` }, [
+        h("div", { class: "igw-multi-title" }, [title, share]),
+        view.el
+      ]);
+      el.append(box);
+      return { kind: panel.kind, view, title, share };
+    });
+  }
+  return {
+    el,
+    setData(payload) {
+      const list = payload.panels ?? [];
+      const same = list.length === panels.length && list.every((p, i) => p.kind === panels[i].kind);
+      if (!same) {
+        el.replaceChildren();
+        build2(list);
+      }
+      list.forEach((panel, i) => {
+        const p = panels[i];
+        p.title.textContent = panel.name;
+        p.share.textContent = `${formatPercent(panel.share)} of |attribution| \xB7 sum ${formatSigned(panel.sum, 3)}`;
+        p.view.setData(panel);
+      });
+    },
+    draw(display, cmap) {
+      for (const p of panels) p.view.draw(display, cmap);
+    },
+    destroy: () => d.dispose()
   };
 }
 
@@ -1413,7 +1655,7 @@ function watchKernel(model, d, onChange) {
 }
 
 // js/lib/payload.js
-var KINDS = ["image", "text", "tabular"];
+var KINDS = ["image", "text", "tabular", "multi"];
 var MAX_SIDE = 8192;
 var MAX_ITEMS = 1e5;
 function num(v, what) {
@@ -1512,6 +1754,24 @@ function decodePayload(p) {
     out.width = width;
     out.attr = lengthOf(attr, height * width, "attr");
     out.image = p.image ? lengthOf(values(p.image, "image"), height * width * 4, "image (RGBA)") : null;
+  } else if (p.kind === "multi") {
+    const raw = Array.isArray(p.panels) ? p.panels : [];
+    if (raw.length === 0) throw new Error("payload multi: no panels");
+    out.panels = raw.map((panel, i) => {
+      if (!panel || panel.kind === "multi") throw new Error(`payload multi: panel ${i} is not one input`);
+      const inner = (
+        /** @type {Payload} */
+        decodePayload(panel)
+      );
+      return {
+        ...inner,
+        name: str(panel.name, `panel ${i} name`) || `input ${i}`,
+        share: num(panel.share, `panel ${i} share`),
+        sum: num(panel.sum, `panel ${i} sum`)
+      };
+    });
+    const n = out.panels.reduce((acc, q) => acc + q.attr.length, 0);
+    out.attr = lengthOf(attr, n, "attr (every panel's values)");
   } else if (p.kind === "text") {
     const tokens = strings(p.tokens, "tokens");
     out.tokens = tokens;
@@ -1526,7 +1786,13 @@ function decodePayload(p) {
 }
 
 // js/widget.js
-var VIEWS = { image: createImageView, text: createTextView, tabular: createTabularView };
+var VIEWS = {
+  image: createImageView,
+  text: createTextView,
+  tabular: createTabularView,
+  multi: () => createMultiView(VIEWS)
+  // one panel per input, each drawn by its own kind's view
+};
 var DISPLAY_TRAITS = ["sign", "colormap", "opacity", "clip_percentile", "top_k", "_colormaps"];
 var NO_KERNEL = "Saved result: open in Jupyter with a kernel to recompute.";
 var NO_MODEL = "Result shown without its model: build IGWidget(model, x) to recompute.";

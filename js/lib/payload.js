@@ -13,7 +13,7 @@ import { decodeArray } from "./codec.js";
 /** @typedef {import("../types.js").Trace} Trace */
 
 /** @type {readonly Kind[]} */
-export const KINDS = ["image", "text", "tabular"];
+export const KINDS = ["image", "text", "tabular", "multi"];
 /** The largest image side and list length drawn: saved state is untrusted input, and a
  * huge one must end in a message, not a frozen page. */
 export const MAX_SIDE = 8192;
@@ -169,6 +169,21 @@ export function decodePayload(p) {
     out.width = width;
     out.attr = lengthOf(attr, height * width, "attr");
     out.image = p.image ? lengthOf(values(p.image, "image"), height * width * 4, "image (RGBA)") : null;
+  } else if (p.kind === "multi") {
+    const raw = Array.isArray(p.panels) ? p.panels : [];
+    if (raw.length === 0) throw new Error("payload multi: no panels");
+    out.panels = raw.map((panel, i) => {
+      if (!panel || panel.kind === "multi") throw new Error(`payload multi: panel ${i} is not one input`);
+      const inner = /** @type {Payload} */ (decodePayload(panel));
+      return {
+        ...inner,
+        name: str(panel.name, `panel ${i} name`) || `input ${i}`,
+        share: num(panel.share, `panel ${i} share`),
+        sum: num(panel.sum, `panel ${i} sum`),
+      };
+    });
+    const n = out.panels.reduce((acc, q) => acc + q.attr.length, 0);
+    out.attr = lengthOf(attr, n, "attr (every panel's values)");
   } else if (p.kind === "text") {
     const tokens = strings(p.tokens, "tokens");
     out.tokens = tokens;

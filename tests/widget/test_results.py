@@ -211,7 +211,11 @@ def test_single_output_model(make, row, out_shape):
     model = (lambda x: lin(x)[:, 0]) if out_shape == "(1,)" else lin
     w = make(model, row)
     assert w.target == 0
-    assert len(w.top_classes) == 1 and w.top_classes[0]["prob"] == 1.0
+    # one output is a value (regression or one logit): shown as it is, not as softmax 1.0
+    with torch.no_grad():
+        value = float(lin(row[None]).reshape(-1)[0])
+    assert len(w.top_classes) == 1 and w.top_classes[0]["prob"] == pytest.approx(value)
+    assert w.top_classes[0]["activation"] == "none"
     res = w.wait(TIMEOUT)
     torch.testing.assert_close(res.attributions, (lin.weight[0] * row).detach())
     with pytest.raises(Exception, match="out of range"):

@@ -26,6 +26,7 @@ PUBLIC = [
     "top_k",
     "debounce_ms",
     "note",
+    "generation_step",
     "status",
     "progress",
     "error",
@@ -36,6 +37,8 @@ PUBLIC = [
     "path_options",
     "top_classes",
     "computable",
+    "class_labels",
+    "generated_tokens",
 ]
 
 
