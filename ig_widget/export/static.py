@@ -42,6 +42,11 @@ class StaticSource:
         return self.target
 
     @property
+    def labels(self) -> list[str]:
+        """No label list to search: only the saved target can be shown."""
+        return []
+
+    @property
     def baseline_options(self) -> list[str]:
         return [self.baseline]
 
