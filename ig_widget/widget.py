@@ -27,6 +27,7 @@ import traitlets as t
 from . import __version__
 from ._colormaps import colormaps
 from ._runner import Runner, SyncLock
+from .explore.display import default_clip_percentile, display_count
 from .modality import METHOD_OPTIONS, Result, Settings, make_explainer, plain_int
 
 _STATIC = pathlib.Path(__file__).parent / "static"
@@ -147,8 +148,9 @@ class IGWidget(anywidget.AnyWidget):
         99.0,
         min=50.0,
         max=100.0,
-        help="float 50..100, default 99: |attribution| percentile mapped to full colour; "
-        "larger values saturate (display only).",
+        help="float 50..100, default 99 (80 for inputs of fewer than 50 tokens, features or "
+        "pixels, so one strong value does not leave the rest uncoloured): |attribution| "
+        "percentile mapped to full colour; larger values saturate (display only).",
     ).tag(sync=True)
     top_k = t.Int(
         10,
@@ -212,6 +214,14 @@ class IGWidget(anywidget.AnyWidget):
         read_only=True,
         help="list of {'index': int, 'label': str, 'prob': float}: the top-5 predicted "
         "classes with softmax probabilities.",
+    ).tag(sync=True)
+
+    # ------------------------------------------- exploring settings (read-only)
+    forward_only_paths = t.List(
+        t.Unicode(),
+        read_only=True,
+        help="list[str]: the paths computed with forward passes only (extremal, all "
+        "orderings): n_steps and method do not apply to them.",
     ).tag(sync=True)
 
     # ---------------------------------------------------------------- internal
@@ -283,6 +293,10 @@ class IGWidget(anywidget.AnyWidget):
         else:
             self._explainer.check_finite_output(checked)
         kwargs.setdefault("baseline", self._explainer.baseline_options[0])
+        kwargs.setdefault(
+            "clip_percentile",
+            default_clip_percentile(display_count(self._explainer.modality, self._explainer.x)),
+        )
         super().__init__(
             n_steps=plain_int(n_steps), method=method, path=path, target=target, **kwargs
         )
@@ -374,6 +388,10 @@ class IGWidget(anywidget.AnyWidget):
     @t.default("path_options")
     def _default_path_options(self) -> list[str]:
         return list(self._explainer.path_options)
+
+    @t.default("forward_only_paths")
+    def _default_forward_only_paths(self) -> list[str]:
+        return [p for p in self._explainer.path_options if not self._explainer.uses_gradients(p)]
 
     @t.default("top_classes")
     def _default_top_classes(self) -> list[dict]:

@@ -8,6 +8,7 @@ import { debounce } from "./lib/debounce.js";
 import { sliderToValue, valueToSlider, SLIDER_MAX } from "./lib/logscale.js";
 import { formatPercent } from "./lib/format.js";
 import { SIGN_MODES } from "./lib/scale.js";
+import { readableOptions } from "./lib/labels.js";
 
 /** @typedef {import("./types.js").Model} Model */
 /** @typedef {import("./dom.js").Disposer} Disposer */
@@ -173,10 +174,24 @@ export function createControls(model, d) {
    * @param {"method" | "baseline" | "path"} trait
    */
   const syncSelect = (sel, optionsTrait, trait) => () =>
-    setOptions(sel, withCurrent(plain(model.get(optionsTrait)), model.get(trait)), model.get(trait));
+    setOptions(sel, withCurrent([{ options: readableOptions(model.get(optionsTrait)) }], model.get(trait)), model.get(trait));
   const syncMethod = syncSelect(method, "method_options", "method");
   const syncBaseline = syncSelect(baseline, "baseline_options", "baseline");
-  const syncPath = syncSelect(path, "path_options", "path");
+  const syncPathOptions = syncSelect(path, "path_options", "path");
+  // One path on offer is no choice: hide the select. A forward-only path (extremal,
+  // all orderings) uses neither steps nor a quadrature rule: those controls go inactive.
+  function syncPath() {
+    syncPathOptions();
+    const opts = model.get("path_options");
+    pathField.hidden = !Array.isArray(opts) || opts.length <= 1;
+    const fwd = model.get("forward_only_paths");
+    const off = Array.isArray(fwd) && fwd.includes(model.get("path"));
+    for (const c of [steps, stepsNum, method]) c.disabled = off;
+    for (const f of [stepsField, methodField]) {
+      f.classList.toggle("igw-field-off", off);
+      f.title = off ? "this path is computed with forward passes only: steps and method do not apply" : "";
+    }
+  }
   const syncSign = () => setOptions(sign, withCurrent(plain(SIGN_MODES), model.get("sign")), model.get("sign"));
   function syncTarget() {
     const classes = Array.isArray(model.get("top_classes")) ? model.get("top_classes") : [];
@@ -219,15 +234,18 @@ export function createControls(model, d) {
   const syncTopk = () => { if (document.activeElement !== topk) topk.value = String(model.get("top_k")); };
 
   const topkField = field("top k", "topk", topk);
+  const stepsField = field("steps", "steps", steps, stepsNum);
+  const methodField = field("method", "method", method);
+  const pathField = field("path", "path", path);
   const opacityField = field("opacity", "opacity", opacity, opacityVal);
   const clipField = field("clip", "clip", clip, clipVal);
   const el = h("div", { class: "igw-controls" }, [
     h("div", { class: "igw-row igw-row-compute" }, [
       field("target", "target", target),
-      field("steps", "steps", steps, stepsNum),
-      field("method", "method", method),
+      stepsField,
+      methodField,
       field("baseline", "baseline", baseline),
-      field("path", "path", path),
+      pathField,
     ]),
     h("div", { class: "igw-row igw-row-display" }, [
       field("sign", "sign", sign),
@@ -240,7 +258,7 @@ export function createControls(model, d) {
 
   const syncs = {
     n_steps: syncSteps, method: syncMethod, method_options: syncMethod, baseline: syncBaseline,
-    baseline_options: syncBaseline, path: syncPath, path_options: syncPath, target: syncTarget,
+    baseline_options: syncBaseline, path: syncPath, path_options: syncPath, forward_only_paths: syncPath, target: syncTarget,
     top_classes: syncTarget, sign: syncSign, colormap: syncColormap, _colormaps: syncColormap,
     opacity: syncOpacity, clip_percentile: syncClip, top_k: syncTopk,
   };

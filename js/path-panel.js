@@ -6,6 +6,7 @@ import { h, s, Disposer } from "./dom.js";
 import { CATEGORICAL } from "./lib/colormap.js";
 import { extent, niceTicks } from "./lib/scale.js";
 import { formatNumber, formatSigned, formatTick } from "./lib/format.js";
+import { pointsText } from "./lib/labels.js";
 
 const VW = 320; // viewBox units; the SVG scales to the panel width
 const M = { left: 44, right: 8 };
@@ -69,13 +70,15 @@ export function createPathPanel() {
   const el = h("div", { class: "igw-path-panel" }, [h("div", { class: "igw-panel-title", text: "Along the path" }), svg, legend, hover, note]);
   /** @type {Trace | null} */
   let trace = null;
+  /** @type {number | null | undefined} */
+  let steps = null;
   /** @type {SVGElement[]} */
   let guides = [];
   /** @type {((a: number) => number) | null} */
   let X = null;
 
   function idle() {
-    hover.textContent = trace ? `${trace.alphas.length} nodes · hover for values at α` : "";
+    hover.textContent = trace ? `${pointsText(trace.alphas.length, steps)} · hover for values at α` : "";
   }
 
   d.on(svg, "mousemove", (/** @type {MouseEvent} */ e) => {
@@ -99,9 +102,13 @@ export function createPathPanel() {
     idle();
   });
 
-  /** @param {Trace | null} t */
-  function update(t) {
+  /**
+   * @param {Trace | null} t
+   * @param {number | null} [nSteps] the steps asked for (the chart's points are those nodes and the path's ends)
+   */
+  function update(t, nSteps) {
     trace = t;
+    steps = nSteps;
     svg.replaceChildren();
     legend.replaceChildren();
     guides = [];

@@ -29,6 +29,7 @@
  * @property {string} method
  * @property {string} baseline
  * @property {string} path
+ * @property {string} [path_detail] forward-only paths: what was computed (e.g. "estimate from 64 sampled orders")
  */
 
 /**
@@ -65,6 +66,7 @@
  * @property {string} method
  * @property {string} baseline
  * @property {string} path
+ * @property {string} pathDetail "" for gradient paths
  */
 
 /**
@@ -121,6 +123,7 @@
  * @property {string[]} method_options
  * @property {string[]} baseline_options
  * @property {string[]} path_options
+ * @property {string[]} forward_only_paths paths computed with forward passes only (steps and method do not apply)
  * @property {TopClass[]} top_classes
  * @property {Record<string, RawColormap>} _colormaps
  * @property {RawPayload | Record<string, never>} _payload

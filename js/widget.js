@@ -116,7 +116,7 @@ function render({ model, el }) {
       if (!payload || !view) return;
       view.setData(payload);
       readout.update(payload.readout);
-      pathPanel.update(payload.trace);
+      pathPanel.update(payload.trace, payload.readout.pathDetail ? null : payload.readout.nSteps);
       draw();
     });
   }

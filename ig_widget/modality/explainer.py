@@ -356,8 +356,19 @@ class Explainer:
             notes.append(train_mode_note(training))
         return " ".join(notes)
 
+    def path_detail(self, name: str) -> str:
+        """What a forward-only path computed, for the settings line ("" for gradient
+        paths, whose steps and method say it)."""
+        return ""
+
     def _readout(self, result: Result, settings: Settings) -> dict:
         """The payload's numbers line for ``result``, labelled with ``settings``."""
+        return {
+            **self._readout_numbers(result, settings),
+            "path_detail": self.path_detail(settings.path),
+        }
+
+    def _readout_numbers(self, result: Result, settings: Settings) -> dict:
         return payload.readout(
             output=result.output,
             baseline_output=result.baseline_output,

@@ -270,6 +270,55 @@ function scaleCache(attr) {
   };
 }
 
+// js/lib/labels.js
+var NAMES = {
+  gausslegendre: "Gauss\u2013Legendre",
+  riemann_left: "Riemann, left",
+  riemann_right: "Riemann, right",
+  riemann_middle: "Riemann, midpoint",
+  riemann_trapezoid: "Riemann, trapezoid",
+  straight: "straight line",
+  extremal: "extremal (one feature at a time)",
+  all_orderings: "all orderings (Shapley)",
+  guided: "Guided IG",
+  blur: "Blur IG"
+};
+function readableName(id) {
+  const key = String(id ?? "");
+  return Object.prototype.hasOwnProperty.call(NAMES, key) ? NAMES[key] : key;
+}
+function readableOptions(list) {
+  return (Array.isArray(list) ? list : []).map((v) => ({ value: String(v), label: readableName(v) }));
+}
+function targetText(target, label) {
+  if (target == null) return `target: ${label || "output"}`;
+  if (!label || label === String(target) || label === `class ${target}`) return `target: class ${target}`;
+  return `target: ${label} (#${target})`;
+}
+function settingsText(r) {
+  const forwardOnly = Boolean(r.pathDetail);
+  const parts = forwardOnly ? [readableName(r.path), r.pathDetail] : [
+    r.method ? readableName(r.method) : "",
+    r.nSteps != null ? `${r.nSteps} step${r.nSteps === 1 ? "" : "s"}` : "",
+    r.path && r.path !== "straight" ? `path: ${readableName(r.path)}` : ""
+  ];
+  parts.push(r.baseline ? `baseline: ${r.baseline}` : "");
+  return parts.filter(Boolean).join(" \xB7 ");
+}
+function barsFooter({ shown, pool, total, mode, rest, restCount }, fmt) {
+  const kind = mode === "positive" || mode === "negative" ? `${mode} ` : "";
+  if (shown >= total) return `all ${total} features`;
+  const head = kind ? `the ${shown} largest of ${pool} ${kind}features (of ${total})` : `the ${shown} largest of ${total} features`;
+  const any = kind ? " (any sign)" : "";
+  return `${head} \xB7 the other ${restCount} feature${restCount === 1 ? "" : "s"}${any} sum to ${fmt(rest)}`;
+}
+function pointsText(k, n) {
+  if (n != null && k === n) return `${n} nodes`;
+  if (n != null && k === n + 1) return `${n} nodes + one end of the path`;
+  if (n != null && k === n + 2) return `${n} nodes + both ends (\u03B1 = 0, 1)`;
+  return `${k} points`;
+}
+
 // js/controls.js
 var STEPS_MIN = 1;
 var input = (cls, attrs) => suppressShortcuts(
@@ -365,10 +414,22 @@ function createControls(model, d) {
     sign.value
   ));
   d.on(colormap, "change", () => setLocal("colormap", colormap.value));
-  const syncSelect = (sel, optionsTrait, trait) => () => setOptions(sel, withCurrent(plain(model.get(optionsTrait)), model.get(trait)), model.get(trait));
+  const syncSelect = (sel, optionsTrait, trait) => () => setOptions(sel, withCurrent([{ options: readableOptions(model.get(optionsTrait)) }], model.get(trait)), model.get(trait));
   const syncMethod = syncSelect(method, "method_options", "method");
   const syncBaseline = syncSelect(baseline, "baseline_options", "baseline");
-  const syncPath = syncSelect(path, "path_options", "path");
+  const syncPathOptions = syncSelect(path, "path_options", "path");
+  function syncPath() {
+    syncPathOptions();
+    const opts = model.get("path_options");
+    pathField.hidden = !Array.isArray(opts) || opts.length <= 1;
+    const fwd = model.get("forward_only_paths");
+    const off = Array.isArray(fwd) && fwd.includes(model.get("path"));
+    for (const c of [steps, stepsNum, method]) c.disabled = off;
+    for (const f of [stepsField, methodField]) {
+      f.classList.toggle("igw-field-off", off);
+      f.title = off ? "this path is computed with forward passes only: steps and method do not apply" : "";
+    }
+  }
   const syncSign = () => setOptions(sign, withCurrent(plain(SIGN_MODES), model.get("sign")), model.get("sign"));
   function syncTarget() {
     const classes = Array.isArray(model.get("top_classes")) ? model.get("top_classes") : [];
@@ -412,15 +473,18 @@ function createControls(model, d) {
     if (document.activeElement !== topk) topk.value = String(model.get("top_k"));
   };
   const topkField = field("top k", "topk", topk);
+  const stepsField = field("steps", "steps", steps, stepsNum);
+  const methodField = field("method", "method", method);
+  const pathField = field("path", "path", path);
   const opacityField = field("opacity", "opacity", opacity, opacityVal);
   const clipField = field("clip", "clip", clip, clipVal);
   const el = h("div", { class: "igw-controls" }, [
     h("div", { class: "igw-row igw-row-compute" }, [
       field("target", "target", target),
-      field("steps", "steps", steps, stepsNum),
-      field("method", "method", method),
+      stepsField,
+      methodField,
       field("baseline", "baseline", baseline),
-      field("path", "path", path)
+      pathField
     ]),
     h("div", { class: "igw-row igw-row-display" }, [
       field("sign", "sign", sign),
@@ -438,6 +502,7 @@ function createControls(model, d) {
     baseline_options: syncBaseline,
     path: syncPath,
     path_options: syncPath,
+    forward_only_paths: syncPath,
     target: syncTarget,
     top_classes: syncTarget,
     sign: syncSign,
@@ -475,10 +540,12 @@ function createStatus(model, d, staleTargets) {
   const error = h("div", { class: "igw-error", attrs: { role: "alert" } }, [h("strong", { text: "Attribution failed" }), errorMsg]);
   const el = h("div", { class: "igw-status" }, [h("div", { class: "igw-status-line" }, [running, provisional]), warning, error]);
   let payloadAtRunStart = model.get("status") === "running" ? model.get("_payload") : void 0;
+  let requestShown = model.get("_request_id");
+  let progressSeen = true;
   function update() {
     const isRunning = model.get("status") === "running";
-    const p = Math.min(1, Math.max(0, Number(model.get("progress")) || 0));
-    running.hidden = !isRunning;
+    const p = progressSeen ? Math.min(1, Math.max(0, Number(model.get("progress")) || 0)) : 0;
+    running.style.visibility = isRunning ? "" : "hidden";
     fill.style.width = `${(p * 100).toFixed(1)}%`;
     bar.setAttribute("aria-valuenow", String(Math.round(p * 100)));
     label.textContent = `computing\u2026 ${Math.round(p * 100)}%`;
@@ -491,13 +558,23 @@ function createStatus(model, d, staleTargets) {
     error.hidden = err === "";
     const stale = isRunning && payloadAtRunStart !== void 0 && model.get("_payload") === payloadAtRunStart;
     for (const t of staleTargets) t.classList.toggle("igw-stale", stale);
-    el.hidden = !isRunning && provisional.hidden && warning.hidden && error.hidden;
   }
   d.model(model, "change:status", () => {
     payloadAtRunStart = model.get("status") === "running" ? model.get("_payload") : void 0;
     update();
   });
-  for (const t of ["progress", "_provisional", "warning", "error", "_payload"]) d.model(model, `change:${t}`, update);
+  d.model(model, "change:_request_id", () => {
+    if (model.get("_request_id") !== requestShown) {
+      requestShown = model.get("_request_id");
+      progressSeen = false;
+    }
+    update();
+  });
+  d.model(model, "change:progress", () => {
+    progressSeen = true;
+    update();
+  });
+  for (const t of ["_provisional", "warning", "error", "_payload"]) d.model(model, `change:${t}`, update);
   update();
   return { el };
 }
@@ -749,7 +826,6 @@ function createColorScale() {
 }
 
 // js/image-heatmap.js
-var MIN_DISPLAY = 256;
 function createImageView() {
   const d = new Disposer();
   const canvas = (
@@ -758,7 +834,15 @@ function createImageView() {
   );
   const hover = h("div", { class: "igw-hover igw-image-hover" });
   const scale = createColorScale();
-  const el = h("div", { class: "igw-view igw-image-view" }, [h("div", { class: "igw-canvas-wrap" }, [canvas]), scale.el, hover]);
+  const input2 = (
+    /** @type {HTMLCanvasElement} */
+    h("canvas", { class: "igw-input-image", attrs: { role: "img", "aria-label": "the input" } })
+  );
+  const inputCaption = h("div", { class: "igw-image-caption", text: "input" });
+  const overlayCaption = h("div", { class: "igw-image-caption", text: "attribution over the input" });
+  const inputFig = h("div", { class: "igw-image-cell" }, [input2, inputCaption]);
+  const pair = h("div", { class: "igw-image-pair" }, [inputFig, h("div", { class: "igw-image-cell" }, [canvas, overlayCaption])]);
+  const el = h("div", { class: "igw-view igw-image-view" }, [h("div", { class: "igw-canvas-wrap" }, [pair]), scale.el, hover]);
   const ctx = (
     /** @type {CanvasRenderingContext2D} */
     canvas.getContext("2d")
@@ -788,8 +872,12 @@ function createImageView() {
         canvas.height = q.height;
         pixels = ctx.createImageData(q.width, q.height);
       }
-      const zoom = Math.max(1, Math.ceil(MIN_DISPLAY / Math.max(q.width, q.height)));
-      canvas.style.width = `${q.width * zoom}px`;
+      inputFig.hidden = !q.image;
+      if (q.image) {
+        input2.width = q.width;
+        input2.height = q.height;
+        input2.getContext("2d")?.putImageData(new ImageData(Uint8ClampedArray.from(q.image), q.width, q.height), 0, 0);
+      }
       hover.textContent = idleText();
     },
     draw(display, cmap) {
@@ -965,8 +1053,7 @@ function createTabularView() {
       let rest = 0;
       const shownSet = new Set(shown);
       for (let i = 0; i < q.attr.length; i++) if (!shownSet.has(i)) rest += q.attr[i];
-      const filtered = mode === "positive" || mode === "negative" ? ` ${mode}` : "";
-      foot.textContent = shown.length < q.attr.length ? `top ${shown.length} of ${pool.length}${filtered} features (${q.attr.length} total) \xB7 the other ${q.attr.length - shown.length} sum to ${formatSigned(rest)}` : `all ${q.attr.length} features`;
+      foot.textContent = barsFooter({ shown: shown.length, pool: pool.length, total: q.attr.length, mode, rest, restCount: q.attr.length - shown.length }, formatSigned);
     },
     destroy() {
     }
@@ -1014,8 +1101,7 @@ function createReadout() {
     settings
   ]);
   function update(r) {
-    const label = r.targetLabel || (r.target != null ? `class ${r.target}` : "output");
-    target.textContent = r.target != null && r.targetLabel ? `target: ${label} (#${r.target})` : `target: ${label}`;
+    target.textContent = targetText(r.target, r.targetLabel);
     fx.textContent = formatNumber(r.output, 4);
     fb.textContent = formatNumber(r.baselineOutput, 4);
     diff.textContent = formatNumber(r.output - r.baselineOutput, 4);
@@ -1023,16 +1109,11 @@ function createReadout() {
     delta.textContent = formatDelta(r.delta);
     const q = deltaQuality(r.delta, r.output, r.baselineOutput);
     delta.className = `igw-delta igw-delta-${q.level}`;
-    quality.textContent = Number.isFinite(q.rel) ? ` ${formatShare(q.rel)} \xB7 ${LEVEL_TEXT[q.level]}` : "";
+    const of = q.basis === "change" ? "of the change" : "of the output";
+    quality.textContent = Number.isFinite(q.rel) ? ` error ${formatShare(q.rel)} ${of} \xB7 ${LEVEL_TEXT[q.level]}` : "";
     const basis = q.basis === "change" ? "|F(x) \u2212 F(x\u2032)|" : "max(|F(x)|, |F(x\u2032)|, 1), since F(x) \u2248 F(x\u2032)";
     delta.title = Number.isFinite(q.rel) ? `|\u03B4| is ${formatShare(q.rel)} of ${basis}; good < 1%, fair < 5%` : "not a finite number";
-    const parts = [
-      r.method,
-      r.nSteps != null ? `${r.nSteps} step${r.nSteps === 1 ? "" : "s"}` : "",
-      r.baseline ? `baseline: ${r.baseline}` : "",
-      r.path ? `path: ${r.path}` : ""
-    ].filter(Boolean);
-    settings.textContent = parts.join(" \xB7 ");
+    settings.textContent = settingsText(r);
   }
   return { el, update };
 }
@@ -1083,10 +1164,11 @@ function createPathPanel() {
   const note = h("div", { class: "igw-path-note" });
   const el = h("div", { class: "igw-path-panel" }, [h("div", { class: "igw-panel-title", text: "Along the path" }), svg, legend, hover, note]);
   let trace = null;
+  let steps = null;
   let guides = [];
   let X = null;
   function idle() {
-    hover.textContent = trace ? `${trace.alphas.length} nodes \xB7 hover for values at \u03B1` : "";
+    hover.textContent = trace ? `${pointsText(trace.alphas.length, steps)} \xB7 hover for values at \u03B1` : "";
   }
   d.on(svg, "mousemove", (e) => {
     const t = trace;
@@ -1113,8 +1195,9 @@ function createPathPanel() {
     for (const g of guides) g.style.display = "none";
     idle();
   });
-  function update(t) {
+  function update(t, nSteps) {
     trace = t;
+    steps = nSteps;
     svg.replaceChildren();
     legend.replaceChildren();
     guides = [];
@@ -1182,7 +1265,8 @@ function decodeReadout(r = {}) {
     nSteps: r.n_steps == null ? null : num(r.n_steps),
     method: str(r.method),
     baseline: str(r.baseline),
-    path: str(r.path)
+    path: str(r.path),
+    pathDetail: str(r.path_detail)
   };
 }
 function decodeTrace(t) {
@@ -1310,7 +1394,7 @@ function render({ model, el }) {
       if (!payload || !view) return;
       view.setData(payload);
       readout.update(payload.readout);
-      pathPanel.update(payload.trace);
+      pathPanel.update(payload.trace, payload.readout.pathDetail ? null : payload.readout.nSteps);
       draw();
     });
   }

@@ -49,6 +49,7 @@ function decodeReadout(r = {}) {
     method: str(r.method),
     baseline: str(r.baseline),
     path: str(r.path),
+    pathDetail: str(r.path_detail),
   };
 }
 
