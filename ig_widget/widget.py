@@ -27,6 +27,7 @@ import traitlets as t
 from . import __version__
 from ._colormaps import colormaps
 from ._runner import Runner, SyncLock
+from .explore import pins as pins_lib
 from .explore.display import default_clip_percentile, display_count
 from .modality import METHOD_OPTIONS, Result, Settings, make_explainer, plain_int
 
@@ -223,6 +224,12 @@ class IGWidget(anywidget.AnyWidget):
         help="list[str]: the paths computed with forward passes only (extremal, all "
         "orderings): n_steps and method do not apply to them.",
     ).tag(sync=True)
+    pins = t.List(
+        t.Dict(),
+        read_only=True,
+        help="list of pinned results drawn beside the current one ({'id', 'kind', 'attr', "
+        "'readout', ...}, see explore/pins.py); w.pin() / w.unpin(id), or the pin button.",
+    ).tag(sync=True)
 
     # ---------------------------------------------------------------- internal
     _colormaps = t.Dict(
@@ -292,6 +299,7 @@ class IGWidget(anywidget.AnyWidget):
             pass  # the trait's validation below says what is wrong
         else:
             self._explainer.check_finite_output(checked)
+        self._next_pin = 1
         kwargs.setdefault("baseline", self._explainer.baseline_options[0])
         kwargs.setdefault(
             "clip_percentile",
@@ -300,6 +308,7 @@ class IGWidget(anywidget.AnyWidget):
         super().__init__(
             n_steps=plain_int(n_steps), method=method, path=path, target=target, **kwargs
         )
+        self.on_msg(self._on_front_end_msg)
         try:
             self._runner = Runner(
                 self._explainer,
@@ -352,6 +361,31 @@ class IGWidget(anywidget.AnyWidget):
             self._explainer.forget_baselines()
             self._runner.clear_cache()
             self._runner.submit(self._settings())
+
+    def pin(self) -> dict:
+        """Pin the result on screen, to compare later settings with it; returns the pin."""
+        with self._sync_lock:
+            pin = pins_lib.make_pin(self._payload, self._next_pin)
+            self._next_pin += 1
+            self._apply(pins=pins_lib.add_pin(list(self.pins), pin))
+            return pin
+
+    def unpin(self, pin_id: int) -> None:
+        """Remove the pin numbered ``pin_id`` (its ``"id"``)."""
+        with self._sync_lock:
+            self._apply(pins=pins_lib.remove_pin(list(self.pins), pin_id))
+
+    def _on_front_end_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        """The pin and unpin buttons; a bad message ends in ``error``, never a raise."""
+        if not isinstance(content, dict):
+            return
+        try:
+            if content.get("type") == "pin":
+                self.pin()
+            elif content.get("type") == "unpin":
+                self.unpin(content.get("id"))
+        except (TypeError, ValueError) as exc:
+            self._apply(error=str(exc))
 
     def __repr__(self) -> str:
         # text/plain, what a front end without widget support shows (never HTML)

@@ -101,6 +101,19 @@
 /** @typedef {{kind: "diverging" | "sequential", lut: DataView | ArrayBuffer | Uint8Array | number[]}} RawColormap */
 
 /**
+ * A pinned result: the payload's arrays and labels that draw it beside the current one.
+ * @typedef {object} RawPin
+ * @property {number} id
+ * @property {Kind} kind
+ * @property {ArrayRecord} attr
+ * @property {RawReadout} readout
+ * @property {number} [height] image
+ * @property {number} [width] image
+ * @property {string[]} [tokens] text
+ * @property {string[]} [names] tabular
+ */
+
+/**
  * The widget's synced traits (see `ig_widget/widget.py`).
  * @typedef {object} Traits
  * @property {number} n_steps
@@ -125,6 +138,7 @@
  * @property {string[]} path_options
  * @property {string[]} forward_only_paths paths computed with forward passes only (steps and method do not apply)
  * @property {TopClass[]} top_classes
+ * @property {RawPin[]} pins pinned results (ig_widget/explore/pins.py)
  * @property {Record<string, RawColormap>} _colormaps
  * @property {RawPayload | Record<string, never>} _payload
  * @property {boolean} _provisional
@@ -138,6 +152,7 @@
  * @property {<K extends keyof Traits>(name: K) => Traits[K]} get
  * @property {<K extends keyof Traits>(name: K, value: Traits[K]) => void} set
  * @property {() => void} save_changes
+ * @property {(content: object) => void} send a custom message to the kernel (pin, unpin)
  * @property {(event: string, handler: () => void) => void} on
  * @property {(event: string, handler: () => void) => void} off
  */

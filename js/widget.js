@@ -10,6 +10,7 @@ import { createTextView } from "./token-highlight.js";
 import { createTabularView } from "./tabular-bars.js";
 import { createReadout } from "./readout.js";
 import { createPathPanel } from "./path-panel.js";
+import { createCompareView } from "./compare-view.js";
 import { decodePayload } from "./lib/payload.js";
 import { resolveColormap } from "./lib/colormap.js";
 
@@ -56,12 +57,14 @@ function render({ model, el }) {
   const side = h("div", { class: "igw-side" }, [readout.el, pathPanel.el]);
   const controls = createControls(model, d);
   const status = createStatus(model, d, [main, side]);
+  const compare = createCompareView(model, d);
   // The version comes from the Python package (its one source), for bug reports.
   const root = h("div", { class: "igw-root", attrs: { "data-version": model.get("_version") } }, [
     controls.el,
     status.el,
     renderError,
     h("div", { class: "igw-body" }, [main, side]),
+    compare.el,
   ]);
   el.append(root);
 
@@ -116,6 +119,7 @@ function render({ model, el }) {
       if (!payload || !view) return;
       view.setData(payload);
       readout.update(payload.readout);
+      compare.update(payload);
       pathPanel.update(payload.trace, payload.readout.pathDetail ? null : payload.readout.nSteps);
       draw();
     });

@@ -1243,6 +1243,194 @@ function createPathPanel() {
   return { el, update, destroy: () => d.dispose() };
 }
 
+// js/lib/compare.js
+function commonClip(arrays) {
+  let m = 0;
+  for (const a of arrays) {
+    for (let i = 0; i < a.length; i++) {
+      const v = Math.abs(a[i]);
+      if (Number.isFinite(v) && v > m) m = v;
+    }
+  }
+  return m;
+}
+function difference(a, b) {
+  if (a.length !== b.length) return null;
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] - b[i];
+  return out;
+}
+function pairedRows(a, b, k) {
+  const n = Math.min(a.length, b.length);
+  const score = (i) => {
+    const s2 = Math.max(Math.abs(a[i]), Math.abs(b[i]));
+    return Number.isFinite(s2) ? s2 : -1;
+  };
+  return Array.from({ length: n }, (_, i) => i).sort((i, j) => score(j) - score(i) || i - j).slice(0, Math.max(0, k));
+}
+function relativeChange(current, diff) {
+  let num2 = 0;
+  let den = 0;
+  for (let i = 0; i < diff.length; i++) {
+    if (Number.isFinite(diff[i])) num2 += Math.abs(diff[i]);
+    if (Number.isFinite(current[i])) den += Math.abs(current[i]);
+  }
+  return den > 0 ? num2 / den : num2 > 0 ? Infinity : 0;
+}
+
+// js/compare-view.js
+var PAIRED_ROWS = 8;
+function describe(r) {
+  const q = deltaQuality(r.delta, r.output, r.baselineOutput);
+  const err = Number.isFinite(q.rel) ? ` (error ${formatShare(q.rel)})` : "";
+  const target = r.targetLabel && r.targetLabel !== String(r.target) ? r.targetLabel : `class ${r.target}`;
+  return { settings: `${settingsText(r)} \xB7 target: ${target}`, delta: `${formatDelta(r.delta)}${err}`, level: q.level };
+}
+function pinReadout(pin) {
+  const r = pin.readout ?? {};
+  return {
+    output: Number(r.output),
+    baselineOutput: Number(r.baseline_output),
+    delta: Number(r.delta),
+    target: r.target == null ? null : Number(r.target),
+    targetLabel: String(r.target_label ?? ""),
+    method: String(r.method ?? ""),
+    nSteps: r.n_steps == null ? null : Number(r.n_steps),
+    baseline: String(r.baseline ?? ""),
+    path: String(r.path ?? ""),
+    pathDetail: String(r.path_detail ?? "")
+  };
+}
+function imageMap(values2, width, height, cmap, map, label) {
+  const canvas = (
+    /** @type {HTMLCanvasElement} */
+    h("canvas", { class: "igw-compare-canvas", attrs: { width, height, role: "img", "aria-label": label } })
+  );
+  const px = new ImageData(width, height);
+  blendHeatmap(values2, null, cmap.lut, map, 1, px.data);
+  canvas.getContext("2d")?.putImageData(px, 0, 0);
+  return h("figure", { class: "igw-compare-figure" }, [canvas, h("figcaption", { text: label })]);
+}
+function tokenMap(values2, tokens, cmap, map, label) {
+  const row = h("div", { class: "igw-compare-tokens", attrs: { "aria-label": label } });
+  tokens.forEach((t, i) => {
+    if (i > 0) row.append(document.createTextNode(" "));
+    const rgb2 = rgbAt(cmap.lut, lutIndex(map, values2[i]));
+    const span = h("span", { class: "igw-compare-token", text: t, attrs: { title: `${t}: ${formatSigned(values2[i], 4)}` } });
+    span.style.backgroundColor = cssRgb(rgb2);
+    span.style.color = textColorOn(rgb2);
+    row.append(span);
+  });
+  return h("figure", { class: "igw-compare-figure" }, [row, h("figcaption", { text: label })]);
+}
+function pairedBars(cur, pin, names, clip, pos, neg) {
+  const rows = pairedRows(cur, pin, PAIRED_ROWS).map((i) => {
+    const bar = (v, cls) => {
+      const fill = h("div", { class: `igw-pair-fill ${cls}` });
+      const frac = clip > 0 && Number.isFinite(v) ? Math.min(1, Math.abs(v) / clip) : 0;
+      fill.style.width = `${(frac * 50).toFixed(2)}%`;
+      if (v < 0) fill.style.right = "50%";
+      else fill.style.left = "50%";
+      fill.style.backgroundColor = v < 0 ? neg : pos;
+      return h("div", { class: "igw-pair-track" }, [h("div", { class: "igw-bar-axis" }), fill]);
+    };
+    return h("div", { class: "igw-pair", attrs: { "data-index": i } }, [
+      h("span", { class: "igw-pair-name", text: names[i] ?? String(i), attrs: { title: names[i] ?? "" } }),
+      h("div", { class: "igw-pair-bars" }, [bar(cur[i], "igw-pair-now"), bar(pin[i], "igw-pair-pin")]),
+      h("span", { class: "igw-pair-values", text: `${formatSigned(cur[i], 3)} / ${formatSigned(pin[i], 3)}` })
+    ]);
+  });
+  return h("div", { class: "igw-compare-pairs" }, [
+    h("div", { class: "igw-pair-legend", text: "upper bar: current \xB7 lower bar: pinned" }),
+    ...rows
+  ]);
+}
+function createCompareView(model, d) {
+  const pinButton = suppressShortcuts(
+    /** @type {HTMLButtonElement} */
+    h("button", { class: "igw-button igw-pin", text: "Pin this result", attrs: { type: "button" } })
+  );
+  const hint = h("span", { class: "igw-compare-hint" });
+  const caption = h("div", { class: "igw-compare-caption" });
+  const cards = h("div", { class: "igw-compare-cards" });
+  const el = h("section", { class: "igw-compare", attrs: { "aria-label": "compare pinned results" } }, [
+    h("div", { class: "igw-compare-head" }, [h("span", { class: "igw-panel-title", text: "Compare" }), pinButton, hint]),
+    caption,
+    cards
+  ]);
+  let current = null;
+  d.on(pinButton, "click", () => model.send({ type: "pin" }));
+  function draw() {
+    const pins = Array.isArray(model.get("pins")) ? model.get("pins") : [];
+    pinButton.disabled = !current;
+    hint.textContent = pins.length ? `${pins.length} pinned \xB7 change a setting to compare` : "pin a result, change the baseline, steps, method, path or target, and see both here";
+    cards.replaceChildren();
+    caption.textContent = "";
+    if (!current || !pins.length) return;
+    const cur = current;
+    const decoded = pins.map((p) => ({ pin: p, attr: decodeArray(p.attr).array, r: pinReadout(p) }));
+    const clip = commonClip([cur.attr, ...decoded.map((x) => x.attr)]);
+    const cmap = resolveColormap(model.get("_colormaps"), model.get("colormap"), "signed");
+    const map = linearMap(cmap.kind, "signed", clip);
+    const signed = linearMap(cmap.kind, "signed", 1);
+    const pos = cssRgb(rgbAt(cmap.lut, lutIndex(signed, 0.8)));
+    const neg = cssRgb(rgbAt(cmap.lut, lutIndex(signed, -0.8)));
+    caption.textContent = `one colour scale for every map: ${cmap.name}, \xB1${formatNumber(clip)} (the largest |attribution| among them); differences are current \u2212 pinned on the same scale`;
+    const mapOf = (values2, label) => {
+      if (cur.kind === "image" && cur.width && cur.height) return imageMap(values2, cur.width, cur.height, cmap, map, label);
+      if (cur.kind === "text") return tokenMap(values2, cur.tokens ?? [], cmap, map, label);
+      return null;
+    };
+    const now = describe(cur.readout);
+    const curCard = h("div", { class: "igw-compare-card igw-compare-current" }, [
+      h("div", { class: "igw-compare-title", text: "current" }),
+      h("div", { class: "igw-compare-settings", text: now.settings }),
+      h("div", { class: `igw-compare-delta igw-delta-${now.level}`, text: now.delta })
+    ]);
+    const curMap = mapOf(cur.attr, "attribution");
+    if (curMap) curCard.append(curMap);
+    cards.append(curCard);
+    for (const { pin, attr, r } of decoded) {
+      const info = describe(r);
+      const remove = suppressShortcuts(
+        /** @type {HTMLButtonElement} */
+        h("button", { class: "igw-button igw-unpin", text: "\xD7", attrs: { type: "button", title: `remove pin #${pin.id}`, "aria-label": `remove pin #${pin.id}` } })
+      );
+      d.on(remove, "click", () => model.send({ type: "unpin", id: pin.id }));
+      const diff = pin.kind === cur.kind ? difference(cur.attr, attr) : null;
+      const card = h("div", { class: "igw-compare-card", attrs: { "data-pin": pin.id } }, [
+        h("div", { class: "igw-compare-title" }, [h("span", { text: `pin #${pin.id}` }), remove]),
+        h("div", { class: "igw-compare-settings", text: info.settings }),
+        h("div", { class: `igw-compare-delta igw-delta-${info.level}`, text: info.delta })
+      ]);
+      if (cur.kind === "tabular") {
+        card.append(pairedBars(cur.attr, attr, cur.names ?? [], clip, pos, neg));
+      } else {
+        const m = mapOf(attr, "pinned attribution");
+        if (m) card.append(m);
+        const dm = diff ? mapOf(diff, "difference: current \u2212 pinned") : null;
+        if (dm) card.append(dm);
+      }
+      if (diff) {
+        card.append(h("div", { class: "igw-compare-change", text: `maps differ by ${formatShare(relativeChange(cur.attr, diff))} of the current map's total |attribution|` }));
+      } else {
+        card.append(h("div", { class: "igw-compare-change", text: "a different input: no difference map" }));
+      }
+      cards.append(card);
+    }
+  }
+  for (const t of ["pins", "colormap", "_colormaps"]) d.model(model, `change:${t}`, draw);
+  draw();
+  return {
+    el,
+    /** @param {Payload | null} p the current result */
+    update(p) {
+      current = p;
+      draw();
+    }
+  };
+}
+
 // js/lib/payload.js
 var KINDS = ["image", "text", "tabular"];
 var num = (v) => typeof v === "number" ? v : v == null ? NaN : Number(v);
@@ -1348,11 +1536,13 @@ function render({ model, el }) {
   const side = h("div", { class: "igw-side" }, [readout.el, pathPanel.el]);
   const controls = createControls(model, d);
   const status = createStatus(model, d, [main, side]);
+  const compare = createCompareView(model, d);
   const root = h("div", { class: "igw-root", attrs: { "data-version": model.get("_version") } }, [
     controls.el,
     status.el,
     renderError,
-    h("div", { class: "igw-body" }, [main, side])
+    h("div", { class: "igw-body" }, [main, side]),
+    compare.el
   ]);
   el.append(root);
   let payload = null;
@@ -1394,6 +1584,7 @@ function render({ model, el }) {
       if (!payload || !view) return;
       view.setData(payload);
       readout.update(payload.readout);
+      compare.update(payload);
       pathPanel.update(payload.trace, payload.readout.pathDetail ? null : payload.readout.nSteps);
       draw();
     });
