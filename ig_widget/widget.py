@@ -29,6 +29,7 @@ from ._colormaps import colormaps
 from ._runner import Runner, SyncLock
 from .explore import pins as pins_lib
 from .explore.display import default_clip_percentile, display_count
+from .explore.scrubber import scrub_point as _scrub_point
 from .modality import METHOD_OPTIONS, Result, Settings, make_explainer, plain_int
 
 _STATIC = pathlib.Path(__file__).parent / "static"
@@ -230,6 +231,11 @@ class IGWidget(anywidget.AnyWidget):
         help="list of pinned results drawn beside the current one ({'id', 'kind', 'attr', "
         "'readout', ...}, see explore/pins.py); w.pin() / w.unpin(id), or the pin button.",
     ).tag(sync=True)
+    scrub_point = t.Dict(
+        read_only=True,
+        help="the alpha scrubber's point: {'alpha', 'output', 'grad', and 'image' | 'mix' | "
+        "'values'} (see explore/scrubber.py); w.scrub(alpha) or the slider under the view.",
+    ).tag(sync=True)
 
     # ---------------------------------------------------------------- internal
     _colormaps = t.Dict(
@@ -375,6 +381,13 @@ class IGWidget(anywidget.AnyWidget):
         with self._sync_lock:
             self._apply(pins=pins_lib.remove_pin(list(self.pins), pin_id))
 
+    def scrub(self, alpha: float) -> dict:
+        """Show the straight path's point at ``alpha`` (0 = baseline, 1 = input): the
+        interpolated input, the gradient there times (x - x'), and F there."""
+        point = _scrub_point(self._explainer, self.baseline, int(self.target), alpha)
+        self._apply(scrub_point=point)
+        return point
+
     def _on_front_end_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
         """The pin and unpin buttons; a bad message ends in ``error``, never a raise."""
         if not isinstance(content, dict):
@@ -384,6 +397,8 @@ class IGWidget(anywidget.AnyWidget):
                 self.pin()
             elif content.get("type") == "unpin":
                 self.unpin(content.get("id"))
+            elif content.get("type") == "scrub":
+                self.scrub(content.get("alpha"))
         except (TypeError, ValueError) as exc:
             self._apply(error=str(exc))
 

@@ -74,6 +74,18 @@ export function createPathPanel() {
   let steps = null;
   /** @type {SVGElement[]} */
   let guides = [];
+  /** @type {SVGElement[]} the alpha scrubber's position on each chart */
+  let markers = [];
+  /** @type {number | null} */
+  let marked = null;
+  /** @type {((alpha: number) => void) | null} */
+  let onHover = null;
+  const placeMarkers = () => {
+    for (const m of markers) {
+      m.style.display = marked == null || !X ? "none" : "";
+      if (marked != null && X) { m.setAttribute("x1", String(X(marked))); m.setAttribute("x2", String(X(marked))); }
+    }
+  };
   /** @type {((a: number) => number) | null} */
   let X = null;
 
@@ -96,6 +108,7 @@ export function createPathPanel() {
     if (t.outputs) parts.push(`F = ${formatNumber(t.outputs[best], 4)}`);
     for (const f of t.features.slice(0, 4)) parts.push(`${f.name} ${formatSigned(f.cumulative[best], 3)}`);
     hover.textContent = parts.join(" · ");
+    onHover?.(t.alphas[best]);
   });
   d.on(svg, "mouseleave", () => {
     for (const g of guides) g.style.display = "none";
@@ -112,6 +125,7 @@ export function createPathPanel() {
     svg.replaceChildren();
     legend.replaceChildren();
     guides = [];
+    markers = [];
     X = null;
     el.classList.toggle("igw-path-empty", !t);
     if (!t) {
@@ -147,11 +161,26 @@ export function createPathPanel() {
       svg.append(s("text", { class: "igw-chart-title", text: "α (0 = baseline, 1 = input)", attrs: { x: X(0.5), y: top + 13, "text-anchor": "middle" } }));
       top += 11;
       guides = spans.map((c) => svg.appendChild(s("line", { class: "igw-chart-guide", attrs: { y1: c.y0, y2: c.y1 }, style: { display: "none" } })));
+      markers = spans.map((c) => svg.appendChild(s("line", { class: "igw-chart-marker", attrs: { y1: c.y0, y2: c.y1 } })));
+      placeMarkers();
     }
     svg.setAttribute("viewBox", `0 0 ${VW} ${top + 8}`);
     note.textContent = hasFeat ? "" : "per-feature running attribution not sent for this result";
     idle();
   }
 
-  return { el, update, destroy: () => d.dispose() };
+  return {
+    el,
+    update,
+    /** @param {number | null} alpha where the alpha scrubber is (null: nowhere) */
+    mark(alpha) {
+      marked = alpha;
+      placeMarkers();
+    },
+    /** @param {(alpha: number) => void} cb called with the hovered node's alpha */
+    onHover(cb) {
+      onHover = cb;
+    },
+    destroy: () => d.dispose(),
+  };
 }

@@ -139,6 +139,7 @@
  * @property {string[]} forward_only_paths paths computed with forward passes only (steps and method do not apply)
  * @property {TopClass[]} top_classes
  * @property {RawPin[]} pins pinned results (ig_widget/explore/pins.py)
+ * @property {{alpha?: number, output?: number, grad?: ArrayRecord, image?: ArrayRecord, mix?: ArrayRecord, values?: ArrayRecord}} scrub_point the alpha scrubber's point (ig_widget/explore/scrubber.py)
  * @property {Record<string, RawColormap>} _colormaps
  * @property {RawPayload | Record<string, never>} _payload
  * @property {boolean} _provisional

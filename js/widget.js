@@ -11,6 +11,7 @@ import { createTabularView } from "./tabular-bars.js";
 import { createReadout } from "./readout.js";
 import { createPathPanel } from "./path-panel.js";
 import { createCompareView } from "./compare-view.js";
+import { createAlphaScrubber } from "./alpha-scrubber.js";
 import { decodePayload } from "./lib/payload.js";
 import { resolveColormap } from "./lib/colormap.js";
 
@@ -58,12 +59,15 @@ function render({ model, el }) {
   const controls = createControls(model, d);
   const status = createStatus(model, d, [main, side]);
   const compare = createCompareView(model, d);
+  const scrubber = createAlphaScrubber(model, d, pathPanel);
+  pathPanel.onHover(scrubber.setAlpha);
   // The version comes from the Python package (its one source), for bug reports.
   const root = h("div", { class: "igw-root", attrs: { "data-version": model.get("_version") } }, [
     controls.el,
     status.el,
     renderError,
     h("div", { class: "igw-body" }, [main, side]),
+    scrubber.el,
     compare.el,
   ]);
   el.append(root);
@@ -120,6 +124,7 @@ function render({ model, el }) {
       view.setData(payload);
       readout.update(payload.readout);
       compare.update(payload);
+      scrubber.update(payload);
       pathPanel.update(payload.trace, payload.readout.pathDetail ? null : payload.readout.nSteps);
       draw();
     });

@@ -34,6 +34,7 @@ from ..engine.model_state import (
 from ..engine.outputs import output_tensor
 from ..engine.paths import Path
 from ..engine.quadrature import METHODS
+from ..explore.completeness import completeness_note
 from ..payload.names import one_per
 from .errors import ModelError
 from .infer import _describe, as_tensor, with_batch
@@ -351,10 +352,23 @@ class Explainer:
         wrong with the model now (checked on every publication, since a cached result
         outlives a change of mode)."""
         notes = [n for n in result.warnings if not n.startswith(TRAIN_MODE_NOTE)]
+        notes.append(self._completeness_note(result))
+        notes = [n for n in notes if n]
         training = in_training(find_modules(self.model))
         if training:
             notes.append(train_mode_note(training))
         return " ".join(notes)
+
+    def _completeness_note(self, result: Result) -> str:
+        s = result.settings
+        path = s.get("path", "straight")
+        return completeness_note(
+            result.delta,
+            result.output,
+            result.baseline_output,
+            n_steps=s.get("n_steps"),
+            uses_gradients=path not in self.path_options or self.uses_gradients(path),
+        )
 
     def path_detail(self, name: str) -> str:
         """What a forward-only path computed, for the settings line ("" for gradient

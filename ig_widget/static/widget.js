@@ -1166,6 +1166,18 @@ function createPathPanel() {
   let trace = null;
   let steps = null;
   let guides = [];
+  let markers = [];
+  let marked = null;
+  let onHover = null;
+  const placeMarkers = () => {
+    for (const m of markers) {
+      m.style.display = marked == null || !X ? "none" : "";
+      if (marked != null && X) {
+        m.setAttribute("x1", String(X(marked)));
+        m.setAttribute("x2", String(X(marked)));
+      }
+    }
+  };
   let X = null;
   function idle() {
     hover.textContent = trace ? `${pointsText(trace.alphas.length, steps)} \xB7 hover for values at \u03B1` : "";
@@ -1190,6 +1202,7 @@ function createPathPanel() {
     if (t.outputs) parts.push(`F = ${formatNumber(t.outputs[best], 4)}`);
     for (const f of t.features.slice(0, 4)) parts.push(`${f.name} ${formatSigned(f.cumulative[best], 3)}`);
     hover.textContent = parts.join(" \xB7 ");
+    onHover?.(t.alphas[best]);
   });
   d.on(svg, "mouseleave", () => {
     for (const g of guides) g.style.display = "none";
@@ -1201,6 +1214,7 @@ function createPathPanel() {
     svg.replaceChildren();
     legend.replaceChildren();
     guides = [];
+    markers = [];
     X = null;
     el.classList.toggle("igw-path-empty", !t);
     if (!t) {
@@ -1235,12 +1249,27 @@ function createPathPanel() {
       svg.append(s("text", { class: "igw-chart-title", text: "\u03B1 (0 = baseline, 1 = input)", attrs: { x: X(0.5), y: top + 13, "text-anchor": "middle" } }));
       top += 11;
       guides = spans.map((c) => svg.appendChild(s("line", { class: "igw-chart-guide", attrs: { y1: c.y0, y2: c.y1 }, style: { display: "none" } })));
+      markers = spans.map((c) => svg.appendChild(s("line", { class: "igw-chart-marker", attrs: { y1: c.y0, y2: c.y1 } })));
+      placeMarkers();
     }
     svg.setAttribute("viewBox", `0 0 ${VW} ${top + 8}`);
     note.textContent = hasFeat ? "" : "per-feature running attribution not sent for this result";
     idle();
   }
-  return { el, update, destroy: () => d.dispose() };
+  return {
+    el,
+    update,
+    /** @param {number | null} alpha where the alpha scrubber is (null: nowhere) */
+    mark(alpha) {
+      marked = alpha;
+      placeMarkers();
+    },
+    /** @param {(alpha: number) => void} cb called with the hovered node's alpha */
+    onHover(cb) {
+      onHover = cb;
+    },
+    destroy: () => d.dispose()
+  };
 }
 
 // js/lib/compare.js
@@ -1431,6 +1460,146 @@ function createCompareView(model, d) {
   };
 }
 
+// js/lib/saturation.js
+function changeWindow(alphas, outputs, share = 0.8) {
+  const n = Math.min(alphas.length, outputs.length);
+  if (n < 2) return null;
+  const steps = [];
+  let total = 0;
+  for (let i2 = 0; i2 + 1 < n; i2++) {
+    const d = Math.abs(outputs[i2 + 1] - outputs[i2]);
+    const v = Number.isFinite(d) ? d : 0;
+    steps.push(v);
+    total += v;
+  }
+  if (!(total > 0)) return null;
+  const need = share * total;
+  let best = null;
+  let sum = 0;
+  let i = 0;
+  for (let j = 0; j < steps.length; j++) {
+    sum += steps[j];
+    while (i < j && sum - steps[i] >= need) sum -= steps[i++];
+    if (sum >= need) {
+      const width = alphas[j + 1] - alphas[i];
+      if (!best || width < best.width) best = { lo: alphas[i], hi: alphas[j + 1], width, share: sum / total };
+    }
+  }
+  return best;
+}
+function saturationNote(w, fmt, narrow = 0.3) {
+  if (!w || w.width > narrow) return "";
+  const pct = Math.round(w.share * 100);
+  return `${pct}% of the change in F happens for \u03B1 in [${fmt(w.lo)}, ${fmt(w.hi)}]: the model saturates, so the gradients outside that range add little; more steps there (or n_steps="auto") and a baseline closer to the input help.`;
+}
+
+// js/alpha-scrubber.js
+var ROWS = 8;
+function createAlphaScrubber(model, d, pathPanel) {
+  const slider = suppressShortcuts(
+    /** @type {HTMLInputElement} */
+    h("input", {
+      class: "igw-input igw-alpha",
+      attrs: { type: "range", min: 0, max: 1, step: 0.01, value: 0.5, "aria-label": "alpha along the path" }
+    })
+  );
+  const value = h("span", { class: "igw-value igw-alpha-value" });
+  const readout = h("div", { class: "igw-scrub-readout" });
+  const note = h("div", { class: "igw-scrub-note" });
+  const canvas = (
+    /** @type {HTMLCanvasElement} */
+    h("canvas", { class: "igw-scrub-canvas", attrs: { role: "img", "aria-label": "the input at alpha with the gradient overlaid" } })
+  );
+  const tokens = h("div", { class: "igw-scrub-tokens" });
+  const rows = h("div", { class: "igw-scrub-rows" });
+  const picture = h("div", { class: "igw-scrub-picture" }, [canvas, tokens, rows]);
+  const el = h("section", { class: "igw-scrubber", attrs: { "aria-label": "alpha scrubber" } }, [
+    h("div", { class: "igw-scrub-head" }, [
+      h("span", { class: "igw-panel-title", text: "At a point of the path" }),
+      h("label", { class: "igw-field" }, [h("span", { class: "igw-label", text: "\u03B1" }), slider, value])
+    ]),
+    readout,
+    picture,
+    note
+  ]);
+  let current = null;
+  const request = debounce(() => model.send({ type: "scrub", alpha: Number(slider.value) }), () => model.get("debounce_ms"));
+  d.add(request.cancel);
+  function setAlpha(a) {
+    slider.value = String(Math.min(1, Math.max(0, a)));
+    value.textContent = Number(slider.value).toFixed(2);
+    pathPanel.mark(Number(slider.value));
+    request();
+  }
+  d.on(slider, "input", () => setAlpha(Number(slider.value)));
+  d.on(slider, "change", () => request.flush());
+  function draw() {
+    const sp = model.get("scrub_point");
+    const kind = current?.kind;
+    canvas.hidden = kind !== "image";
+    tokens.hidden = kind !== "text";
+    rows.hidden = kind !== "tabular";
+    if (!current || !sp || sp.alpha == null || !sp.grad) {
+      readout.textContent = "move the slider to see the input, F and the gradient at that point";
+      return;
+    }
+    const cur = current;
+    const grad = decodeArray(sp.grad).array;
+    const cmap = resolveColormap(model.get("_colormaps"), model.get("colormap"), "signed");
+    const clip = commonClip([grad]);
+    const map = linearMap(cmap.kind, "signed", clip);
+    readout.textContent = `\u03B1 = ${Number(sp.alpha).toFixed(2)} \xB7 F(x\u2032 + \u03B1(x \u2212 x\u2032)) = ${formatNumber(Number(sp.output), 4)} \xB7 colour: gradient \xD7 (x \u2212 x\u2032) there, \xB1${formatNumber(clip)}`;
+    if (kind === "image" && sp.image && cur.width && cur.height) {
+      const img = decodeArray(sp.image).array;
+      canvas.width = cur.width;
+      canvas.height = cur.height;
+      const px = new ImageData(cur.width, cur.height);
+      blendHeatmap(grad, img, cmap.lut, map, Number(model.get("opacity")), px.data);
+      canvas.getContext("2d")?.putImageData(px, 0, 0);
+    } else if (kind === "text" && sp.mix) {
+      const mix = decodeArray(sp.mix).array;
+      const toks = cur.tokens ?? [];
+      tokens.replaceChildren(...toks.flatMap((t, i) => {
+        const rgb2 = rgbAt(cmap.lut, lutIndex(map, grad[i]));
+        const span = h("span", { class: "igw-scrub-token", text: t, attrs: { title: `${t}: ${Math.round(100 * mix[i])}% of the way to the input \xB7 gradient \xD7 (x \u2212 x\u2032) ${formatSigned(grad[i], 4)}` } });
+        span.style.backgroundColor = cssRgb(rgb2);
+        span.style.color = textColorOn(rgb2);
+        span.style.opacity = String(0.15 + 0.85 * Math.min(1, Math.max(0, mix[i])));
+        return i > 0 ? [document.createTextNode(" "), span] : [span];
+      }));
+    } else if (kind === "tabular" && sp.values) {
+      const vals = decodeArray(sp.values).array;
+      const names = cur.names ?? [];
+      rows.replaceChildren(
+        h("div", { class: "igw-scrub-row igw-scrub-row-head" }, ["feature", "value at \u03B1", "gradient \xD7 (x \u2212 x\u2032)"].map((t) => h("span", { text: t }))),
+        ...topByMagnitude(grad, ROWS).map((i) => h("div", { class: "igw-scrub-row", attrs: { "data-index": i } }, [
+          h("span", { class: "igw-scrub-name", text: names[i] ?? String(i), attrs: { title: names[i] ?? "" } }),
+          h("span", { class: "igw-scrub-num", text: formatValue(vals[i]) }),
+          h("span", { class: "igw-scrub-num", text: formatSigned(grad[i], 3) })
+        ]))
+      );
+    }
+  }
+  for (const t of ["scrub_point", "colormap", "_colormaps", "opacity"]) d.model(model, `change:${t}`, draw);
+  value.textContent = Number(slider.value).toFixed(2);
+  return {
+    el,
+    /** hovering the path chart moves the slider */
+    setAlpha,
+    /** @param {Payload | null} p a new result: its trace decides the saturation note; the point is asked again */
+    update(p) {
+      current = p;
+      const w = p?.trace?.outputs ? changeWindow(p.trace.alphas, p.trace.outputs) : null;
+      note.textContent = saturationNote(w, (x) => x.toFixed(2));
+      note.hidden = note.textContent === "";
+      el.hidden = !p;
+      pathPanel.mark(Number(slider.value));
+      if (p) request();
+      draw();
+    }
+  };
+}
+
 // js/lib/payload.js
 var KINDS = ["image", "text", "tabular"];
 var num = (v) => typeof v === "number" ? v : v == null ? NaN : Number(v);
@@ -1537,11 +1706,14 @@ function render({ model, el }) {
   const controls = createControls(model, d);
   const status = createStatus(model, d, [main, side]);
   const compare = createCompareView(model, d);
+  const scrubber = createAlphaScrubber(model, d, pathPanel);
+  pathPanel.onHover(scrubber.setAlpha);
   const root = h("div", { class: "igw-root", attrs: { "data-version": model.get("_version") } }, [
     controls.el,
     status.el,
     renderError,
     h("div", { class: "igw-body" }, [main, side]),
+    scrubber.el,
     compare.el
   ]);
   el.append(root);
@@ -1585,6 +1757,7 @@ function render({ model, el }) {
       view.setData(payload);
       readout.update(payload.readout);
       compare.update(payload);
+      scrubber.update(payload);
       pathPanel.update(payload.trace, payload.readout.pathDetail ? null : payload.readout.nSteps);
       draw();
     });
