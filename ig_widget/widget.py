@@ -28,6 +28,7 @@ from . import __version__
 from ._colormaps import colormaps
 from ._runner import Runner, SyncLock
 from .explore import pins as pins_lib
+from .explore.convergence import convergence_figure
 from .explore.display import default_clip_percentile, display_count
 from .explore.scrubber import scrub_point as _scrub_point
 from .modality import METHOD_OPTIONS, Result, Settings, make_explainer, plain_int
@@ -63,7 +64,7 @@ SIGNS = ("signed", "positive", "negative", "absolute")
 MAX_STEPS = 2000
 STATUSES = ("idle", "running", "error")
 #: traits that schedule a computation
-COMPUTE_TRAITS = ("n_steps", "method", "baseline", "path", "target")
+COMPUTE_TRAITS = ("n_steps", "method", "baseline", "path", "target", "steps_auto", "auto_tol")
 
 
 class IGWidget(anywidget.AnyWidget):
@@ -218,6 +219,20 @@ class IGWidget(anywidget.AnyWidget):
         "classes with softmax probabilities.",
     ).tag(sync=True)
 
+    # ------------------------------------------------ exploring settings (controls)
+    steps_auto = t.Bool(
+        False,
+        help="bool, default False: 'steps: auto': Gauss-Legendre panels refined until the "
+        "completeness error is under auto_tol; n_steps is then the most steps to spend.",
+    ).tag(sync=True)
+    auto_tol = t.Float(
+        0.01,
+        min=1e-6,
+        max=0.5,
+        help="float 1e-6..0.5, default 0.01: with steps_auto, the allowed completeness "
+        "error as a fraction of |F(x) - F(x')|.",
+    ).tag(sync=True)
+
     # ------------------------------------------- exploring settings (read-only)
     forward_only_paths = t.List(
         t.Unicode(),
@@ -235,6 +250,12 @@ class IGWidget(anywidget.AnyWidget):
         read_only=True,
         help="the alpha scrubber's point: {'alpha', 'output', 'grad', and 'image' | 'mix' | "
         "'values'} (see explore/scrubber.py); w.scrub(alpha) or the slider under the view.",
+    ).tag(sync=True)
+    convergence = t.Dict(
+        read_only=True,
+        help="delta against n_steps per method for the current baseline and target "
+        "({'curves': {method: [[n, relative error], ...]}, 'n_evals', ...}, see "
+        "explore/convergence.py); w.convergence_curve() or the button in the widget.",
     ).tag(sync=True)
 
     # ---------------------------------------------------------------- internal
@@ -388,6 +409,14 @@ class IGWidget(anywidget.AnyWidget):
         self._apply(scrub_point=point)
         return point
 
+    def convergence_curve(self) -> dict:
+        """Compute delta against n_steps for every method (current baseline and target)
+        from shared nested nodes, show it in the widget and return it."""
+        fig = convergence_figure(self._explainer, self.baseline, int(self.target), self.n_steps)
+        fig["run"] = int(self.convergence.get("run", 0)) + 1  # a rerun is a change too
+        self._apply(convergence=fig)
+        return fig
+
     def _on_front_end_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
         """The pin and unpin buttons; a bad message ends in ``error``, never a raise."""
         if not isinstance(content, dict):
@@ -399,6 +428,8 @@ class IGWidget(anywidget.AnyWidget):
                 self.unpin(content.get("id"))
             elif content.get("type") == "scrub":
                 self.scrub(content.get("alpha"))
+            elif content.get("type") == "convergence":
+                self.convergence_curve()
         except (TypeError, ValueError) as exc:
             self._apply(error=str(exc))
 
@@ -511,7 +542,11 @@ class IGWidget(anywidget.AnyWidget):
 
     # ------------------------------------------------------------------ syncing
     def _settings(self) -> Settings:
-        return Settings(int(self.n_steps), self.method, self.baseline, self.path, int(self.target))
+        auto = self.steps_auto and self.path not in self.forward_only_paths
+        tol = float(self.auto_tol) if auto else None
+        return Settings(
+            int(self.n_steps), self.method, self.baseline, self.path, int(self.target), tol
+        )
 
     @t.observe(*COMPUTE_TRAITS)
     def _on_settings(self, change: Any) -> None:

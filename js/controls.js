@@ -186,7 +186,8 @@ export function createControls(model, d) {
     pathField.hidden = !Array.isArray(opts) || opts.length <= 1;
     const fwd = model.get("forward_only_paths");
     const off = Array.isArray(fwd) && fwd.includes(model.get("path"));
-    for (const c of [steps, stepsNum, method]) c.disabled = off;
+    for (const c of [steps, stepsNum, method, auto]) c.disabled = off;
+    if (!off && model.get("steps_auto")) method.disabled = true;
     for (const f of [stepsField, methodField]) {
       f.classList.toggle("igw-field-off", off);
       f.title = off ? "this path is computed with forward passes only: steps and method do not apply" : "";
@@ -234,7 +235,26 @@ export function createControls(model, d) {
   const syncTopk = () => { if (document.activeElement !== topk) topk.value = String(model.get("top_k")); };
 
   const topkField = field("top k", "topk", topk);
-  const stepsField = field("steps", "steps", steps, stepsNum);
+  // "steps: auto": the engine refines until the completeness error is under the tolerance
+  // (percent here); the steps box is then the most steps to spend.
+  const auto = /** @type {HTMLInputElement} */ (input("igw-steps-auto", { type: "checkbox", "aria-label": "steps: auto" }));
+  const tol = input("igw-auto-tol", { type: "number", min: 0.0001, max: 50, step: "any", "aria-label": "auto: allowed error in percent" });
+  const tolField = h("span", { class: "igw-auto-tol-wrap" }, [tol, h("span", { class: "igw-label", text: "% error" })]);
+  d.on(auto, "change", () => saveNow("steps_auto", auto.checked));
+  d.on(tol, "change", () => {
+    const p = Number(tol.value);
+    if (Number.isFinite(p) && p > 0 && p <= 50) saveNow("auto_tol", p / 100);
+    else syncAuto();
+  });
+  function syncAuto() {
+    auto.checked = Boolean(model.get("steps_auto"));
+    tol.value = String(+(Number(model.get("auto_tol")) * 100).toPrecision(3));
+    tolField.hidden = !auto.checked;
+    method.disabled = auto.checked || stepsField.classList.contains("igw-field-off");
+    stepsNum.title = auto.checked ? "the most steps auto may spend" : "";
+  }
+  const autoLabel = h("label", { class: "igw-field igw-field-auto" }, [auto, h("span", { class: "igw-label", text: "auto" })]);
+  const stepsField = field("steps", "steps", steps, stepsNum, autoLabel, tolField);
   const methodField = field("method", "method", method);
   const pathField = field("path", "path", path);
   const opacityField = field("opacity", "opacity", opacity, opacityVal);
@@ -259,7 +279,7 @@ export function createControls(model, d) {
   const syncs = {
     n_steps: syncSteps, method: syncMethod, method_options: syncMethod, baseline: syncBaseline,
     baseline_options: syncBaseline, path: syncPath, path_options: syncPath, forward_only_paths: syncPath, target: syncTarget,
-    top_classes: syncTarget, sign: syncSign, colormap: syncColormap, _colormaps: syncColormap,
+    top_classes: syncTarget, steps_auto: syncAuto, auto_tol: syncAuto, sign: syncSign, colormap: syncColormap, _colormaps: syncColormap,
     opacity: syncOpacity, clip_percentile: syncClip, top_k: syncTopk,
   };
   for (const [trait, fn] of Object.entries(syncs)) d.model(model, `change:${trait}`, fn);

@@ -30,6 +30,8 @@
  * @property {string} baseline
  * @property {string} path
  * @property {string} [path_detail] forward-only paths: what was computed (e.g. "estimate from 64 sampled orders")
+ * @property {number} [auto_tol] steps: auto: the tolerance
+ * @property {number} [auto_steps] steps: auto: the gradient evaluations it took
  */
 
 /**
@@ -67,6 +69,8 @@
  * @property {string} baseline
  * @property {string} path
  * @property {string} pathDetail "" for gradient paths
+ * @property {number | null} [autoTol] steps: auto: the tolerance
+ * @property {number | null} [autoSteps] steps: auto: the steps it took
  */
 
 /**
@@ -139,6 +143,9 @@
  * @property {string[]} forward_only_paths paths computed with forward passes only (steps and method do not apply)
  * @property {TopClass[]} top_classes
  * @property {RawPin[]} pins pinned results (ig_widget/explore/pins.py)
+ * @property {boolean} steps_auto
+ * @property {number} auto_tol
+ * @property {{curves?: Record<string, number[][]>, n_max?: number, n_evals?: number, n_evals_separate?: number, baseline?: string}} convergence delta against steps (ig_widget/explore/convergence.py)
  * @property {{alpha?: number, output?: number, grad?: ArrayRecord, image?: ArrayRecord, mix?: ArrayRecord, values?: ArrayRecord}} scrub_point the alpha scrubber's point (ig_widget/explore/scrubber.py)
  * @property {Record<string, RawColormap>} _colormaps
  * @property {RawPayload | Record<string, never>} _payload

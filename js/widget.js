@@ -12,6 +12,7 @@ import { createReadout } from "./readout.js";
 import { createPathPanel } from "./path-panel.js";
 import { createCompareView } from "./compare-view.js";
 import { createAlphaScrubber } from "./alpha-scrubber.js";
+import { createConvergenceView } from "./convergence-view.js";
 import { decodePayload } from "./lib/payload.js";
 import { resolveColormap } from "./lib/colormap.js";
 
@@ -61,6 +62,7 @@ function render({ model, el }) {
   const compare = createCompareView(model, d);
   const scrubber = createAlphaScrubber(model, d, pathPanel);
   pathPanel.onHover(scrubber.setAlpha);
+  const convergence = createConvergenceView(model, d);
   // The version comes from the Python package (its one source), for bug reports.
   const root = h("div", { class: "igw-root", attrs: { "data-version": model.get("_version") } }, [
     controls.el,
@@ -68,6 +70,7 @@ function render({ model, el }) {
     renderError,
     h("div", { class: "igw-body" }, [main, side]),
     scrubber.el,
+    convergence.el,
     compare.el,
   ]);
   el.append(root);

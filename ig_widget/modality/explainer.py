@@ -34,6 +34,7 @@ from ..engine.model_state import (
 from ..engine.outputs import output_tensor
 from ..engine.paths import Path
 from ..engine.quadrature import METHODS
+from ..explore.auto_steps import auto_readout, steps_arguments
 from ..explore.completeness import completeness_note
 from ..payload.names import one_per
 from .errors import ModelError
@@ -295,10 +296,9 @@ class Explainer:
             baselines=self.baseline(settings.baseline),
             target=self.engine_target(settings.target),
             additional_forward_args=self.args or None,
-            n_steps=settings.n_steps,
-            method=settings.method,
             path=self.path(settings.path),
             trace=True,
+            **steps_arguments(settings),
             progress=progress,
         )
         attr = res.attributions[0][0].detach()
@@ -380,6 +380,7 @@ class Explainer:
         return {
             **self._readout_numbers(result, settings),
             "path_detail": self.path_detail(settings.path),
+            **auto_readout(result, settings),
         }
 
     def _readout_numbers(self, result: Result, settings: Settings) -> dict:

@@ -19,21 +19,26 @@ class Settings:
     baseline: str
     path: str
     target: int
+    #: "steps: auto": the completeness tolerance, n_steps then the most steps to spend
+    tol: float | None = None
 
     def key(self, uses_gradients: bool) -> tuple:
         """Forward-only paths ignore ``n_steps`` and ``method``, so they share results."""
         if uses_gradients:
-            return (self.n_steps, self.method, self.baseline, self.path, self.target)
-        return (None, None, self.baseline, self.path, self.target)
+            return (self.n_steps, self.method, self.baseline, self.path, self.target, self.tol)
+        return (None, None, self.baseline, self.path, self.target, None)
 
     def as_dict(self) -> dict:
-        return {
+        d = {
             "n_steps": self.n_steps,
             "method": self.method,
             "baseline": self.baseline,
             "path": self.path,
             "target": self.target,
         }
+        if self.tol is not None:  # only "steps: auto" results say their tolerance
+            d["tol"] = self.tol
+        return d
 
 
 @dataclass

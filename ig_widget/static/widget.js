@@ -297,7 +297,11 @@ function targetText(target, label) {
 }
 function settingsText(r) {
   const forwardOnly = Boolean(r.pathDetail);
-  const parts = forwardOnly ? [readableName(r.path), r.pathDetail] : [
+  const auto = r.autoTol != null;
+  const parts = forwardOnly ? [readableName(r.path), r.pathDetail] : auto ? [
+    `auto: ${r.autoSteps} steps for error \u2264 ${+(Number(r.autoTol) * 100).toPrecision(3)}% (at most ${r.nSteps})`,
+    r.path && r.path !== "straight" ? `path: ${readableName(r.path)}` : ""
+  ] : [
     r.method ? readableName(r.method) : "",
     r.nSteps != null ? `${r.nSteps} step${r.nSteps === 1 ? "" : "s"}` : "",
     r.path && r.path !== "straight" ? `path: ${readableName(r.path)}` : ""
@@ -424,7 +428,8 @@ function createControls(model, d) {
     pathField.hidden = !Array.isArray(opts) || opts.length <= 1;
     const fwd = model.get("forward_only_paths");
     const off = Array.isArray(fwd) && fwd.includes(model.get("path"));
-    for (const c of [steps, stepsNum, method]) c.disabled = off;
+    for (const c of [steps, stepsNum, method, auto]) c.disabled = off;
+    if (!off && model.get("steps_auto")) method.disabled = true;
     for (const f of [stepsField, methodField]) {
       f.classList.toggle("igw-field-off", off);
       f.title = off ? "this path is computed with forward passes only: steps and method do not apply" : "";
@@ -473,7 +478,27 @@ function createControls(model, d) {
     if (document.activeElement !== topk) topk.value = String(model.get("top_k"));
   };
   const topkField = field("top k", "topk", topk);
-  const stepsField = field("steps", "steps", steps, stepsNum);
+  const auto = (
+    /** @type {HTMLInputElement} */
+    input("igw-steps-auto", { type: "checkbox", "aria-label": "steps: auto" })
+  );
+  const tol = input("igw-auto-tol", { type: "number", min: 1e-4, max: 50, step: "any", "aria-label": "auto: allowed error in percent" });
+  const tolField = h("span", { class: "igw-auto-tol-wrap" }, [tol, h("span", { class: "igw-label", text: "% error" })]);
+  d.on(auto, "change", () => saveNow("steps_auto", auto.checked));
+  d.on(tol, "change", () => {
+    const p = Number(tol.value);
+    if (Number.isFinite(p) && p > 0 && p <= 50) saveNow("auto_tol", p / 100);
+    else syncAuto();
+  });
+  function syncAuto() {
+    auto.checked = Boolean(model.get("steps_auto"));
+    tol.value = String(+(Number(model.get("auto_tol")) * 100).toPrecision(3));
+    tolField.hidden = !auto.checked;
+    method.disabled = auto.checked || stepsField.classList.contains("igw-field-off");
+    stepsNum.title = auto.checked ? "the most steps auto may spend" : "";
+  }
+  const autoLabel = h("label", { class: "igw-field igw-field-auto" }, [auto, h("span", { class: "igw-label", text: "auto" })]);
+  const stepsField = field("steps", "steps", steps, stepsNum, autoLabel, tolField);
   const methodField = field("method", "method", method);
   const pathField = field("path", "path", path);
   const opacityField = field("opacity", "opacity", opacity, opacityVal);
@@ -505,6 +530,8 @@ function createControls(model, d) {
     forward_only_paths: syncPath,
     target: syncTarget,
     top_classes: syncTarget,
+    steps_auto: syncAuto,
+    auto_tol: syncAuto,
     sign: syncSign,
     colormap: syncColormap,
     _colormaps: syncColormap,
@@ -1600,6 +1627,97 @@ function createAlphaScrubber(model, d, pathPanel) {
   };
 }
 
+// js/lib/convergence.js
+function stepsEnough(points, tol) {
+  let enough = null;
+  for (let i = points.length - 1; i >= 0; i--) {
+    if (!(points[i][1] <= tol)) break;
+    enough = points[i][0];
+  }
+  return enough;
+}
+function logPosition(rel, floor, top) {
+  if (!Number.isFinite(rel)) return 1;
+  const v = Math.min(top, Math.max(floor, rel));
+  return (Math.log10(v) - Math.log10(floor)) / (Math.log10(top) - Math.log10(floor));
+}
+
+// js/convergence-view.js
+var VW2 = 320;
+var VH = 150;
+var M2 = { left: 40, right: 8, top: 8, bottom: 26 };
+var FLOOR = 1e-6;
+var TOP = 10;
+function createConvergenceView(model, d) {
+  const button = suppressShortcuts(
+    /** @type {HTMLButtonElement} */
+    h("button", { class: "igw-button igw-convergence-run", text: "Delta against steps", attrs: { type: "button" } })
+  );
+  const hint = h("span", { class: "igw-compare-hint", text: "how many steps are enough, per method (one run over shared nodes)" });
+  const svg = s("svg", { class: "igw-convergence-chart", attrs: { viewBox: `0 0 ${VW2} ${VH}`, role: "img", "aria-label": "completeness error against steps" } });
+  const legend = h("div", { class: "igw-legend igw-convergence-legend" });
+  const summary = h("div", { class: "igw-convergence-summary" });
+  const body = h("div", { class: "igw-convergence-body" }, [svg, legend, summary]);
+  const el = h("section", { class: "igw-convergence", attrs: { "aria-label": "convergence" } }, [
+    h("div", { class: "igw-compare-head" }, [h("span", { class: "igw-panel-title", text: "Convergence" }), button, hint]),
+    body
+  ]);
+  d.on(button, "click", () => {
+    button.disabled = true;
+    summary.textContent = "computing\u2026";
+    model.send({ type: "convergence" });
+  });
+  function draw() {
+    const c = model.get("convergence");
+    button.disabled = false;
+    svg.replaceChildren();
+    legend.replaceChildren();
+    const curves = c && c.curves ? Object.entries(c.curves) : [];
+    body.hidden = curves.length === 0;
+    if (!curves.length || !c) return;
+    const nMax = Number(c.n_max) || 64;
+    const x0 = M2.left;
+    const x1 = VW2 - M2.right;
+    const y0 = M2.top;
+    const y1 = VH - M2.bottom;
+    const X = (n) => x0 + Math.log2(Math.max(1, n)) / Math.log2(nMax) * (x1 - x0);
+    const Y = (r) => y1 - logPosition(r, FLOOR, TOP) * (y1 - y0);
+    svg.append(s("rect", { class: "igw-chart-frame", attrs: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } }));
+    for (const [r, label] of [[1, "100%"], [0.1, "10%"], [0.01, "1%"], [1e-4, "0.01%"], [1e-6, "\u22641e-6"]]) {
+      const cls = r === 0.1 ? "igw-chart-limit" : "igw-chart-grid";
+      svg.append(s("line", { class: cls, attrs: { x1: x0, x2: x1, y1: Y(Number(r)), y2: Y(Number(r)) } }));
+      svg.append(s("text", { class: "igw-chart-tick", text: String(label), attrs: { x: x0 - 3, y: Y(Number(r)) + 3, "text-anchor": "end" } }));
+    }
+    for (let n = 1; n <= nMax; n *= 2) {
+      svg.append(s("text", { class: "igw-chart-tick", text: String(n), attrs: { x: X(n), y: y1 + 10, "text-anchor": "middle" } }));
+    }
+    svg.append(s("text", { class: "igw-chart-title", text: "n_steps (log)  \xB7  |\u03B4| / |F(x) \u2212 F(x\u2032)| (log)", attrs: { x: (x0 + x1) / 2, y: VH - 3, "text-anchor": "middle" } }));
+    const lines = [];
+    curves.forEach(([method, pts], i) => {
+      const color = CATEGORICAL[i % CATEGORICAL.length];
+      const points = pts.map(([n2, r]) => `${X(n2).toFixed(1)},${Y(r).toFixed(1)}`).join(" ");
+      svg.append(s("polyline", { class: "igw-chart-line", attrs: { points, "data-method": method }, style: { stroke: color } }));
+      for (const [n2, r] of pts) svg.append(s("circle", { class: "igw-chart-dot", attrs: { cx: X(n2), cy: Y(r), r: 1.8 }, style: { fill: color } }));
+      legend.append(h("span", { class: "igw-legend-item" }, [
+        h("span", { class: "igw-swatch", style: { background: color } }),
+        h("span", { class: "igw-legend-name", text: readableName(method) })
+      ]));
+      const n = stepsEnough(pts, 0.01);
+      lines.push(`${readableName(method)}: ${n == null ? `not under 1% by n = ${nMax}` : `under 1% from n = ${n}`}`);
+    });
+    summary.textContent = `${lines.join(" \xB7 ")}. Baseline ${c.baseline}; ${c.n_evals} gradient evaluations (separate runs would take ${c.n_evals_separate}).`;
+  }
+  d.model(model, "change:convergence", draw);
+  d.model(model, "change:error", () => {
+    if (button.disabled) {
+      button.disabled = false;
+      summary.textContent = "";
+    }
+  });
+  draw();
+  return { el };
+}
+
 // js/lib/payload.js
 var KINDS = ["image", "text", "tabular"];
 var num = (v) => typeof v === "number" ? v : v == null ? NaN : Number(v);
@@ -1623,7 +1741,9 @@ function decodeReadout(r = {}) {
     method: str(r.method),
     baseline: str(r.baseline),
     path: str(r.path),
-    pathDetail: str(r.path_detail)
+    pathDetail: str(r.path_detail),
+    autoTol: r.auto_tol == null ? null : num(r.auto_tol),
+    autoSteps: r.auto_steps == null ? null : num(r.auto_steps)
   };
 }
 function decodeTrace(t) {
@@ -1708,12 +1828,14 @@ function render({ model, el }) {
   const compare = createCompareView(model, d);
   const scrubber = createAlphaScrubber(model, d, pathPanel);
   pathPanel.onHover(scrubber.setAlpha);
+  const convergence = createConvergenceView(model, d);
   const root = h("div", { class: "igw-root", attrs: { "data-version": model.get("_version") } }, [
     controls.el,
     status.el,
     renderError,
     h("div", { class: "igw-body" }, [main, side]),
     scrubber.el,
+    convergence.el,
     compare.el
   ]);
   el.append(root);

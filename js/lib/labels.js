@@ -51,13 +51,20 @@ export function targetText(target, label) {
 /**
  * The settings line under the readout. A forward-only path ignores steps and
  * method, so it says what it computed instead (`pathDetail` from the kernel).
- * @param {{method?: string, nSteps?: number | null, baseline?: string, path?: string, pathDetail?: string}} r
+ * @param {{method?: string, nSteps?: number | null, baseline?: string, path?: string, pathDetail?: string,
+ *   autoTol?: number | null, autoSteps?: number | null}} r
  * @returns {string}
  */
 export function settingsText(r) {
   const forwardOnly = Boolean(r.pathDetail);
+  const auto = r.autoTol != null;
   const parts = forwardOnly
     ? [readableName(r.path), r.pathDetail]
+    : auto
+    ? [
+        `auto: ${r.autoSteps} steps for error ≤ ${+(Number(r.autoTol) * 100).toPrecision(3)}% (at most ${r.nSteps})`,
+        r.path && r.path !== "straight" ? `path: ${readableName(r.path)}` : "",
+      ]
     : [
         r.method ? readableName(r.method) : "",
         r.nSteps != null ? `${r.nSteps} step${r.nSteps === 1 ? "" : "s"}` : "",

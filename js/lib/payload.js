@@ -50,6 +50,8 @@ function decodeReadout(r = {}) {
     baseline: str(r.baseline),
     path: str(r.path),
     pathDetail: str(r.path_detail),
+    autoTol: r.auto_tol == null ? null : num(r.auto_tol),
+    autoSteps: r.auto_steps == null ? null : num(r.auto_steps),
   };
 }
 

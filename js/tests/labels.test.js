@@ -26,6 +26,8 @@ test("settings line: gradient paths give rule and steps, forward-only paths what
   const s = settingsText({ method: "gausslegendre", nSteps: 50, baseline: "zeros", path: "all_orderings", pathDetail: "estimate from 64 sampled orders" });
   assert.equal(s, "all orderings (Shapley) · estimate from 64 sampled orders · baseline: zeros");
   assert.ok(!s.includes("50 steps"));
+  assert.equal(settingsText({ method: "gausslegendre", nSteps: 200, baseline: "zero", path: "straight", pathDetail: "", autoTol: 0.01, autoSteps: 24 }),
+    "auto: 24 steps for error ≤ 1% (at most 200) · baseline: zero");
 });
 
 test("the bars footer counts one set of features", () => {
