@@ -75,10 +75,12 @@ def test_heatmap_fills_the_space_beside_the_input(notebook):
 
 def test_options_read_as_names_and_one_path_is_no_select(notebook):
     for name in ("image", "text"):
-        root = notebook.output(name)
-        expect(root.locator(".igw-field-path")).to_be_hidden()
-        labels = root.locator(".igw-method option").all_inner_texts()
+        labels = notebook.output(name).locator(".igw-method option").all_inner_texts()
         assert "Gauss–Legendre" in labels and "gausslegendre" not in labels, labels
+    # text has one path: no select; images offer Guided IG and Blur IG too
+    expect(notebook.output("text").locator(".igw-field-path")).to_be_hidden()
+    image_paths = notebook.output("image").locator(".igw-path option").all_inner_texts()
+    assert image_paths == ["straight line", "Guided IG", "Blur IG"], image_paths
     tab = notebook.output("tabular")
     expect(tab.locator(".igw-field-path")).to_be_visible()
     paths = tab.locator(".igw-path option").all_inner_texts()
