@@ -31,10 +31,12 @@ class ImageExplainer(Explainer):
     path_options = ("straight", *IMAGE_PATHS)
 
     def path(self, name: str) -> Path:
-        return image_path(name) or super().path(name)
+        h, w = self.x.shape[-2:]
+        return image_path(name, int(h), int(w)) or super().path(name)
 
     def path_detail(self, name: str) -> str:
-        return image_path_detail(name)
+        h, w = self.x.shape[-2:]
+        return image_path_detail(name, int(h), int(w))
 
     def _display(self, attr: torch.Tensor, nodes: bool = False) -> torch.Tensor:
         # sum over channels: (C, H, W) -> (H*W,), (m, C, H, W) -> (m, H*W)

@@ -11,7 +11,7 @@ const NAMES = {
   riemann_middle: "Riemann, midpoint",
   riemann_trapezoid: "Riemann, trapezoid",
   straight: "straight line",
-  extremal: "extremal (one feature at a time)",
+  extremal: "extremal (one feature or patch at a time)",
   all_orderings: "all orderings (Shapley)",
   guided: "Guided IG",
   blur: "Blur IG",

@@ -35,7 +35,7 @@ def test_short_inputs_start_at_the_short_clip(make, text_model, ids, cnn, image,
 
 def test_forward_only_paths_are_listed(make, mlp, row, cnn, image):
     assert make(mlp, row).forward_only_paths == ["extremal", "all_orderings"]
-    assert make(cnn, image).forward_only_paths == ["guided"]  # it has its own steps
+    assert make(cnn, image).forward_only_paths == ["guided", "extremal", "all_orderings"]
 
 
 def test_readout_says_what_a_forward_only_path_computed(make, mlp, row):

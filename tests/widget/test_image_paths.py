@@ -13,8 +13,9 @@ TIMEOUT = 60
 
 def test_image_widget_offers_guided_and_blur(make, cnn, image):
     w = make(cnn, image)
-    assert w.path_options == ["straight", "guided", "blur"]
-    assert w.forward_only_paths == ["guided"]  # Guided IG has its own steps
+    assert w.path_options == ["straight", "guided", "blur", "extremal", "all_orderings"]
+    # Guided IG has its own steps; the patch paths are forward-only
+    assert w.forward_only_paths == ["guided", "extremal", "all_orderings"]
 
 
 def test_guided_path_result_and_settings_line(make, cnn, image):
@@ -39,3 +40,29 @@ def test_blur_path_matches_the_engine(make, cnn, image):
     assert res.attributions.numpy() == pytest.approx(attr[0].detach().numpy(), rel=1e-4, abs=1e-6)
     assert res.delta == pytest.approx(float(delta[0]), rel=1e-4, abs=1e-6)
     assert w._payload["readout"]["path_detail"] == ""
+
+
+def _patch_sums(attr, size):
+    """Per-patch sums and the spread inside each patch of a (C, H, W) attribution."""
+    per_pixel = attr.sum(0)
+    h, w = per_pixel.shape
+    blocks = per_pixel.reshape(h // size, size, w // size, size)
+    return blocks.sum((1, 3)), blocks.amax((1, 3)) - blocks.amin((1, 3))
+
+
+def test_patch_paths_move_a_grid_of_patches(make, cnn, image):
+    # 12 x 12 image: a 4 x 4 grid of 3 px patches (16 > 12: sampled orders)
+    w = make(cnn, image, path="extremal")
+    res = w.wait(TIMEOUT)
+    assert (
+        w._payload["readout"]["path_detail"] == "4 × 4 patches of 3 px, one forward pass per patch"
+    )
+    # exact: the attributions add up to F(x) - F(x')
+    assert abs(res.delta) < 1e-5 * max(1.0, abs(res.output))
+    sums, spread = _patch_sums(res.attributions, 3)
+    assert float(spread.abs().max()) < 1e-6  # shared evenly: the heatmap shows patches
+    w.path = "all_orderings"
+    res = w.wait(TIMEOUT)
+    detail = w._payload["readout"]["path_detail"]
+    assert detail == "estimate from 64 sampled orders of 4 × 4 patches of 3 px"
+    assert abs(res.delta) < 1e-5 * max(1.0, abs(res.output))  # every order is complete

@@ -74,7 +74,7 @@ def test_image_baselines_match_engine(make, cnn, image):
     w = make(cnn, image)
     assert w.modality == "image"
     assert w.baseline_options == ["zero", "blur", "noise", "mean colour"]
-    assert w.path_options == ["straight", "guided", "blur"]  # explore/image_paths.py
+    assert w.path_options == ["straight", "guided", "blur", "extremal", "all_orderings"]
     builders = {
         "zero": bl.zero,
         "blur": bl.gaussian_blur,
