@@ -124,13 +124,13 @@ def test_bad_constructor_values_raise(mlp, row):
         IGWidget(mlp, row, target=7)
     with pytest.raises(TraitError, match="path"):
         model = torch.nn.Sequential(torch.nn.Conv2d(3, 1, 1), torch.nn.Flatten())
-        IGWidget(model, torch.rand(3, 2, 2), path="extremal")
+        IGWidget(model, torch.rand(3, 2, 2), path="spiral")
 
 
-def test_image_offers_only_the_straight_path(make, cnn, image):
+def test_image_refuses_a_path_it_does_not_offer(make, cnn, image):
     w = make(cnn, image)
     with pytest.raises(TraitError, match="'straight'"):
-        w.path = "extremal"
+        w.path = "spiral"
 
 
 @pytest.mark.parametrize(
