@@ -304,7 +304,7 @@ class Runner:
             with self._lock:
                 self._finish(req, cached)
             return
-        coarse = grads and s.n_steps > COARSE_STEPS
+        coarse = grads and s.tol is None and s.n_steps > COARSE_STEPS
         cost_coarse = COARSE_STEPS if coarse else 0
         cost = cost_coarse + (s.n_steps if grads else 1)
         self._update(req, status="running", progress=0.0)

@@ -28,6 +28,10 @@ import traitlets as t
 from . import __version__
 from ._colormaps import colormaps
 from ._runner import Runner, SyncLock
+from .explore import pins as pins_lib
+from .explore.convergence import convergence_figure
+from .explore.display import default_clip_percentile, display_count
+from .explore.scrubber import scrub_point as _scrub_point
 from .modality import METHOD_OPTIONS, Result, Settings, make_explainer, plain_int
 
 if TYPE_CHECKING:
@@ -64,7 +68,16 @@ SIGNS = ("signed", "positive", "negative", "absolute")
 MAX_STEPS = 2000
 STATUSES = ("idle", "running", "error")
 #: traits that schedule a computation
-COMPUTE_TRAITS = ("n_steps", "method", "baseline", "path", "target", "generation_step")
+COMPUTE_TRAITS = (
+    "n_steps",
+    "method",
+    "baseline",
+    "path",
+    "target",
+    "generation_step",
+    "steps_auto",
+    "auto_tol",
+)
 #: traits that change the static picture a displayed widget keeps in its output
 PICTURE_TRAITS = ("note", "sign", "colormap", "opacity", "clip_percentile", "top_k")
 
@@ -163,8 +176,9 @@ class IGWidget(anywidget.AnyWidget):
         99.0,
         min=50.0,
         max=100.0,
-        help="float 50..100, default 99: |attribution| percentile mapped to full colour; "
-        "larger values saturate (display only).",
+        help="float 50..100, default 99 (80 for inputs of fewer than 50 tokens, features or "
+        "pixels, so one strong value does not leave the rest uncoloured): |attribution| "
+        "percentile mapped to full colour; larger values saturate (display only).",
     ).tag(sync=True)
     top_k = t.Int(
         10,
@@ -255,6 +269,45 @@ class IGWidget(anywidget.AnyWidget):
         t.Unicode(),
         read_only=True,
         help="list[str]: the label of every output, for the searchable target picker.",
+    ).tag(sync=True)
+
+    # ------------------------------------------------ exploring settings (controls)
+    steps_auto = t.Bool(
+        False,
+        help="bool, default False: 'steps: auto': Gauss-Legendre panels refined until the "
+        "completeness error is under auto_tol; n_steps is then the most steps to spend.",
+    ).tag(sync=True)
+    auto_tol = t.Float(
+        0.01,
+        min=1e-6,
+        max=0.5,
+        help="float 1e-6..0.5, default 0.01: with steps_auto, the allowed completeness "
+        "error as a fraction of |F(x) - F(x')|.",
+    ).tag(sync=True)
+
+    # ------------------------------------------- exploring settings (read-only)
+    forward_only_paths = t.List(
+        t.Unicode(),
+        read_only=True,
+        help="list[str]: the paths computed with forward passes only (extremal, all "
+        "orderings): n_steps and method do not apply to them.",
+    ).tag(sync=True)
+    pins = t.List(
+        t.Dict(),
+        read_only=True,
+        help="list of pinned results drawn beside the current one ({'id', 'kind', 'attr', "
+        "'readout', ...}, see explore/pins.py); w.pin() / w.unpin(id), or the pin button.",
+    ).tag(sync=True)
+    scrub_point = t.Dict(
+        read_only=True,
+        help="the alpha scrubber's point: {'alpha', 'output', 'grad', and 'image' | 'mix' | "
+        "'values'} (see explore/scrubber.py); w.scrub(alpha) or the slider under the view.",
+    ).tag(sync=True)
+    convergence = t.Dict(
+        read_only=True,
+        help="delta against n_steps per method for the current baseline and target "
+        "({'curves': {method: [[n, relative error], ...]}, 'n_evals', ...}, see "
+        "explore/convergence.py); w.convergence_curve() or the button in the widget.",
     ).tag(sync=True)
 
     # ---------------------------------------------------------------- internal
@@ -352,12 +405,17 @@ class IGWidget(anywidget.AnyWidget):
             pass  # the trait's validation below says what is wrong
         else:
             self._explainer.check_finite_output(checked)
+        self._next_pin = 1
         kwargs.setdefault("baseline", self._explainer.baseline_options[0])
+        kwargs.setdefault(
+            "clip_percentile",
+            default_clip_percentile(display_count(self._explainer.modality, self._explainer.x)),
+        )
         super().__init__(
             n_steps=plain_int(n_steps), method=method, path=path, target=target, **kwargs
         )
         self._apply(_comm_id=self.model_id)
-        self.on_msg(self._on_front_end_message)
+        self.on_msg(self._on_front_end_msg)
         try:
             self._runner = Runner(
                 self._explainer,
@@ -423,6 +481,55 @@ class IGWidget(anywidget.AnyWidget):
             self._explainer.forget_baselines()
             self._runner.clear_cache()
             self._runner.submit(self._settings())
+
+    def pin(self) -> dict:
+        """Pin the result on screen, to compare later settings with it; returns the pin."""
+        with self._sync_lock:
+            pin = pins_lib.make_pin(self._payload, self._next_pin)
+            self._next_pin += 1
+            self._apply(pins=pins_lib.add_pin(list(self.pins), pin))
+            return pin
+
+    def unpin(self, pin_id: int) -> None:
+        """Remove the pin numbered ``pin_id`` (its ``"id"``)."""
+        with self._sync_lock:
+            self._apply(pins=pins_lib.remove_pin(list(self.pins), pin_id))
+
+    def scrub(self, alpha: float) -> dict:
+        """Show the straight path's point at ``alpha`` (0 = baseline, 1 = input): the
+        interpolated input, the gradient there times (x - x'), and F there."""
+        point = _scrub_point(self._explainer, self.baseline, int(self.target), alpha)
+        self._apply(scrub_point=point)
+        return point
+
+    def convergence_curve(self) -> dict:
+        """Compute delta against n_steps for every method (current baseline and target)
+        from shared nested nodes, show it in the widget and return it."""
+        fig = convergence_figure(self._explainer, self.baseline, int(self.target), self.n_steps)
+        fig["run"] = int(self.convergence.get("run", 0)) + 1  # a rerun is a change too
+        self._apply(convergence=fig)
+        return fig
+
+    def _on_front_end_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        """Messages from the page: the picture for the download button, pin and unpin,
+        the alpha scrubber, the convergence figure. A bad message ends in ``error`` (or,
+        for the picture, in an answer that says what went wrong), never a raise."""
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "png":
+            self._send_picture()
+            return
+        try:
+            if content.get("type") == "pin":
+                self.pin()
+            elif content.get("type") == "unpin":
+                self.unpin(content.get("id"))
+            elif content.get("type") == "scrub":
+                self.scrub(content.get("alpha"))
+            elif content.get("type") == "convergence":
+                self.convergence_curve()
+        except (TypeError, ValueError) as exc:
+            self._apply(error=str(exc))
 
     def __repr__(self) -> str:
         # text/plain, what a front end without widget support shows (never HTML)
@@ -568,7 +675,7 @@ class IGWidget(anywidget.AnyWidget):
         if n_steps is not None:
             traits["n_steps"] = plain_int(n_steps)
         anywidget.AnyWidget.__init__(w, **traits)
-        w.on_msg(w._on_front_end_message)
+        w.on_msg(w._on_front_end_msg)
         w._apply(
             computable=False,
             status="idle",
@@ -670,7 +777,7 @@ class IGWidget(anywidget.AnyWidget):
         if pictures is not None:
             pictures.request()
 
-    def _on_front_end_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+    def _send_picture(self) -> None:
         """The download button asks for the picture: ``{"type": "png"}`` is answered with
         ``{"type": "png"}`` and the PNG (100 dpi) as a binary buffer, or with
         ``{"type": "png", "error": str}``. The picture is not a synced trait: it would be
@@ -678,8 +785,6 @@ class IGWidget(anywidget.AnyWidget):
         from .export.files import picture_settings
         from .export.picture import figure_bytes, payload_figure
 
-        if not isinstance(content, dict) or content.get("type") != "png":
-            return
         try:
             with self._sync_lock:
                 settings = picture_settings(self)
@@ -754,6 +859,10 @@ class IGWidget(anywidget.AnyWidget):
     @t.default("path_options")
     def _default_path_options(self) -> list[str]:
         return list(self._explainer.path_options)
+
+    @t.default("forward_only_paths")
+    def _default_forward_only_paths(self) -> list[str]:
+        return [p for p in self._explainer.path_options if not self._explainer.uses_gradients(p)]
 
     @t.default("top_classes")
     def _default_top_classes(self) -> list[dict]:
@@ -854,13 +963,15 @@ class IGWidget(anywidget.AnyWidget):
 
     # ------------------------------------------------------------------ syncing
     def _settings(self) -> Settings:
+        auto = self.steps_auto and self.path not in self.forward_only_paths
         return Settings(
             int(self.n_steps),
             self.method,
             self.baseline,
             self.path,
             int(self.target),
-            int(self.generation_step),
+            step=int(self.generation_step),
+            tol=float(self.auto_tol) if auto else None,
         )
 
     @t.observe(*COMPUTE_TRAITS)

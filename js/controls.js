@@ -7,6 +7,7 @@ import { h, suppressShortcuts } from "./dom.js";
 import { debounce } from "./lib/debounce.js";
 import { sliderToValue, valueToSlider, SLIDER_MAX } from "./lib/logscale.js";
 import { SIGN_MODES } from "./lib/scale.js";
+import { readableOptions } from "./lib/labels.js";
 import { createTargetPicker } from "./target-picker.js";
 
 /** @typedef {import("./types.js").Model} Model */
@@ -172,10 +173,25 @@ export function createControls(model, d) {
    * @param {"method" | "baseline" | "path"} trait
    */
   const syncSelect = (sel, optionsTrait, trait) => () =>
-    setOptions(sel, withCurrent(plain(model.get(optionsTrait)), model.get(trait)), model.get(trait));
+    setOptions(sel, withCurrent([{ options: readableOptions(model.get(optionsTrait)) }], model.get(trait)), model.get(trait));
   const syncMethod = syncSelect(method, "method_options", "method");
   const syncBaseline = syncSelect(baseline, "baseline_options", "baseline");
-  const syncPath = syncSelect(path, "path_options", "path");
+  const syncPathOptions = syncSelect(path, "path_options", "path");
+  // One path on offer is no choice: hide the select. A forward-only path (extremal,
+  // all orderings) uses neither steps nor a quadrature rule: those controls go inactive.
+  function syncPath() {
+    syncPathOptions();
+    const opts = model.get("path_options");
+    pathField.hidden = !Array.isArray(opts) || opts.length <= 1;
+    const fwd = model.get("forward_only_paths");
+    const off = Array.isArray(fwd) && fwd.includes(model.get("path"));
+    for (const c of [steps, stepsNum, method, auto]) c.disabled = off;
+    if (!off && model.get("steps_auto")) method.disabled = true;
+    for (const f of [stepsField, methodField]) {
+      f.classList.toggle("igw-field-off", off);
+      f.title = off ? "this path is computed with forward passes only: steps and method do not apply" : "";
+    }
+  }
   const syncSign = () => setOptions(sign, withCurrent(plain(SIGN_MODES), model.get("sign")), model.get("sign"));
   const syncTarget = target.sync;
   function syncColormap() {
@@ -215,18 +231,41 @@ export function createControls(model, d) {
   // Shown when the compute controls cannot work (no kernel, or no model).
   const computeNote = h("div", { class: "igw-compute-note", attrs: { role: "note" } });
   computeNote.hidden = true;
-  const computeInputs = [steps, stepsNum, method, baseline, path, ...target.inputs];
+  
 
   const topkField = field("top k", "topk", topk);
+  // "steps: auto": the engine refines until the completeness error is under the tolerance
+  // (percent here); the steps box is then the most steps to spend.
+  const auto = /** @type {HTMLInputElement} */ (input("igw-steps-auto", { type: "checkbox", "aria-label": "steps: auto" }));
+  const tol = input("igw-auto-tol", { type: "number", min: 0.0001, max: 50, step: "any", "aria-label": "auto: allowed error in percent" });
+  const tolField = h("span", { class: "igw-auto-tol-wrap" }, [tol, h("span", { class: "igw-label", text: "% error" })]);
+  d.on(auto, "change", () => saveNow("steps_auto", auto.checked));
+  d.on(tol, "change", () => {
+    const p = Number(tol.value);
+    if (Number.isFinite(p) && p > 0 && p <= 50) saveNow("auto_tol", p / 100);
+    else syncAuto();
+  });
+  function syncAuto() {
+    auto.checked = Boolean(model.get("steps_auto"));
+    tol.value = String(+(Number(model.get("auto_tol")) * 100).toPrecision(3));
+    tolField.hidden = !auto.checked;
+    method.disabled = auto.checked || stepsField.classList.contains("igw-field-off");
+    stepsNum.title = auto.checked ? "the most steps auto may spend" : "";
+  }
+  const autoLabel = h("label", { class: "igw-field igw-field-auto" }, [auto, h("span", { class: "igw-label", text: "auto" })]);
+  const stepsField = field("steps", "steps", steps, stepsNum, autoLabel, tolField);
+  const computeInputs = [steps, stepsNum, auto, tol, method, baseline, path, ...target.inputs];
+  const methodField = field("method", "method", method);
+  const pathField = field("path", "path", path);
   const opacityField = field("opacity", "opacity", opacity, opacityVal);
   const clipField = field("clip", "clip", clip, clipVal);
   const el = h("div", { class: "igw-controls" }, [
     h("div", { class: "igw-row igw-row-compute" }, [
       field("target", "target", target.el),
-      field("steps", "steps", steps, stepsNum),
-      field("method", "method", method),
+      stepsField,
+      methodField,
       field("baseline", "baseline", baseline),
-      field("path", "path", path),
+      pathField,
       computeNote,
     ]),
     h("div", { class: "igw-row igw-row-display" }, [
@@ -240,9 +279,10 @@ export function createControls(model, d) {
 
   const syncs = {
     n_steps: syncSteps, method: syncMethod, method_options: syncMethod, baseline: syncBaseline,
-    baseline_options: syncBaseline, path: syncPath, path_options: syncPath, target: syncTarget,
-    top_classes: syncTarget, class_labels: syncTarget,
-    generated_tokens: syncTarget, generation_step: syncTarget, sign: syncSign, colormap: syncColormap, _colormaps: syncColormap,
+    baseline_options: syncBaseline, path: syncPath, path_options: syncPath, forward_only_paths: syncPath,
+    target: syncTarget, top_classes: syncTarget, class_labels: syncTarget, generated_tokens: syncTarget,
+    generation_step: syncTarget, steps_auto: syncAuto, auto_tol: syncAuto,
+    sign: syncSign, colormap: syncColormap, _colormaps: syncColormap,
     opacity: syncOpacity, clip_percentile: syncClip, top_k: syncTopk,
   };
   for (const [trait, fn] of Object.entries(syncs)) d.model(model, `change:${trait}`, fn);
@@ -257,6 +297,7 @@ export function createControls(model, d) {
      */
     setCompute(enabled, why) {
       for (const c of computeInputs) c.disabled = !enabled;
+      if (enabled) syncPath(); // steps and method stay off where the path ignores them
       computeNote.textContent = enabled ? "" : why;
       computeNote.hidden = enabled;
       el.classList.toggle("igw-compute-off", !enabled);

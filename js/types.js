@@ -29,6 +29,9 @@
  * @property {string} method
  * @property {string} baseline
  * @property {string} path
+ * @property {string} [path_detail] forward-only paths: what was computed (e.g. "estimate from 64 sampled orders")
+ * @property {number} [auto_tol] steps: auto: the tolerance
+ * @property {number} [auto_steps] steps: auto: the gradient evaluations it took
  */
 
 /**
@@ -76,6 +79,9 @@
  * @property {string} method
  * @property {string} baseline
  * @property {string} path
+ * @property {string} pathDetail "" for gradient paths
+ * @property {number | null} [autoTol] steps: auto: the tolerance
+ * @property {number | null} [autoSteps] steps: auto: the steps it took
  */
 
 /**
@@ -112,6 +118,19 @@
 /** @typedef {{kind: "diverging" | "sequential", lut: DataView | ArrayBuffer | Uint8Array | number[]}} RawColormap */
 
 /**
+ * A pinned result: the payload's arrays and labels that draw it beside the current one.
+ * @typedef {object} RawPin
+ * @property {number} id
+ * @property {Kind} kind
+ * @property {ArrayRecord} attr
+ * @property {RawReadout} readout
+ * @property {number} [height] image
+ * @property {number} [width] image
+ * @property {string[]} [tokens] text
+ * @property {string[]} [names] tabular
+ */
+
+/**
  * The widget's synced traits (see `ig_widget/widget.py`).
  * @typedef {object} Traits
  * @property {number} n_steps
@@ -134,10 +153,16 @@
  * @property {string[]} method_options
  * @property {string[]} baseline_options
  * @property {string[]} path_options
+ * @property {string[]} forward_only_paths paths computed with forward passes only (steps and method do not apply)
  * @property {TopClass[]} top_classes
  * @property {string[]} class_labels
  * @property {number} generation_step
  * @property {{index: number, label: string, position: number}[]} generated_tokens
+ * @property {RawPin[]} pins pinned results (ig_widget/explore/pins.py)
+ * @property {boolean} steps_auto
+ * @property {number} auto_tol
+ * @property {{curves?: Record<string, number[][]>, n_max?: number, n_evals?: number, n_evals_separate?: number, baseline?: string}} convergence delta against steps (ig_widget/explore/convergence.py)
+ * @property {{alpha?: number, output?: number, grad?: ArrayRecord, image?: ArrayRecord, mix?: ArrayRecord, values?: ArrayRecord}} scrub_point the alpha scrubber's point (ig_widget/explore/scrubber.py)
  * @property {Record<string, RawColormap>} _colormaps
  * @property {RawPayload | Record<string, never>} _payload
  * @property {boolean} _provisional
@@ -158,7 +183,7 @@
  * @property {() => void} save_changes
  * @property {(event: string, handler: (...args: any[]) => void) => void} on
  * @property {(event: string, handler: (...args: any[]) => void) => void} off
- * @property {(content: unknown, callbacks?: unknown, buffers?: unknown[]) => void} [send] a custom message to the kernel
+ * @property {(content: object, callbacks?: unknown, buffers?: unknown[]) => void} send a custom message to the kernel
  * @property {WidgetManager} [widget_manager] absent in a standalone page
  */
 

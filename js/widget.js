@@ -13,6 +13,9 @@ import { createReadout } from "./readout.js";
 import { createPathPanel } from "./path-panel.js";
 import { createShare } from "./share.js";
 import { watchKernel } from "./kernel.js";
+import { createCompareView } from "./compare-view.js";
+import { createAlphaScrubber } from "./alpha-scrubber.js";
+import { createConvergenceView } from "./convergence-view.js";
 import { decodePayload } from "./lib/payload.js";
 import { resolveColormap } from "./lib/colormap.js";
 import { SIGN_MODES } from "./lib/scale.js";
@@ -114,11 +117,21 @@ function renderView({ model, el }) {
   const body = h("div", { class: "igw-body" }, [main, side]);
   const controls = createControls(model, d);
   const status = createStatus(model, d, [main, side]);
+  const compare = createCompareView(model, d);
+  const scrubber = createAlphaScrubber(model, d, pathPanel);
+  pathPanel.onHover(scrubber.setAlpha);
+  const convergence = createConvergenceView(model, d);
+  // the exploring views ask the kernel for every answer: off, like the compute controls,
+  // in a saved page or for a result without its model
+  const kernelViews = [compare.el, scrubber.el, convergence.el];
   let live = true;
   const share = createShare(model, d, () => live, () => main.querySelector("canvas.igw-heatmap"));
   const syncCompute = () => {
     const computable = model.get("computable") !== false;
     controls.setCompute(live && computable, computable ? NO_KERNEL : NO_MODEL);
+    for (const c of kernelViews.flatMap((v) => [...v.querySelectorAll("button, input, select")])) {
+      /** @type {HTMLButtonElement | HTMLInputElement | HTMLSelectElement} */ (c).disabled = !(live && computable);
+    }
     root.classList.toggle("igw-offline", !live);
     share.sync();
   };
@@ -128,6 +141,9 @@ function renderView({ model, el }) {
     status.el,
     renderError,
     body,
+    scrubber.el,
+    convergence.el,
+    compare.el,
     changed,
     share.el,
   ]);
@@ -203,7 +219,9 @@ function renderView({ model, el }) {
       if (!payload || !view) return;
       view.setData(payload);
       readout.update(payload.readout);
-      pathPanel.update(payload.trace);
+      compare.update(payload);
+      scrubber.update(payload);
+      pathPanel.update(payload.trace, payload.readout.pathDetail ? null : payload.readout.nSteps);
       draw();
       share.sync(); // the view may have a heatmap canvas to download now
     });

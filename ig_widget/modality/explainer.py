@@ -35,6 +35,8 @@ from ..engine.model_state import (
 from ..engine.outputs import output_tensor
 from ..engine.paths import Path
 from ..engine.quadrature import METHODS
+from ..explore.auto_steps import auto_readout, steps_arguments
+from ..explore.completeness import completeness_note
 from ..payload.names import one_per
 from . import hf
 from .errors import ModelError
@@ -357,10 +359,9 @@ class Explainer:
             baselines=self.baseline(settings.baseline),
             target=self.engine_target(settings.target),
             additional_forward_args=self.args or None,
-            n_steps=settings.n_steps,
-            method=settings.method,
             path=self.path(settings.path),
             trace=True,
+            **steps_arguments(settings),
             progress=progress,
         )
         attr = res.attributions[0][0].detach()
@@ -414,13 +415,38 @@ class Explainer:
         wrong with the model now (checked on every publication, since a cached result
         outlives a change of mode)."""
         notes = [n for n in result.warnings if not n.startswith(TRAIN_MODE_NOTE)]
+        notes.append(self._completeness_note(result))
+        notes = [n for n in notes if n]
         training = in_training(find_modules(self.model))
         if training:
             notes.append(train_mode_note(training))
         return " ".join(notes)
 
+    def _completeness_note(self, result: Result) -> str:
+        s = result.settings
+        path = s.get("path", "straight")
+        return completeness_note(
+            result.delta,
+            result.output,
+            result.baseline_output,
+            n_steps=s.get("n_steps"),
+            uses_gradients=path not in self.path_options or self.uses_gradients(path),
+        )
+
+    def path_detail(self, name: str) -> str:
+        """What a forward-only path computed, for the settings line ("" for gradient
+        paths, whose steps and method say it)."""
+        return ""
+
     def _readout(self, result: Result, settings: Settings) -> dict:
         """The payload's numbers line for ``result``, labelled with ``settings``."""
+        return {
+            **self._readout_numbers(result, settings),
+            "path_detail": self.path_detail(settings.path),
+            **auto_readout(result, settings),
+        }
+
+    def _readout_numbers(self, result: Result, settings: Settings) -> dict:
         return payload.readout(
             output=result.output,
             baseline_output=result.baseline_output,

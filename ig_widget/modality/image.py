@@ -11,6 +11,8 @@ import torch
 from .. import payload
 from .._serialize import encode_array
 from ..engine import baselines as bl
+from ..engine.paths import Path
+from ..explore.image_paths import IMAGE_PATHS, image_path, image_path_detail
 from .explainer import Explainer, Result, _numpy
 
 
@@ -27,6 +29,16 @@ class ImageExplainer(Explainer):
 
     def _builtin_baselines(self) -> dict[str, Callable[[], torch.Tensor]]:
         return {name: (lambda f=f: f(self.x)) for name, f in bl.IMAGE.items()}
+
+    path_options = ("straight", *IMAGE_PATHS)
+
+    def path(self, name: str) -> Path:
+        h, w = self.x.shape[-2:]
+        return image_path(name, int(h), int(w)) or super().path(name)
+
+    def path_detail(self, name: str) -> str:
+        h, w = self.x.shape[-2:]
+        return image_path_detail(name, int(h), int(w))
 
     def _display(self, attr: torch.Tensor, nodes: bool = False) -> torch.Tensor:
         # sum over channels: (C, H, W) -> (H*W,), (m, C, H, W) -> (m, H*W)

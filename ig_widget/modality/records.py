@@ -22,12 +22,22 @@ class Settings:
     #: a causal LM with generated tokens: which generated token's logits are explained
     #: (0: the token right after the prompt)
     step: int = 0
+    #: "steps: auto": the completeness tolerance, n_steps then the most steps to spend
+    tol: float | None = None
 
     def key(self, uses_gradients: bool) -> tuple:
         """Forward-only paths ignore ``n_steps`` and ``method``, so they share results."""
         if uses_gradients:
-            return (self.n_steps, self.method, self.baseline, self.path, self.target, self.step)
-        return (None, None, self.baseline, self.path, self.target, self.step)
+            return (
+                self.n_steps,
+                self.method,
+                self.baseline,
+                self.path,
+                self.target,
+                self.step,
+                self.tol,
+            )
+        return (None, None, self.baseline, self.path, self.target, self.step, None)
 
     def as_dict(self) -> dict:
         out = {
@@ -39,6 +49,8 @@ class Settings:
         }
         if self.step:
             out["step"] = self.step
+        if self.tol is not None:  # only "steps: auto" results say their tolerance
+            out["tol"] = self.tol
         return out
 
 

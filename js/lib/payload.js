@@ -92,6 +92,9 @@ function decodeReadout(r = {}) {
     method: str(r.method, "readout.method"),
     baseline: str(r.baseline, "readout.baseline"),
     path: str(r.path, "readout.path"),
+    pathDetail: str(r.path_detail, "readout.path_detail"),
+    autoTol: r.auto_tol == null ? null : num(r.auto_tol, "readout.auto_tol"),
+    autoSteps: r.auto_steps == null ? null : num(r.auto_steps, "readout.auto_steps"),
   };
 }
 

@@ -74,7 +74,7 @@ def test_image_baselines_match_engine(make, cnn, image):
     w = make(cnn, image)
     assert w.modality == "image"
     assert w.baseline_options == ["zero", "blur", "noise", "mean colour"]
-    assert w.path_options == ["straight"]
+    assert w.path_options == ["straight", "guided", "blur", "extremal", "all_orderings"]
     builders = {
         "zero": bl.zero,
         "blur": bl.gaussian_blur,
@@ -265,6 +265,6 @@ def test_image_trace_names_pixels(make, cnn, image):
     feats = w._payload["path_trace"]["features"]
     per_pixel = res.attributions.sum(0)
     y, x = divmod(int(per_pixel.abs().argmax()), 12)
-    assert feats[0]["name"] == f"({x}, {y})"
+    assert feats[0]["name"] == f"x {x}, y {y}"
     cum = decode_array(feats[0]["cumulative"])
     assert cum[-1] == pytest.approx(float(per_pixel[y, x]), rel=1e-4)

@@ -137,9 +137,9 @@ def test_download_button_gets_the_picture_by_message(make, mlp, row, monkeypatch
     w.wait(TIMEOUT)
     sent = []
     monkeypatch.setattr(w, "send", lambda content, buffers=None: sent.append((content, buffers)))
-    w._on_front_end_message(w, {"type": "png"}, [])
+    w._on_front_end_msg(w, {"type": "png"}, [])
     ((content, buffers),) = sent
     assert content == {"type": "png"} and bytes(buffers[0]).startswith(b"\x89PNG")
-    w._on_front_end_message(w, {"type": "something else"}, [])
-    w._on_front_end_message(w, "<b>not a dict</b>", [])
+    w._on_front_end_msg(w, {"type": "something else"}, [])
+    w._on_front_end_msg(w, "<b>not a dict</b>", [])
     assert len(sent) == 1
