@@ -1,9 +1,11 @@
 """One attribution problem per model: forward function, input, baseline, target, n_steps.
 
-Every case is a batch of one example attributed against an all-zero baseline (the
-feature means for the standardized tabular data, a black image, zero embeddings), for the
-class the model predicts. Quick mode shrinks only the costly cases, and each case's
-``note`` says how, so the printed table never hides a change of workload.
+Every case but one is a batch of one example attributed against an all-zero baseline
+(the feature means for the standardized tabular data, a black image, zero embeddings),
+for the class the model predicts; "CNN batch 64" attributes 64 images at once, each for
+its own predicted class. ``kind`` sorts the cases for the accuracy targets: "smooth" or
+"hard" (saturating, kinked, scale-invariant). Quick mode shrinks only the costly cases,
+and each case's ``note`` says how, so the printed table never hides a change of workload.
 """
 
 from __future__ import annotations
@@ -22,35 +24,54 @@ class Case:
     forward: Callable[[torch.Tensor], torch.Tensor]
     x: torch.Tensor
     baseline: torch.Tensor
-    target: int
+    target: int | torch.Tensor
     n_steps: int
     repeats: int
     chunk: int  # internal_batch_size for the large-n accuracy scans (memory safety)
     note: str = ""
     info: dict = field(default_factory=dict)
+    kind: str = "smooth"
 
     @property
     def rows_shape(self) -> tuple[int, ...]:
         return tuple(self.x.shape[1:])
 
-    def outputs(self) -> tuple[float, float]:
-        """F(x) and F(x') for the target class."""
+    @property
+    def batch(self) -> int:
+        return self.x.shape[0]
+
+    def outputs(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """F(x) and F(x') for the target class, float64, one per example."""
+        n = self.batch
+        tgt = torch.as_tensor(self.target, device=self.x.device).expand(n).reshape(n, 1)
         with torch.no_grad():
             out = self.forward(torch.cat([self.x, self.baseline]))
-        return float(out[0, self.target]), float(out[1, self.target])
+        sel = out.gather(1, torch.cat([tgt, tgt])).double().cpu()[:, 0]
+        return sel[:n], sel[n:]
 
 
-def make_case(name, forward, x, n_steps, repeats, chunk, note="", **info) -> Case:
+def make_case(name, forward, x, n_steps, repeats, chunk, note="", kind="smooth", **info) -> Case:
     x = x.detach().float()
     with torch.no_grad():
-        target = int(forward(x).argmax(1)[0])
+        pred = forward(x).argmax(1)
+    target = int(pred[0]) if x.shape[0] == 1 else pred
     return Case(
-        name, forward, x, torch.zeros_like(x), target, n_steps, repeats, chunk, note, dict(info)
+        name,
+        forward,
+        x,
+        torch.zeros_like(x),
+        target,
+        n_steps,
+        repeats,
+        chunk,
+        note,
+        dict(info),
+        kind,
     )
 
 
 def build_cases(mode: str, device: torch.device, repeats: int) -> list[Case]:
-    """All five models; ``mode`` is "quick" or "full"."""
+    """Every case; ``mode`` is "quick" or "full"."""
     quick = mode == "quick"
     cases = []
 
@@ -107,6 +128,24 @@ def build_cases(mode: str, device: torch.device, repeats: int) -> list[Case]:
         )
     )
 
+    n, note, examples = 50, "", 64
+    if quick:
+        n, note, examples = 16, "quick: 16 examples, n_steps=16", 16
+    x_batch = x_img[:examples].to(device)
+    cases.append(
+        make_case(
+            f"CNN batch {examples}",
+            cnn,
+            x_batch,
+            n,
+            max(1, repeats - 1),
+            32,
+            note,
+            test_accuracy=acc,
+            examples=examples,
+        )
+    )
+
     resnet = models.resnet18_shaped().to(device)
     x_rn = torch.randn(1, 3, 224, 224, generator=torch.Generator().manual_seed(2))
     n, reps, note = 50, repeats, ""
@@ -121,6 +160,53 @@ def build_cases(mode: str, device: torch.device, repeats: int) -> list[Case]:
             reps,
             32,
             note,
+            weights="random seed 0",
+        )
+    )
+
+    emb_layer, bert = models.tiny_bert()
+    bert = bert.to(device)
+    ids = torch.randint(0, models.VOCAB, (1, 64), generator=torch.Generator().manual_seed(3))
+    with torch.no_grad():
+        emb = emb_layer(ids).to(device)
+    cases.append(
+        make_case(
+            "BERT 2x64, 64 tokens",
+            bert,
+            emb,
+            50,
+            repeats,
+            256,
+            weights="random, from BertConfig",
+            attributed_at="inputs_embeds",
+        )
+    )
+
+    sat = models.saturating_mlp().to(device)
+    cases.append(
+        make_case(
+            "saturating tanh MLP",
+            sat,
+            x_test[:1].to(device),
+            50,
+            repeats,
+            1024,
+            kind="hard",
+            output="softmax probability",
+        )
+    )
+
+    si = models.scale_invariant_cnn().to(device)
+    cases.append(
+        make_case(
+            "scale-invariant stem",
+            si,
+            (x_img[:1] * 255).to(device),
+            50,
+            repeats,
+            256,
+            kind="hard",
+            input="raw 0-255 pixels",
             weights="random seed 0",
         )
     )

@@ -1,6 +1,7 @@
 """The three things timed per case: ig_widget, captum, and the floor both must pay.
 
-The proxy is one forward and one backward pass over the n_steps path rows, built once
+The proxy is one forward and one backward pass over the n_steps path rows (times the
+batch), built once
 outside the timing. Any Integrated Gradients implementation needs at least this much
 work, so ``ours / proxy`` is how much an engine spends beyond the unavoidable (building
 the path, weighting and summing gradients, the two extra forward passes for the delta).
@@ -48,21 +49,24 @@ def attribute(ig, case: Case, n_steps, internal_batch_size=None, **extra):
 
 
 def path_rows(case: Case, n_steps: int) -> torch.Tensor:
-    """The n_steps Gauss-Legendre path points as one batch that requires grad."""
+    """The n_steps Gauss-Legendre path points of every example as one batch that
+    requires grad: (n_steps * batch, *features), step-major."""
     nodes, _ = np.polynomial.legendre.leggauss(n_steps)
     alphas = torch.as_tensor(0.5 * (nodes + 1.0), dtype=case.x.dtype, device=case.x.device)
-    shape = (n_steps,) + (1,) * (case.x.dim() - 1)
-    rows = case.baseline + alphas.view(shape) * (case.x - case.baseline)
-    return rows.detach().requires_grad_(True)
+    shape = (n_steps,) + (1,) * case.x.dim()
+    rows = case.baseline.unsqueeze(0) + alphas.view(shape) * (case.x - case.baseline).unsqueeze(0)
+    return rows.reshape((-1,) + tuple(case.x.shape[1:])).detach().requires_grad_(True)
 
 
 def proxy_fn(case: Case, n_steps: int) -> Callable[[], object]:
     rows = path_rows(case, n_steps)
-    forward, target = case.forward, case.target
+    forward = case.forward
+    target = torch.as_tensor(case.target, device=case.x.device).expand(case.batch)
+    target = target.repeat(n_steps).unsqueeze(1)
 
     def proxy():
         out = forward(rows)
-        return torch.autograd.grad(out[:, target].sum(), rows)
+        return torch.autograd.grad(out.gather(1, target).sum(), rows)
 
     return proxy
 

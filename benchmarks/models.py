@@ -2,7 +2,10 @@
 
 Each shape stands for a workload the widget serves: a tabular MLP, a token classifier
 attributed at its embedding output (short and long sequences), a small image CNN and a
-ResNet-18-shaped network at ImageNet resolution. Two are trained for a second or two on
+ResNet-18-shaped network at ImageNet resolution, and a small Hugging Face BERT built from
+a config and attributed at its word embeddings. Two are hard integrands for quadrature
+along the path: a scale-invariant image model (a normalisation right after a bias-free
+stem) and a saturating tanh MLP with large weights. Two are trained for a second or two on
 scikit-learn data so that their attributions have real structure (ReLU kinks where the
 decision changes) instead of the smooth near-linear response of random weights; the
 others keep seeded random weights, which is enough for timing.
@@ -230,3 +233,88 @@ class ResNet18Shaped(nn.Module):
 def resnet18_shaped(seed: int = 0) -> ResNet18Shaped:
     seeded(seed)
     return ResNet18Shaped().eval()
+
+
+# ---------------------------------------------------------------- hard integrands
+class ScaleInvariantCNN(nn.Module):
+    """A ConvNeXt-style start: bias-free 4x4 patchify stem, LayerNorm over channels at
+    every position (eps 1e-6), then a conv block and a linear head, random init.
+
+    The stem is linear and the norm undoes any scale, so with the zero baseline
+    F(alpha x) is flat once alpha * |stem(x)| is well above sqrt(eps): on raw 0-255
+    pixels that is alpha above about 1e-5, and all of F(x) - F(0) sits in a sliver next
+    to alpha = 0, which every uniform rule misses.
+    """
+
+    def __init__(self, c: int = 32, n_classes: int = 10):
+        super().__init__()
+        self.stem = nn.Conv2d(3, c, 4, 4, bias=False)
+        self.norm = nn.LayerNorm(c, eps=1e-6)
+        self.block = nn.Sequential(nn.Conv2d(c, c, 3, padding=1), nn.GELU())
+        self.head = nn.Linear(c, n_classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.norm(self.stem(x).permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+        return self.head(self.block(h).mean((2, 3)))
+
+
+def scale_invariant_cnn(seed: int = 0) -> ScaleInvariantCNN:
+    seeded(seed)
+    return ScaleInvariantCNN().eval()
+
+
+class SaturatingMLP(nn.Module):
+    """A confident tanh classifier: first layer x4 and head x50 the default init, output
+    the class probabilities (softmax). Hidden units and the softmax saturate within
+    short stretches of the path, so F moves in steps."""
+
+    def __init__(self, n_features: int = TABULAR_FEATURES, hidden: int = 64, n_classes: int = 2):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Linear(n_features, hidden), nn.Tanh(), nn.Linear(hidden, n_classes)
+        )
+        with torch.no_grad():
+            for layer, scale in ((self.net[0], 4.0), (self.net[2], 50.0)):
+                layer.weight.mul_(scale)
+                layer.bias.mul_(scale)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.softmax(self.net(x), dim=1)
+
+
+def saturating_mlp(seed: int = 0) -> SaturatingMLP:
+    seeded(seed)
+    return SaturatingMLP().eval()
+
+
+class BertAtEmbeddings(nn.Module):
+    """A 2-layer BertForSequenceClassification (hidden 64) from a config, random
+    weights; its input is the word-embedding output, passed as ``inputs_embeds``
+    (positions and token types are added inside, as for token ids)."""
+
+    def __init__(self, bert: nn.Module):
+        super().__init__()
+        self.bert = bert
+
+    def forward(self, emb: torch.Tensor) -> torch.Tensor:
+        return self.bert(inputs_embeds=emb).logits
+
+
+def tiny_bert(seed: int = 0) -> tuple[nn.Module, BertAtEmbeddings]:
+    """(word embedding layer, model from embeddings to logits)."""
+    from transformers import BertConfig, BertForSequenceClassification
+
+    seeded(seed)
+    config = BertConfig(
+        vocab_size=VOCAB,
+        hidden_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=128,
+        max_position_embeddings=128,
+        num_labels=2,
+        hidden_dropout_prob=0.0,
+        attention_probs_dropout_prob=0.0,
+    )
+    bert = BertForSequenceClassification(config).eval()
+    return bert.bert.embeddings.word_embeddings, BertAtEmbeddings(bert).eval()

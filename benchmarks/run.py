@@ -8,8 +8,12 @@ Table 1 (speed): median wall time of ours and captum at the same rule and n_step
 one example, their ratio, and ours over the proxy (one forward + backward over the
 n_steps path rows: the floor any IG pays); peak memory; completeness error of both; how
 far ours is from captum (max |a - a_captum| / max |a_captum|).
-Table 2 (accuracy per pass): gradient evaluations to reach completeness error tol.
+Table 2 (accuracy per pass): gradient evaluations to reach completeness error tol, ours
+with n_steps="auto" against the best fixed Gauss-Legendre n found with hindsight, and
+ours' forward-only evaluations in count and time.
+Table 3 (targets): each accuracy target, the measured figure, met or missed.
 Memory run (--full only): ours on ResNet-18 at n_steps=1000, internal_batch_size=None.
+--write-readme replaces README.md's block between the bench markers with this run's tables.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from benchmarks import cases as cases_mod
 from benchmarks.timing import alternate, median, memory_method, peak_memory_mb, sync
 
 DEFAULT_OUT = Path(__file__).parent / "results" / "latest.json"
+README = Path(__file__).resolve().parent.parent / "README.md"
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 MODES = {
     # repeats: least timed rounds per case; more are run while a round fits in
     # budget_s seconds per case, up to max_repeats (cheap cases get many, so one stall
@@ -40,7 +46,7 @@ MODES = {
         "budget_s": 1.5,
         "max_repeats": 30,
         "warmup": 0,
-        "max_n": 256,
+        "max_n": 1024,
         "accuracy_skip": ("tokens 512", "ResNet"),
     },
     "full": {
@@ -74,7 +80,17 @@ def parse_args(argv=None) -> argparse.Namespace:
         "the mode's time budget per case, at least 3 quick / 7 full)",
     )
     p.add_argument("--tol", type=float, default=0.01, help="accuracy-per-pass target")
-    p.add_argument("--no-accuracy", action="store_true", help="skip table 2")
+    p.add_argument("--no-accuracy", action="store_true", help="skip tables 2 and 3")
+    p.add_argument(
+        "--only",
+        default=None,
+        help="comma-separated name prefixes: run only the cases whose name starts with one",
+    )
+    p.add_argument(
+        "--write-readme",
+        action="store_true",
+        help=f"write this run's tables into README.md between {README_START} and {README_END}",
+    )
     p.add_argument(
         "--memory-steps",
         type=int,
@@ -136,9 +152,9 @@ def time_case(case, ours_cls, captum_cls, cfg: dict, device) -> dict:
         "repeats": repeats,
         "note": case.note,
         "info": case.info,
-        "f_x": f_x,
-        "f_baseline": f_b,
-        "target": case.target,
+        "f_x": f_x.tolist(),
+        "f_baseline": f_b.tolist(),
+        "target": torch.as_tensor(case.target).tolist(),
         "times_s": times,
         "median_s": {k: median(v) for k, v in times.items()},
     }
@@ -203,26 +219,50 @@ def main(argv=None) -> None:
 
     t0 = time.perf_counter()
     cases = cases_mod.build_cases(args.mode, device, repeats)
+    if args.only:
+        prefixes = tuple(p.strip() for p in args.only.split(","))
+        cases = [c for c in cases if c.name.startswith(prefixes)]
     setup_s = time.perf_counter() - t0
     print(f"models built and trained in {setup_s:.1f} s", flush=True)
 
     rows = [time_case(c, ours_cls, captum_cls, cfg, device) for c in cases]
     print(report.speed_table(rows, head), flush=True)
 
-    acc_rows = []
+    acc_rows, goals = [], []
     if not args.no_accuracy:
+        scan_cls = ours_cls or captum_cls
         for c in cases:
             if any(c.name.startswith(s) for s in cfg["accuracy_skip"]):
-                acc_rows.append({"model": c.name, "skipped": f"skipped in {args.mode} mode"})
+                acc_rows.append(
+                    {"model": c.name, "kind": c.kind, "skipped": f"skipped in {args.mode} mode"}
+                )
                 continue
-            acc_rows.append(
-                {
-                    "model": c.name,
-                    "captum": accuracy.scan_captum(c, captum_cls, args.tol, cfg["max_n"]),
-                    "ours": accuracy.auto_ours(c, ours_cls, args.tol),
-                }
-            )
-        print(report.accuracy_table(acc_rows, args.tol, cfg["max_n"]), flush=True)
+            row = {
+                "model": c.name,
+                "kind": c.kind,
+                "oracle": accuracy.scan_fixed(c, scan_cls, args.tol, cfg["max_n"]),
+                "ours": accuracy.auto_ours(c, ours_cls, args.tol),
+            }
+            if row["oracle"]["met"]:
+                row["oracle_s"] = accuracy.time_fixed(c, scan_cls, row["oracle"]["n_evals"])
+            if c.batch == 1 and row["ours"].get("status") == "ok":
+                row["attr_dev"] = accuracy.attribution_deviation(
+                    c,
+                    scan_cls,
+                    {
+                        "ours": row["ours"].pop("attributions"),
+                        "oracle": row["oracle"].pop("attributions"),
+                    },
+                )
+            row["ours"].pop("attributions", None)
+            row["oracle"].pop("attributions", None)
+            if c.kind == "hard":
+                row["fixed"] = accuracy.fixed_errors(c, scan_cls, (16, 64, 256))
+                row["fixed_captum"] = accuracy.fixed_errors(c, captum_cls, (16, 64, 256))
+            acc_rows.append(row)
+        print(report.accuracy_table(acc_rows, args.tol), flush=True)
+        goals = report.targets(acc_rows, args.tol)
+        print(report.targets_table(goals), flush=True)
 
     mem = None
     if args.mode == "full":
@@ -237,11 +277,42 @@ def main(argv=None) -> None:
         "setup_s": setup_s,
         "speed": rows,
         "accuracy": acc_rows,
+        "targets": goals,
         "memory_run": mem,
         "total_s": total,
     }
     args.out.write_text(json.dumps(result, indent=1, default=str))
     print(f"\nwrote {args.out}  (total {total:.1f} s)")
+    if args.write_readme:
+        tables = [report.header_line(head), report.speed_table(rows, head)]
+        if acc_rows:
+            tables += [report.accuracy_table(acc_rows, args.tol), report.targets_table(goals)]
+        write_readme(README, args, head, "\n".join(tables))
+        print(f"wrote the benchmark block of {README}")
+
+
+def write_readme(path: Path, args: argparse.Namespace, head: dict, tables: str) -> None:
+    """Replace the text between the bench markers with this run's command and tables."""
+    text = path.read_text()
+    if README_START not in text or README_END not in text:
+        sys.exit(f"--write-readme: {path} has no {README_START} ... {README_END} block.")
+    before, rest = text.split(README_START, 1)
+    _, after = rest.split(README_END, 1)
+    cmd = (
+        "python -m benchmarks.run --" + args.mode + (f" --only '{args.only}'" if args.only else "")
+    )
+    start, end = head["load_avg_1min_at_start"], head["load_avg_1min_at_end"]
+    load = f"{start:.1f} at the start, {end:.1f} at the end"
+    block = (
+        f"{README_START}\n"
+        f"Written by `{cmd} --write-readme` on {time.strftime('%Y-%m-%d', time.gmtime())} "
+        f"({head['device']}, {head['cpu_count']} CPUs, 1-minute load average {load}). "
+        "The machine was shared with other jobs during the run, so the timing columns "
+        "(ms, ratios) are noisy; the counts of evaluations and the errors are not.\n\n"
+        f"```\n{tables.strip()}\n```\n"
+        f"{README_END}"
+    )
+    path.write_text(before + block + after)
 
 
 if __name__ == "__main__":

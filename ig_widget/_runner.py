@@ -318,7 +318,7 @@ class Runner:
             with self._lock:
                 self._finish(req, cached)
             return
-        coarse = grads and s.n_steps > COARSE_STEPS
+        coarse = grads and s.tol is None and s.n_steps > COARSE_STEPS
         cost = s.n_steps if grads else 1
         self._update(req, status="running", progress=0.0)
         full_nodes = None

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import os
 import pathlib
-from typing import Any
+import time
+from typing import TYPE_CHECKING, Any
 
 import anywidget
 import traitlets as t
@@ -27,7 +28,14 @@ import traitlets as t
 from . import __version__
 from ._colormaps import colormaps
 from ._runner import Runner, SyncLock
+from .explore import pins as pins_lib
+from .explore.convergence import convergence_figure
+from .explore.display import default_clip_percentile, display_count
+from .explore.scrubber import scrub_point as _scrub_point
 from .modality import METHOD_OPTIONS, Result, Settings, make_explainer, plain_int
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _ESM_FILE = _STATIC / "widget.js"
@@ -60,7 +68,18 @@ SIGNS = ("signed", "positive", "negative", "absolute")
 MAX_STEPS = 2000
 STATUSES = ("idle", "running", "error")
 #: traits that schedule a computation
-COMPUTE_TRAITS = ("n_steps", "method", "baseline", "path", "target")
+COMPUTE_TRAITS = (
+    "n_steps",
+    "method",
+    "baseline",
+    "path",
+    "target",
+    "generation_step",
+    "steps_auto",
+    "auto_tol",
+)
+#: traits that change the static picture a displayed widget keeps in its output
+PICTURE_TRAITS = ("note", "sign", "colormap", "opacity", "clip_percentile", "top_k")
 
 
 class IGWidget(anywidget.AnyWidget):
@@ -72,7 +91,8 @@ class IGWidget(anywidget.AnyWidget):
             and ``requires_grad`` flags are never changed.
         x: one example: a float image (C, H, W), integer token ids (T,), or a float
             feature vector (F,); a leading batch dimension of 1 is accepted.
-        target: class to explain; None picks the top predicted class.
+        target: class to explain (an index, or a label such as "positive" or " Paris");
+            None picks the top predicted class.
         baselines: a tensor, or a dict ``{name: tensor}``, listed before the built-in
             baselines (image: zero, blur, noise, mean colour; text: pad, zero embedding;
             tabular: zeros, background mean). Text baselines are embeddings (T, D) or
@@ -89,6 +109,15 @@ class IGWidget(anywidget.AnyWidget):
             ``tokenizer.pad_token_id``).
         tokenizer: text: used for token strings and the pad id.
         background: tabular: rows (N, F) whose mean is the "background mean" baseline.
+        output_activation: "softmax" | "sigmoid" | "none": how the scores next to each
+            class are computed (default: guessed from the model; see ``top_classes``).
+        mean, std: image: per-channel normalisation of ``x`` (e.g. an image processor's
+            ``image_mean`` / ``image_std``), undone for the picture under the heatmap.
+        generate_steps: causal language models: continue the prompt greedily by this many
+            tokens; ``generation_step`` picks which generated token is explained.
+
+    ``x`` may also be a string (with ``tokenizer=``), a tokenizer's encoding (every entry
+    goes to the model by keyword), a pandas Series or one-row DataFrame, or a numpy array.
 
     ``w.result`` is the latest finished ``Result``; ``w.wait()`` blocks until the result
     for the current settings is ready; ``w.last_exception`` is the exception behind the
@@ -147,8 +176,9 @@ class IGWidget(anywidget.AnyWidget):
         99.0,
         min=50.0,
         max=100.0,
-        help="float 50..100, default 99: |attribution| percentile mapped to full colour; "
-        "larger values saturate (display only).",
+        help="float 50..100, default 99 (80 for inputs of fewer than 50 tokens, features or "
+        "pixels, so one strong value does not leave the rest uncoloured): |attribution| "
+        "percentile mapped to full colour; larger values saturate (display only).",
     ).tag(sync=True)
     top_k = t.Int(
         10,
@@ -159,6 +189,11 @@ class IGWidget(anywidget.AnyWidget):
         150,
         min=0,
         help="int >= 0, default 150: front-end delay before a slider change is sent.",
+    ).tag(sync=True)
+    note = t.Unicode(
+        "",
+        help="str, default '': the user's note on what the result shows; kept in the "
+        "notebook and written into every export and the static picture.",
     ).tag(sync=True)
 
     # ------------------------------------------------------------ read-only state
@@ -213,6 +248,67 @@ class IGWidget(anywidget.AnyWidget):
         help="list of {'index': int, 'label': str, 'prob': float}: the top-5 predicted "
         "classes with softmax probabilities.",
     ).tag(sync=True)
+    computable = t.Bool(
+        True,
+        read_only=True,
+        help="bool: False for a result shown without its model (IGWidget.load, "
+        "IGWidget.from_attributions); the front end then disables the compute controls.",
+    ).tag(sync=True)
+
+    generation_step = t.Int(
+        0,
+        help="int, default 0: with generate_steps, which generated token is explained "
+        "(0: the one right after the prompt); set target to that token too.",
+    ).tag(sync=True)
+    generated_tokens = t.List(
+        t.Dict(),
+        read_only=True,
+        help="list of {'index', 'label', 'position'}: the tokens generate_steps produced.",
+    ).tag(sync=True)
+    class_labels = t.List(
+        t.Unicode(),
+        read_only=True,
+        help="list[str]: the label of every output, for the searchable target picker.",
+    ).tag(sync=True)
+
+    # ------------------------------------------------ exploring settings (controls)
+    steps_auto = t.Bool(
+        False,
+        help="bool, default False: 'steps: auto': Gauss-Legendre panels refined until the "
+        "completeness error is under auto_tol; n_steps is then the most steps to spend.",
+    ).tag(sync=True)
+    auto_tol = t.Float(
+        0.01,
+        min=1e-6,
+        max=0.5,
+        help="float 1e-6..0.5, default 0.01: with steps_auto, the allowed completeness "
+        "error as a fraction of |F(x) - F(x')|.",
+    ).tag(sync=True)
+
+    # ------------------------------------------- exploring settings (read-only)
+    forward_only_paths = t.List(
+        t.Unicode(),
+        read_only=True,
+        help="list[str]: the paths computed with forward passes only (extremal, all "
+        "orderings): n_steps and method do not apply to them.",
+    ).tag(sync=True)
+    pins = t.List(
+        t.Dict(),
+        read_only=True,
+        help="list of pinned results drawn beside the current one ({'id', 'kind', 'attr', "
+        "'readout', ...}, see explore/pins.py); w.pin() / w.unpin(id), or the pin button.",
+    ).tag(sync=True)
+    scrub_point = t.Dict(
+        read_only=True,
+        help="the alpha scrubber's point: {'alpha', 'output', 'grad', and 'image' | 'mix' | "
+        "'values'} (see explore/scrubber.py); w.scrub(alpha) or the slider under the view.",
+    ).tag(sync=True)
+    convergence = t.Dict(
+        read_only=True,
+        help="delta against n_steps per method for the current baseline and target "
+        "({'curves': {method: [[n, relative error], ...]}, 'n_evals', ...}, see "
+        "explore/convergence.py); w.convergence_curve() or the button in the widget.",
+    ).tag(sync=True)
 
     # ---------------------------------------------------------------- internal
     _colormaps = t.Dict(
@@ -238,12 +334,23 @@ class IGWidget(anywidget.AnyWidget):
         read_only=True,
         help="the package's version, shown by the front end (one source: the package).",
     ).tag(sync=True)
+    _comm_id = t.Unicode(
+        "",
+        read_only=True,
+        help="the widget's model id: the front end looks its own model up by it to see "
+        "whether a kernel is connected (a saved page has none).",
+    ).tag(sync=True)
+    _shown = t.Dict(
+        read_only=True,
+        help="the readout of the result the widget's first output kept when the next cell "
+        "started; a saved page says so when the view's result differs from it.",
+    ).tag(sync=True)
 
     def __init__(
         self,
         model: Any,
         x: Any,
-        target: int | None = None,
+        target: int | str | None = None,
         baselines: Any = None,
         n_steps: int = 50,
         method: str = "gausslegendre",
@@ -257,10 +364,19 @@ class IGWidget(anywidget.AnyWidget):
         tokenizer: Any = None,
         background: Any = None,
         path: str = "straight",
+        output_activation: str | None = None,
+        mean: Any = None,
+        std: Any = None,
+        generate_steps: int = 0,
         **kwargs: Any,
     ) -> None:
         self._sync_lock = SyncLock()
         self._runner: Runner | None = None
+        self._static_result: Result | None = None
+        self._static_input: Any = None
+        self._displays: dict[str, dict] = {}
+        self._picture: tuple[str, bytes] | None = None
+        self._pictures: Any = None
         self._explainer = make_explainer(
             model,
             x,
@@ -274,18 +390,32 @@ class IGWidget(anywidget.AnyWidget):
             pad_token_id=pad_token_id,
             tokenizer=tokenizer,
             background=background,
+            output_activation=output_activation,
+            mean=mean,
+            std=std,
+            generate_steps=generate_steps,
         )
-        target = self._explainer.default_target if target is None else plain_int(target)
+        if target is None:
+            target = self._explainer.default_target
+        else:  # a label (class name, token) names its output
+            target = self._explainer.resolve_target(plain_int(target))
         try:
             checked = self._explainer.check_target(target)
         except (TypeError, ValueError):
             pass  # the trait's validation below says what is wrong
         else:
             self._explainer.check_finite_output(checked)
+        self._next_pin = 1
         kwargs.setdefault("baseline", self._explainer.baseline_options[0])
+        kwargs.setdefault(
+            "clip_percentile",
+            default_clip_percentile(display_count(self._explainer.modality, self._explainer.x)),
+        )
         super().__init__(
             n_steps=plain_int(n_steps), method=method, path=path, target=target, **kwargs
         )
+        self._apply(_comm_id=self.model_id)
+        self.on_msg(self._on_front_end_msg)
         try:
             self._runner = Runner(
                 self._explainer,
@@ -303,7 +433,9 @@ class IGWidget(anywidget.AnyWidget):
     @property
     def result(self) -> Result | None:
         """The latest finished (non-provisional) result, or None before the first."""
-        return None if self._runner is None else self._runner.result
+        if self._runner is None:
+            return self.__dict__.get("_static_result")
+        return self._runner.result
 
     def wait(self, timeout: float | None = None) -> Result:
         """Block until the result for the current settings is ready and return it.
@@ -312,6 +444,8 @@ class IGWidget(anywidget.AnyWidget):
         ``TimeoutError`` after ``timeout`` seconds. Do not call it from an observer.
         """
         if self._runner is None:
+            if self.__dict__.get("_static_result") is not None:
+                return self._static_result
             raise RuntimeError("the widget is not initialised.")
         if self._sync_lock.held():
             # the worker needs this lock to publish: waiting here would never end
@@ -319,7 +453,13 @@ class IGWidget(anywidget.AnyWidget):
                 "wait() cannot be called from a trait observer or while the widget is "
                 "updating; call it from ordinary notebook code."
             )
-        return self._runner.wait(timeout)
+        began = time.monotonic()
+        result = self._runner.wait(timeout)
+        pictures = self.__dict__.get("_pictures")
+        if pictures is not None:  # the outputs' picture of this result, for saved notebooks
+            left = None if timeout is None else max(0.0, timeout - (time.monotonic() - began))
+            pictures.wait(left)
+        return result
 
     @property
     def last_exception(self) -> BaseException | None:
@@ -333,29 +473,374 @@ class IGWidget(anywidget.AnyWidget):
         ``top_classes`` and, for text, the input's embeddings stay from construction:
         build a new widget after retraining.)"""
         if self._runner is None:
-            raise RuntimeError("the widget is not initialised.")
+            raise RuntimeError(
+                "this widget shows a result without its model and cannot compute; build "
+                "IGWidget(model, x) to recompute."
+            )
         with self._sync_lock:
             self._explainer.forget_baselines()
             self._runner.clear_cache()
             self._runner.submit(self._settings())
 
+    def pin(self) -> dict:
+        """Pin the result on screen, to compare later settings with it; returns the pin."""
+        with self._sync_lock:
+            pin = pins_lib.make_pin(self._payload, self._next_pin)
+            self._next_pin += 1
+            self._apply(pins=pins_lib.add_pin(list(self.pins), pin))
+            return pin
+
+    def unpin(self, pin_id: int) -> None:
+        """Remove the pin numbered ``pin_id`` (its ``"id"``)."""
+        with self._sync_lock:
+            self._apply(pins=pins_lib.remove_pin(list(self.pins), pin_id))
+
+    def scrub(self, alpha: float) -> dict:
+        """Show the straight path's point at ``alpha`` (0 = baseline, 1 = input): the
+        interpolated input, the gradient there times (x - x'), and F there."""
+        point = _scrub_point(self._explainer, self.baseline, int(self.target), alpha)
+        self._apply(scrub_point=point)
+        return point
+
+    def convergence_curve(self) -> dict:
+        """Compute delta against n_steps for every method (current baseline and target)
+        from shared nested nodes, show it in the widget and return it."""
+        fig = convergence_figure(self._explainer, self.baseline, int(self.target), self.n_steps)
+        fig["run"] = int(self.convergence.get("run", 0)) + 1  # a rerun is a change too
+        self._apply(convergence=fig)
+        return fig
+
+    def _on_front_end_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        """Messages from the page: the picture for the download button, pin and unpin,
+        the alpha scrubber, the convergence figure. A bad message ends in ``error`` (or,
+        for the picture, in an answer that says what went wrong), never a raise."""
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "png":
+            self._send_picture()
+            return
+        try:
+            if content.get("type") == "pin":
+                self.pin()
+            elif content.get("type") == "unpin":
+                self.unpin(content.get("id"))
+            elif content.get("type") == "scrub":
+                self.scrub(content.get("alpha"))
+            elif content.get("type") == "convergence":
+                self.convergence_curve()
+        except (TypeError, ValueError) as exc:
+            self._apply(error=str(exc))
+
     def __repr__(self) -> str:
         # text/plain, what a front end without widget support shows (never HTML)
         try:
-            return (
-                f"IGWidget({self.modality}, target={self.target} "
-                f"{self._explainer.label(self.target)!r}, n_steps={self.n_steps}, "
-                f"method={self.method!r}, baseline={self.baseline!r}, path={self.path!r}, "
-                f"status={self.status!r})"
-            )
+            return self._summary()
         except Exception:  # noqa: BLE001 - half-built widget
             return "IGWidget(...)"
+
+    def _summary(self) -> str:
+        from .export.bundle import summary_line
+
+        return summary_line(
+            self.modality,
+            self.status,
+            (self._payload or {}).get("readout"),
+            error=self.error,
+            note=self.note,
+        )
+
+    # ------------------------------------------------------------ sharing
+    @property
+    def model_name(self) -> str:
+        """The class name of the model explained ("" when the result came without one)."""
+        model = getattr(self._explainer, "model", None)
+        if model is None:
+            return self.__dict__.get("_source_model", "")
+        return type(model).__name__
+
+    def to_figure(self) -> Figure:
+        """The current view as a matplotlib ``Figure`` (input and overlay side by side for
+        images, colour bar, settings, delta and the note in the caption) to edit further.
+        Raises ``ValueError`` before the first result (call ``wait()`` first)."""
+        from .export.files import widget_figure
+
+        return widget_figure(self)
+
+    def save(self, path: str | os.PathLike) -> list[pathlib.Path]:
+        """Save the view or the result; the format follows the suffix and the written
+        files are returned.
+
+        - ``.png`` / ``.svg`` / ``.pdf``: the figure of ``to_figure()``.
+        - ``.html``: a standalone page of the view that opens offline, without a kernel
+          (display controls work, compute controls are disabled).
+        - ``.json``: attributions, input, settings, F(x), F(x'), delta, target and label,
+          model class name, library versions, time and the note; the arrays go to an
+          ``.npz`` beside it. ``IGWidget.load`` reads it back.
+        """
+        from .export.files import save_widget
+
+        return save_widget(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> IGWidget:
+        """A widget showing a result saved with ``save("....json")``, without the model
+        (its compute controls are disabled). Reads JSON and numeric arrays only; nothing
+        is unpickled."""
+        from .export.files import load_kwargs
+
+        kwargs = load_kwargs(path)
+        display = kwargs.pop("display")
+        w = cls.from_attributions(**kwargs)
+        try:
+            w.set_trait("note", kwargs["note"])
+            for name, value in display.items():
+                setattr(w, name, value)
+        except (t.TraitError, TypeError, ValueError):
+            pass  # a bad display setting in the file: the defaults stay
+        return w
+
+    @classmethod
+    def from_attributions(
+        cls,
+        x: Any,
+        attributions: Any,
+        *,
+        modality: str | None = None,
+        target: int = 0,
+        target_label: str | None = None,
+        output: Any = None,
+        baseline_output: Any = None,
+        delta: Any = None,
+        tokens: Any = None,
+        feature_names: Any = None,
+        n_steps: int | None = None,
+        method: str = "",
+        baseline: str = "",
+        path: str = "",
+        note: str = "",
+        model_name: str = "",
+    ) -> IGWidget:
+        """Show attributions computed elsewhere (captum, another library) in this view.
+
+        Args:
+            x: the example: an image (C, H, W), token ids (T,), or features (F,).
+            attributions: shaped like ``x`` (text: (T,) or (T, D)); a leading batch
+                dimension of 1 is accepted on both.
+            target, target_label: the output explained and its name.
+            output, baseline_output: F(x) and F(x'), when known.
+            delta: the completeness delta (e.g. captum's ``return_convergence_delta``);
+                by default sum(attributions) - (output - baseline_output).
+            tokens, feature_names: strings for text tokens and tabular columns.
+            n_steps, method, baseline, path: how they were computed (shown in the
+                caption and the controls, which are disabled: there is no model).
+            note: the note shown under the view and in every export.
+            model_name: the model's class name, kept in saved results.
+        """
+        from .export.static import source_for, static_result
+
+        result = static_result(
+            x,
+            attributions,
+            modality=modality,
+            target=plain_int(target),
+            target_label=target_label,
+            output=output,
+            baseline_output=baseline_output,
+            delta=delta,
+            tokens=tokens,
+            feature_names=feature_names,
+            n_steps=n_steps,
+            method=method,
+            baseline=baseline,
+            path=path,
+        )
+        kind = result.payload["kind"]
+        w = cls.__new__(cls)
+        w._sync_lock = SyncLock()
+        w._runner = None
+        w._displays = {}
+        w._picture = None
+        w._pictures = None
+        w._static_result = result
+        w._static_input = x
+        w._source_model = str(model_name)
+        w._explainer = source_for(result, kind)
+        traits: dict[str, Any] = {
+            "method": str(method),
+            "baseline": str(baseline),
+            "path": str(path),
+            "target": int(result.payload["readout"]["target"]),
+            "note": str(note),
+        }
+        if n_steps is not None:
+            traits["n_steps"] = plain_int(n_steps)
+        anywidget.AnyWidget.__init__(w, **traits)
+        w.on_msg(w._on_front_end_msg)
+        w._apply(
+            computable=False,
+            status="idle",
+            progress=1.0,
+            _payload=result.payload,
+            _comm_id=w.model_id,
+        )
+        return w
+
+    def _input_array(self) -> Any:
+        """The example explained, as a numpy array without the batch dimension."""
+        import numpy as np
+
+        x = self.__dict__.get("_static_input")
+        if x is None:
+            x = self._explainer.x
+            if self.modality == "text":
+                x = getattr(self._explainer, "ids", x)
+            x = x[0] if x.dim() > 1 and x.shape[0] == 1 else x
+        if hasattr(x, "detach"):
+            x = x.detach().cpu().numpy()
+        x = np.asarray(x)
+        return x[0] if x.ndim in (2, 4) and x.shape[0] == 1 and self.modality != "image" else x
+
+    def _attribution_array(self) -> Any:
+        result = self.result
+        if result is None:
+            return None
+        return result.attributions.detach().cpu().numpy()
+
+    # ------------------------------------------------------- the saved picture
+    def _ipython_display_(self) -> None:
+        """Show the view with a static picture and a true text line beside it, under a
+        display id that every later result refreshes (see ``export/bundle.py``)."""
+        from IPython.display import display
+
+        with self._sync_lock:
+            if self._payload and not self._provisional and self._picture is None:
+                # drawn here, in the cell that shows it: a notebook run headlessly keeps it
+                self._picture = self._draw_picture(self._picture_snapshot())[0]
+            bundle = self._bundle()
+        handle = display(bundle, raw=True, display_id=True)
+        if handle is None:
+            return
+        with self._sync_lock:
+            final = bool(self._payload) and not self._provisional
+            self._displays[handle.display_id] = {"frozen": False, "final": final}
+            self._watch_cells()
+            if self._pictures is None:
+                from .export.refresher import PictureRefresher
+
+                self._pictures = PictureRefresher(
+                    self._sync_lock,
+                    self._picture_snapshot,
+                    self._draw_picture,
+                    self._publish_picture,
+                    name=f"ig_widget-picture-{self.model_id}",
+                )
+
+    def _bundle(self) -> dict:
+        from .export.bundle import mime_bundle
+
+        view = super()._repr_mimebundle_()
+        view = view[0] if isinstance(view, tuple) else view
+        widget_view = (view or {}).get("application/vnd.jupyter.widget-view+json")
+        return mime_bundle(widget_view, self._summary(), self._picture)
+
+    def _picture_snapshot(self) -> tuple[dict, bool] | None:
+        """What the picture depends on now (under the lock), or None before a result."""
+        from .export.files import picture_settings
+
+        if not (self._payload or {}).get("kind"):
+            return None
+        return picture_settings(self), not self._provisional
+
+    @staticmethod
+    def _draw_picture(snapshot: tuple[dict, bool]) -> tuple[tuple[str, bytes], bool]:
+        from .export.picture import notebook_picture
+
+        settings, final = snapshot
+        return notebook_picture(settings), final
+
+    def _publish_picture(self, drawn: tuple[tuple[str, bytes], bool]) -> None:
+        """Refresh every output still following the widget (lock held)."""
+        picture, final = drawn
+        self._picture = picture
+        live = [d for d, info in self._displays.items() if not info["frozen"]]
+        if not live:
+            return
+        from IPython.display import update_display
+
+        bundle = self._bundle()
+        for display_id in live:
+            update_display(bundle, raw=True, display_id=display_id)
+            self._displays[display_id]["final"] = final
+
+    def _request_picture(self) -> None:
+        pictures = self.__dict__.get("_pictures")
+        if pictures is not None:
+            pictures.request()
+
+    def _send_picture(self) -> None:
+        """The download button asks for the picture: ``{"type": "png"}`` is answered with
+        ``{"type": "png"}`` and the PNG (100 dpi) as a binary buffer, or with
+        ``{"type": "png", "error": str}``. The picture is not a synced trait: it would be
+        saved a second time in every notebook's widget state."""
+        from .export.files import picture_settings
+        from .export.picture import figure_bytes, payload_figure
+
+        try:
+            with self._sync_lock:
+                settings = picture_settings(self)
+            png = figure_bytes(payload_figure(**settings), "png")
+        except Exception as exc:  # noqa: BLE001 - the answer says what went wrong
+            self.send({"type": "png", "error": str(exc)})
+            return
+        self.send({"type": "png"}, buffers=[png])
+
+    def _watch_cells(self) -> None:
+        """Freeze a display's picture when another cell starts once it holds a final
+        result, so a saved output shows what its own cell produced."""
+        if self.__dict__.get("_cell_hook"):
+            return
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return
+        shell = get_ipython()
+        if shell is None:
+            return
+        displays = self._displays
+
+        def freeze(*_: Any) -> None:
+            for info in displays.values():
+                if info.get("final") and not info["frozen"]:
+                    info["frozen"] = True
+                    if not self._shown:
+                        readout = (self._payload or {}).get("readout") or {}
+                        self._apply(_shown=dict(readout))
+            if all(info["frozen"] for info in displays.values()):
+                try:
+                    shell.events.unregister("pre_run_cell", freeze)
+                except ValueError:
+                    pass
+                self.__dict__["_cell_hook"] = None
+
+        shell.events.register("pre_run_cell", freeze)
+        self.__dict__["_cell_hook"] = freeze
 
     def close(self) -> None:
         """Stop the worker thread and close the widget."""
         runner = self.__dict__.get("_runner")
         if runner is not None:
             runner.close()
+        pictures = self.__dict__.get("_pictures")
+        if pictures is not None:
+            pictures.close()
+        hook = self.__dict__.pop("_cell_hook", None)
+        if hook is not None:
+            try:
+                from IPython import get_ipython
+
+                get_ipython().events.unregister("pre_run_cell", hook)
+            except (ImportError, AttributeError, ValueError):
+                pass
         super().close()
 
     # ------------------------------------------------------------------ defaults
@@ -365,7 +850,7 @@ class IGWidget(anywidget.AnyWidget):
 
     @t.default("method_options")
     def _default_method_options(self) -> list[str]:
-        return list(METHOD_OPTIONS)
+        return list(getattr(self._explainer, "method_options", METHOD_OPTIONS))
 
     @t.default("baseline_options")
     def _default_baseline_options(self) -> list[str]:
@@ -375,9 +860,30 @@ class IGWidget(anywidget.AnyWidget):
     def _default_path_options(self) -> list[str]:
         return list(self._explainer.path_options)
 
+    @t.default("forward_only_paths")
+    def _default_forward_only_paths(self) -> list[str]:
+        return [p for p in self._explainer.path_options if not self._explainer.uses_gradients(p)]
+
     @t.default("top_classes")
     def _default_top_classes(self) -> list[dict]:
         return [dict(c) for c in self._explainer.top_classes]
+
+    @t.default("generated_tokens")
+    def _default_generated_tokens(self) -> list[dict]:
+        return list(getattr(self._explainer, "generated_tokens", []))
+
+    @t.validate("generation_step")
+    def _valid_generation_step(self, proposal: Any) -> int:
+        check = getattr(self._explainer, "check_step", None)
+        value = proposal["value"]
+        try:
+            return check(value) if check is not None else _zero_step(value)
+        except (TypeError, ValueError) as exc:
+            raise t.TraitError(str(exc)) from None
+
+    @t.default("class_labels")
+    def _default_class_labels(self) -> list[str]:
+        return list(self._explainer.labels)
 
     @t.default("_colormaps")
     def _default_colormaps(self) -> dict:
@@ -392,8 +898,17 @@ class IGWidget(anywidget.AnyWidget):
             )
         return value
 
+    def _no_model(self, name: str) -> None:
+        """A widget showing a result without its model refuses compute settings."""
+        if self.__dict__.get("_static_result") is not None and self._payload:
+            raise t.TraitError(
+                f"cannot change {name}: this widget shows a result without its model, so "
+                "nothing can be recomputed; build IGWidget(model, x) to recompute."
+            )
+
     @t.validate("n_steps")
     def _valid_n_steps(self, proposal: Any) -> int:
+        self._no_model("n_steps")
         n = proposal["value"]
         if isinstance(n, bool):
             raise t.TraitError(f"n_steps={n} is a bool; pass a whole number of steps such as 50.")
@@ -421,14 +936,17 @@ class IGWidget(anywidget.AnyWidget):
 
     @t.validate("method")
     def _valid_method(self, proposal: Any) -> str:
+        self._no_model("method")
         return self._one_of("method", proposal["value"], self.method_options)
 
     @t.validate("baseline")
     def _valid_baseline(self, proposal: Any) -> str:
+        self._no_model("baseline")
         return self._one_of("baseline", proposal["value"], self.baseline_options)
 
     @t.validate("path")
     def _valid_path(self, proposal: Any) -> str:
+        self._no_model("path")
         return self._one_of("path", proposal["value"], self.path_options)
 
     @t.validate("colormap")
@@ -437,6 +955,7 @@ class IGWidget(anywidget.AnyWidget):
 
     @t.validate("target")
     def _valid_target(self, proposal: Any) -> int:
+        self._no_model("target")
         try:
             return self._explainer.check_target(proposal["value"])
         except (TypeError, ValueError) as exc:
@@ -444,13 +963,26 @@ class IGWidget(anywidget.AnyWidget):
 
     # ------------------------------------------------------------------ syncing
     def _settings(self) -> Settings:
-        return Settings(int(self.n_steps), self.method, self.baseline, self.path, int(self.target))
+        auto = self.steps_auto and self.path not in self.forward_only_paths
+        return Settings(
+            int(self.n_steps),
+            self.method,
+            self.baseline,
+            self.path,
+            int(self.target),
+            step=int(self.generation_step),
+            tol=float(self.auto_tol) if auto else None,
+        )
 
     @t.observe(*COMPUTE_TRAITS)
     def _on_settings(self, change: Any) -> None:
         # runs under _sync_lock (see notify_change); only records the request
         if self._runner is not None:
             self._runner.submit(self._settings())
+
+    @t.observe(*PICTURE_TRAITS)
+    def _on_picture_setting(self, change: Any) -> None:
+        self._request_picture()
 
     def notify_change(self, change: Any) -> None:
         lock = self.__dict__.get("_sync_lock")
@@ -480,6 +1012,8 @@ class IGWidget(anywidget.AnyWidget):
         with self._sync_lock, self.hold_sync():
             for name, value in traits.items():
                 self.set_trait(name, value)
+            if "_payload" in traits and not self._provisional:
+                self._request_picture()  # drawn on its own thread: the result goes out now
 
 
 #: what the front end may write: the traits declared on IGWidget that are not read-only
@@ -487,6 +1021,13 @@ class IGWidget(anywidget.AnyWidget):
 FRONT_END_TRAITS = frozenset(
     name for name, trait in IGWidget.class_own_traits(sync=True).items() if not trait.read_only
 )
+
+
+def _zero_step(value: Any) -> int:
+    """``generation_step`` of a widget that generated nothing: only 0."""
+    if value != 0:
+        raise ValueError("generation_step applies to a causal LM built with generate_steps=k.")
+    return 0
 
 
 def _duration(seconds: float) -> str:

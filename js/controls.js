@@ -6,8 +6,9 @@
 import { h, suppressShortcuts } from "./dom.js";
 import { debounce } from "./lib/debounce.js";
 import { sliderToValue, valueToSlider, SLIDER_MAX } from "./lib/logscale.js";
-import { formatPercent } from "./lib/format.js";
 import { SIGN_MODES } from "./lib/scale.js";
+import { readableOptions } from "./lib/labels.js";
+import { createTargetPicker } from "./target-picker.js";
 
 /** @typedef {import("./types.js").Model} Model */
 /** @typedef {import("./dom.js").Disposer} Disposer */
@@ -157,13 +158,12 @@ export function createControls(model, d) {
   const method = select("igw-method", { "aria-label": "integration method" });
   const baseline = select("igw-baseline", { "aria-label": "baseline" });
   const path = select("igw-path", { "aria-label": "path" });
-  const target = select("igw-target", { "aria-label": "target class" });
+  const target = createTargetPicker(model, d, (v) => saveNow("target", v));
   const sign = select("igw-sign", { "aria-label": "sign" });
   const colormap = select("igw-colormap", { "aria-label": "colormap" });
   d.on(method, "change", () => saveNow("method", method.value));
   d.on(baseline, "change", () => saveNow("baseline", baseline.value));
   d.on(path, "change", () => saveNow("path", path.value));
-  d.on(target, "change", () => saveNow("target", Number(target.value)));
   d.on(sign, "change", () => setLocal("sign", /** @type {Traits["sign"]} */ (sign.value)));
   d.on(colormap, "change", () => setLocal("colormap", colormap.value));
 
@@ -173,17 +173,27 @@ export function createControls(model, d) {
    * @param {"method" | "baseline" | "path"} trait
    */
   const syncSelect = (sel, optionsTrait, trait) => () =>
-    setOptions(sel, withCurrent(plain(model.get(optionsTrait)), model.get(trait)), model.get(trait));
+    setOptions(sel, withCurrent([{ options: readableOptions(model.get(optionsTrait)) }], model.get(trait)), model.get(trait));
   const syncMethod = syncSelect(method, "method_options", "method");
   const syncBaseline = syncSelect(baseline, "baseline_options", "baseline");
-  const syncPath = syncSelect(path, "path_options", "path");
-  const syncSign = () => setOptions(sign, withCurrent(plain(SIGN_MODES), model.get("sign")), model.get("sign"));
-  function syncTarget() {
-    const classes = Array.isArray(model.get("top_classes")) ? model.get("top_classes") : [];
-    const opts = classes.map((c) => ({ value: c.index, label: `${c.label ?? c.index} (${formatPercent(Number(c.prob))})` }));
-    const cur = model.get("target");
-    setOptions(target, withCurrent([{ options: opts }], cur, `class ${cur}`), cur);
+  const syncPathOptions = syncSelect(path, "path_options", "path");
+  // One path on offer is no choice: hide the select. A forward-only path (extremal,
+  // all orderings) uses neither steps nor a quadrature rule: those controls go inactive.
+  function syncPath() {
+    syncPathOptions();
+    const opts = model.get("path_options");
+    pathField.hidden = !Array.isArray(opts) || opts.length <= 1;
+    const fwd = model.get("forward_only_paths");
+    const off = Array.isArray(fwd) && fwd.includes(model.get("path"));
+    for (const c of [steps, stepsNum, method, auto]) c.disabled = off;
+    if (!off && model.get("steps_auto")) method.disabled = true;
+    for (const f of [stepsField, methodField]) {
+      f.classList.toggle("igw-field-off", off);
+      f.title = off ? "this path is computed with forward passes only: steps and method do not apply" : "";
+    }
   }
+  const syncSign = () => setOptions(sign, withCurrent(plain(SIGN_MODES), model.get("sign")), model.get("sign"));
+  const syncTarget = target.sync;
   function syncColormap() {
     const maps = model.get("_colormaps") || {};
     const groups = ["diverging", "sequential"].map((kind) => ({
@@ -218,16 +228,45 @@ export function createControls(model, d) {
   }
   const syncTopk = () => { if (document.activeElement !== topk) topk.value = String(model.get("top_k")); };
 
+  // Shown when the compute controls cannot work (no kernel, or no model).
+  const computeNote = h("div", { class: "igw-compute-note", attrs: { role: "note" } });
+  computeNote.hidden = true;
+  
+
   const topkField = field("top k", "topk", topk);
+  // "steps: auto": the engine refines until the completeness error is under the tolerance
+  // (percent here); the steps box is then the most steps to spend.
+  const auto = /** @type {HTMLInputElement} */ (input("igw-steps-auto", { type: "checkbox", "aria-label": "steps: auto" }));
+  const tol = input("igw-auto-tol", { type: "number", min: 0.0001, max: 50, step: "any", "aria-label": "auto: allowed error in percent" });
+  const tolField = h("span", { class: "igw-auto-tol-wrap" }, [tol, h("span", { class: "igw-label", text: "% error" })]);
+  d.on(auto, "change", () => saveNow("steps_auto", auto.checked));
+  d.on(tol, "change", () => {
+    const p = Number(tol.value);
+    if (Number.isFinite(p) && p > 0 && p <= 50) saveNow("auto_tol", p / 100);
+    else syncAuto();
+  });
+  function syncAuto() {
+    auto.checked = Boolean(model.get("steps_auto"));
+    tol.value = String(+(Number(model.get("auto_tol")) * 100).toPrecision(3));
+    tolField.hidden = !auto.checked;
+    method.disabled = auto.checked || stepsField.classList.contains("igw-field-off");
+    stepsNum.title = auto.checked ? "the most steps auto may spend" : "";
+  }
+  const autoLabel = h("label", { class: "igw-field igw-field-auto" }, [auto, h("span", { class: "igw-label", text: "auto" })]);
+  const stepsField = field("steps", "steps", steps, stepsNum, autoLabel, tolField);
+  const computeInputs = [steps, stepsNum, auto, tol, method, baseline, path, ...target.inputs];
+  const methodField = field("method", "method", method);
+  const pathField = field("path", "path", path);
   const opacityField = field("opacity", "opacity", opacity, opacityVal);
   const clipField = field("clip", "clip", clip, clipVal);
   const el = h("div", { class: "igw-controls" }, [
     h("div", { class: "igw-row igw-row-compute" }, [
-      field("target", "target", target),
-      field("steps", "steps", steps, stepsNum),
-      field("method", "method", method),
+      field("target", "target", target.el),
+      stepsField,
+      methodField,
       field("baseline", "baseline", baseline),
-      field("path", "path", path),
+      pathField,
+      computeNote,
     ]),
     h("div", { class: "igw-row igw-row-display" }, [
       field("sign", "sign", sign),
@@ -240,8 +279,10 @@ export function createControls(model, d) {
 
   const syncs = {
     n_steps: syncSteps, method: syncMethod, method_options: syncMethod, baseline: syncBaseline,
-    baseline_options: syncBaseline, path: syncPath, path_options: syncPath, target: syncTarget,
-    top_classes: syncTarget, sign: syncSign, colormap: syncColormap, _colormaps: syncColormap,
+    baseline_options: syncBaseline, path: syncPath, path_options: syncPath, forward_only_paths: syncPath,
+    target: syncTarget, top_classes: syncTarget, class_labels: syncTarget, generated_tokens: syncTarget,
+    generation_step: syncTarget, steps_auto: syncAuto, auto_tol: syncAuto,
+    sign: syncSign, colormap: syncColormap, _colormaps: syncColormap,
     opacity: syncOpacity, clip_percentile: syncClip, top_k: syncTopk,
   };
   for (const [trait, fn] of Object.entries(syncs)) d.model(model, `change:${trait}`, fn);
@@ -250,12 +291,24 @@ export function createControls(model, d) {
   return {
     el,
     /**
+     * Enable the controls that recompute, or disable them and say why.
+     * @param {boolean} enabled
+     * @param {string} why
+     */
+    setCompute(enabled, why) {
+      for (const c of computeInputs) c.disabled = !enabled;
+      if (enabled) syncPath(); // steps and method stay off where the path ignores them
+      computeNote.textContent = enabled ? "" : why;
+      computeNote.hidden = enabled;
+      el.classList.toggle("igw-compute-off", !enabled);
+    },
+    /**
      * Show only the controls that mean something for this modality.
      * @param {string | null} kind
      */
     setKind(kind) {
-      topkField.hidden = kind !== "tabular";
-      opacityField.hidden = kind !== "image"; // only the image view blends
+      topkField.hidden = kind !== "tabular" && kind !== "multi";
+      opacityField.hidden = kind !== "image" && kind !== "multi"; // only the image view blends
       clipField.hidden = kind === "tabular"; // bars scale to the largest |attr|
     },
   };

@@ -9,7 +9,6 @@ import { formatSigned } from "./lib/format.js";
 /** @typedef {import("./types.js").Payload} Payload */
 /** @typedef {import("./types.js").View} View */
 
-const MIN_DISPLAY = 256; // small inputs (MNIST, 1x1 tests) are upscaled to at least this
 
 /** @returns {View} */
 export function createImageView() {
@@ -17,7 +16,13 @@ export function createImageView() {
   const canvas = /** @type {HTMLCanvasElement} */ (h("canvas", { class: "igw-heatmap" }));
   const hover = h("div", { class: "igw-hover igw-image-hover" });
   const scale = createColorScale();
-  const el = h("div", { class: "igw-view igw-image-view" }, [h("div", { class: "igw-canvas-wrap" }, [canvas]), scale.el, hover]);
+  // The input alone beside the overlay: under a heatmap at 60% opacity it is hard to see.
+  const input = /** @type {HTMLCanvasElement} */ (h("canvas", { class: "igw-input-image", attrs: { role: "img", "aria-label": "the input" } }));
+  const inputCaption = h("div", { class: "igw-image-caption", text: "input" });
+  const overlayCaption = h("div", { class: "igw-image-caption", text: "attribution over the input" });
+  const inputFig = h("div", { class: "igw-image-cell" }, [input, inputCaption]);
+  const pair = h("div", { class: "igw-image-pair" }, [inputFig, h("div", { class: "igw-image-cell" }, [canvas, overlayCaption])]);
+  const el = h("div", { class: "igw-view igw-image-view" }, [h("div", { class: "igw-canvas-wrap" }, [pair]), scale.el, hover]);
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
   /** @type {(Payload & {width: number, height: number}) | null} */
   let p = null;
@@ -47,9 +52,13 @@ export function createImageView() {
         canvas.height = q.height;
         pixels = ctx.createImageData(q.width, q.height);
       }
-      // Integer upscale so pixels stay square and crisp (image-rendering: pixelated).
-      const zoom = Math.max(1, Math.ceil(MIN_DISPLAY / Math.max(q.width, q.height)));
-      canvas.style.width = `${q.width * zoom}px`;
+      // Both canvases fill their column (CSS), pixels stay square (image-rendering: pixelated).
+      inputFig.hidden = !q.image;
+      if (q.image) {
+        input.width = q.width;
+        input.height = q.height;
+        input.getContext("2d")?.putImageData(new ImageData(Uint8ClampedArray.from(q.image), q.width, q.height), 0, 0);
+      }
       hover.textContent = idleText();
     },
     draw(display, cmap) {

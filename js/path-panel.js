@@ -6,6 +6,7 @@ import { h, s, Disposer } from "./dom.js";
 import { CATEGORICAL } from "./lib/colormap.js";
 import { extent, niceTicks } from "./lib/scale.js";
 import { formatNumber, formatSigned, formatTick } from "./lib/format.js";
+import { pointsText } from "./lib/labels.js";
 
 const VW = 320; // viewBox units; the SVG scales to the panel width
 const M = { left: 44, right: 8 };
@@ -69,13 +70,27 @@ export function createPathPanel() {
   const el = h("div", { class: "igw-path-panel" }, [h("div", { class: "igw-panel-title", text: "Along the path" }), svg, legend, hover, note]);
   /** @type {Trace | null} */
   let trace = null;
+  /** @type {number | null | undefined} */
+  let steps = null;
   /** @type {SVGElement[]} */
   let guides = [];
+  /** @type {SVGElement[]} the alpha scrubber's position on each chart */
+  let markers = [];
+  /** @type {number | null} */
+  let marked = null;
+  /** @type {((alpha: number) => void) | null} */
+  let onHover = null;
+  const placeMarkers = () => {
+    for (const m of markers) {
+      m.style.display = marked == null || !X ? "none" : "";
+      if (marked != null && X) { m.setAttribute("x1", String(X(marked))); m.setAttribute("x2", String(X(marked))); }
+    }
+  };
   /** @type {((a: number) => number) | null} */
   let X = null;
 
   function idle() {
-    hover.textContent = trace ? `${trace.alphas.length} nodes · hover for values at α` : "";
+    hover.textContent = trace ? `${pointsText(trace.alphas.length, steps)} · hover for values at α` : "";
   }
 
   d.on(svg, "mousemove", (/** @type {MouseEvent} */ e) => {
@@ -93,18 +108,24 @@ export function createPathPanel() {
     if (t.outputs) parts.push(`F = ${formatNumber(t.outputs[best], 4)}`);
     for (const f of t.features.slice(0, 4)) parts.push(`${f.name} ${formatSigned(f.cumulative[best], 3)}`);
     hover.textContent = parts.join(" · ");
+    onHover?.(t.alphas[best]);
   });
   d.on(svg, "mouseleave", () => {
     for (const g of guides) g.style.display = "none";
     idle();
   });
 
-  /** @param {Trace | null} t */
-  function update(t) {
+  /**
+   * @param {Trace | null} t
+   * @param {number | null} [nSteps] the steps asked for (the chart's points are those nodes and the path's ends)
+   */
+  function update(t, nSteps) {
     trace = t;
+    steps = nSteps;
     svg.replaceChildren();
     legend.replaceChildren();
     guides = [];
+    markers = [];
     X = null;
     el.classList.toggle("igw-path-empty", !t);
     if (!t) {
@@ -140,11 +161,26 @@ export function createPathPanel() {
       svg.append(s("text", { class: "igw-chart-title", text: "α (0 = baseline, 1 = input)", attrs: { x: X(0.5), y: top + 13, "text-anchor": "middle" } }));
       top += 11;
       guides = spans.map((c) => svg.appendChild(s("line", { class: "igw-chart-guide", attrs: { y1: c.y0, y2: c.y1 }, style: { display: "none" } })));
+      markers = spans.map((c) => svg.appendChild(s("line", { class: "igw-chart-marker", attrs: { y1: c.y0, y2: c.y1 } })));
+      placeMarkers();
     }
     svg.setAttribute("viewBox", `0 0 ${VW} ${top + 8}`);
     note.textContent = hasFeat ? "" : "per-feature running attribution not sent for this result";
     idle();
   }
 
-  return { el, update, destroy: () => d.dispose() };
+  return {
+    el,
+    update,
+    /** @param {number | null} alpha where the alpha scrubber is (null: nowhere) */
+    mark(alpha) {
+      marked = alpha;
+      placeMarkers();
+    },
+    /** @param {(alpha: number) => void} cb called with the hovered node's alpha */
+    onHover(cb) {
+      onHover = cb;
+    },
+    destroy: () => d.dispose(),
+  };
 }

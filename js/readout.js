@@ -4,6 +4,7 @@
 import { h } from "./dom.js";
 import { formatNumber, formatDelta, formatShare } from "./lib/format.js";
 import { deltaQuality } from "./lib/quality.js";
+import { settingsText, targetText } from "./lib/labels.js";
 
 const LEVEL_TEXT = { good: "good", fair: "fair", poor: "poor: try more steps", unknown: "n/a" };
 
@@ -39,8 +40,7 @@ export function createReadout() {
 
   /** @param {Readout} r */
   function update(r) {
-    const label = r.targetLabel || (r.target != null ? `class ${r.target}` : "output");
-    target.textContent = r.target != null && r.targetLabel ? `target: ${label} (#${r.target})` : `target: ${label}`;
+    target.textContent = targetText(r.target, r.targetLabel);
     fx.textContent = formatNumber(r.output, 4);
     fb.textContent = formatNumber(r.baselineOutput, 4);
     diff.textContent = formatNumber(r.output - r.baselineOutput, 4);
@@ -48,16 +48,11 @@ export function createReadout() {
     delta.textContent = formatDelta(r.delta);
     const q = deltaQuality(r.delta, r.output, r.baselineOutput);
     delta.className = `igw-delta igw-delta-${q.level}`;
-    quality.textContent = Number.isFinite(q.rel) ? ` ${formatShare(q.rel)} · ${LEVEL_TEXT[q.level]}` : "";
+    const of = q.basis === "change" ? "of the change" : "of the output";
+    quality.textContent = Number.isFinite(q.rel) ? ` error ${formatShare(q.rel)} ${of} · ${LEVEL_TEXT[q.level]}` : "";
     const basis = q.basis === "change" ? "|F(x) − F(x′)|" : "max(|F(x)|, |F(x′)|, 1), since F(x) ≈ F(x′)";
     delta.title = Number.isFinite(q.rel) ? `|δ| is ${formatShare(q.rel)} of ${basis}; good < 1%, fair < 5%` : "not a finite number";
-    const parts = [
-      r.method,
-      r.nSteps != null ? `${r.nSteps} step${r.nSteps === 1 ? "" : "s"}` : "",
-      r.baseline ? `baseline: ${r.baseline}` : "",
-      r.path ? `path: ${r.path}` : "",
-    ].filter(Boolean);
-    settings.textContent = parts.join(" · ");
+    settings.textContent = settingsText(r);
   }
 
   return { el, update };

@@ -23,10 +23,15 @@ export function createStatus(model, d, staleTargets) {
   // The payload on screen when the current run started: stale until replaced.
   let payloadAtRunStart = model.get("status") === "running" ? model.get("_payload") : undefined;
 
+  // Progress of a superseded request is not this run's: show 0 until this run reports.
+  let requestShown = model.get("_request_id");
+  let progressSeen = true;
+
   function update() {
     const isRunning = model.get("status") === "running";
-    const p = Math.min(1, Math.max(0, Number(model.get("progress")) || 0));
-    running.hidden = !isRunning;
+    const p = progressSeen ? Math.min(1, Math.max(0, Number(model.get("progress")) || 0)) : 0;
+    // The line keeps its height while idle, so the body below never jumps.
+    running.style.visibility = isRunning ? "" : "hidden";
     fill.style.width = `${(p * 100).toFixed(1)}%`;
     bar.setAttribute("aria-valuenow", String(Math.round(p * 100)));
     label.textContent = `computing… ${Math.round(p * 100)}%`;
@@ -39,14 +44,24 @@ export function createStatus(model, d, staleTargets) {
     error.hidden = err === "";
     const stale = isRunning && payloadAtRunStart !== undefined && model.get("_payload") === payloadAtRunStart;
     for (const t of staleTargets) t.classList.toggle("igw-stale", stale);
-    el.hidden = !isRunning && provisional.hidden && warning.hidden && error.hidden;
   }
 
   d.model(model, "change:status", () => {
     payloadAtRunStart = model.get("status") === "running" ? model.get("_payload") : undefined;
     update();
   });
-  for (const t of ["progress", "_provisional", "warning", "error", "_payload"]) d.model(model, `change:${t}`, update);
+  d.model(model, "change:_request_id", () => {
+    if (model.get("_request_id") !== requestShown) {
+      requestShown = model.get("_request_id");
+      progressSeen = false;
+    }
+    update();
+  });
+  d.model(model, "change:progress", () => {
+    progressSeen = true;
+    update();
+  });
+  for (const t of ["_provisional", "warning", "error", "_payload"]) d.model(model, `change:${t}`, update);
   update();
   return { el };
 }

@@ -6,6 +6,7 @@ import { h } from "./dom.js";
 import { linearMap, lutIndex, rgbAt, cssRgb } from "./lib/colormap.js";
 import { topByMagnitude } from "./lib/scale.js";
 import { formatValue, formatSigned } from "./lib/format.js";
+import { barsFooter } from "./lib/labels.js";
 
 // Near (not at) the LUT ends: the extreme entries of e.g. RdBu are almost black.
 const END = 0.8;
@@ -83,10 +84,7 @@ export function createTabularView() {
       let rest = 0;
       const shownSet = new Set(shown);
       for (let i = 0; i < q.attr.length; i++) if (!shownSet.has(i)) rest += q.attr[i];
-      const filtered = mode === "positive" || mode === "negative" ? ` ${mode}` : "";
-      foot.textContent = shown.length < q.attr.length
-        ? `top ${shown.length} of ${pool.length}${filtered} features (${q.attr.length} total) · the other ${q.attr.length - shown.length} sum to ${formatSigned(rest)}`
-        : `all ${q.attr.length} features`;
+      foot.textContent = barsFooter({ shown: shown.length, pool: pool.length, total: q.attr.length, mode, rest, restCount: q.attr.length - shown.length }, formatSigned);
     },
     destroy() {},
   };

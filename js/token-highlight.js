@@ -1,11 +1,14 @@
 // @ts-check
-// Text view: tokens in reading order, each a span coloured by its attribution.
+// Text view: tokens in reading order, each a span coloured by its attribution, or
+// (the "per word" box) one span per word with its pieces' attributions summed.
 // Token strings are untrusted (they may contain markup), so they only ever go
-// through textContent / text nodes.
+// through textContent / text nodes. Long texts (10,000 tokens) wrap in a scrolling
+// box; spans are built once per result and recoloured in place.
 import { h, Disposer } from "./dom.js";
 import { createColorScale } from "./colorbar.js";
 import { lutIndex, rgbAt, cssRgb, textColorOn, parseCssColor, mixRgb, strength } from "./lib/colormap.js";
 import { joinSubwords } from "./lib/subwords.js";
+import { groupWords } from "./lib/words.js";
 import { formatSigned } from "./lib/format.js";
 
 /** @typedef {import("./types.js").Payload} Payload */
@@ -19,13 +22,18 @@ export function createTextView() {
   const tokensEl = h("div", { class: "igw-tokens" });
   const hover = h("div", { class: "igw-hover igw-text-hover" });
   const scale = createColorScale();
-  const el = h("div", { class: "igw-view igw-text-view" }, [tokensEl, scale.el, hover]);
+  const wordsBox = /** @type {HTMLInputElement} */ (h("input", { class: "igw-words", attrs: { type: "checkbox", "aria-label": "sum subword pieces into words" } }));
+  const wordsToggle = h("label", { class: "igw-word-toggle" }, [wordsBox, h("span", { text: " per word" })]);
+  const el = h("div", { class: "igw-view igw-text-view" }, [wordsToggle, tokensEl, scale.el, hover]);
   /** @type {(Payload & {tokens: string[]}) | null} */
   let p = null;
   /** @type {HTMLElement[]} */
   let spans = [];
+  /** what each span shows: its text (raw token) and its value */
+  /** @type {{label: string[], values: ArrayLike<number>}} */
+  let shown = { label: [], values: [] };
 
-  const idleText = () => (p ? `${p.tokens.length} tokens · hover a token for its attribution` : "");
+  const idleText = () => (p ? `${p.tokens.length} tokens${wordsBox.checked ? ` in ${spans.length} words` : ""} · hover a ${wordsBox.checked ? "word" : "token"} for its attribution` : "");
 
   // One delegated listener instead of one per token.
   d.on(tokensEl, "mouseover", (e) => {
@@ -33,18 +41,29 @@ export function createTextView() {
     const span = /** @type {HTMLElement | null} */ (target?.closest?.(".igw-token") ?? null);
     if (!span || !p) return;
     const i = Number(span.dataset.index);
-    hover.textContent = `#${i} ${JSON.stringify(p.tokens[i])}  attribution ${formatSigned(p.attr[i], 4)}`;
+    hover.textContent = `#${i} ${JSON.stringify(shown.label[i])}  attribution ${formatSigned(Number(shown.values[i]), 4)}`;
   });
   d.on(tokensEl, "mouseleave", () => { if (p) hover.textContent = idleText(); });
 
-  return {
-    el,
-    setData(payload) {
-      const q = { ...payload, tokens: payload.tokens ?? [] };
-      p = q;
-      scale.setData(q.attr);
+  function build() {
+    if (!p) return;
+    const q = p;
+    const frag = document.createDocumentFragment();
+    if (wordsBox.checked) {
+      const { words, attr } = groupWords(q.tokens, q.attr);
+      shown = { label: words.map((w) => q.tokens.slice(w.first, w.first + w.count).join(" ")), values: attr };
+      spans = words.map((w, i) => {
+        if (i > 0) frag.append(document.createTextNode(" "));
+        const cls = w.special ? "igw-token igw-token-special" : "igw-token";
+        const span = h("span", { class: cls, text: w.text, attrs: { "data-index": i } });
+        span.title = `${w.text}: ${formatSigned(attr[i], 4)} (${w.count} token${w.count === 1 ? "" : "s"})`;
+        frag.append(span);
+        return span;
+      });
+      scale.setData(attr);
+    } else {
+      shown = { label: q.tokens, values: q.attr };
       const pieces = joinSubwords(q.tokens);
-      const frag = document.createDocumentFragment();
       spans = pieces.map((piece, i) => {
         // A real space between words keeps copy/paste and line breaking natural.
         if (i > 0 && !piece.attachToPrevious) frag.append(document.createTextNode(" "));
@@ -57,20 +76,42 @@ export function createTextView() {
         frag.append(span);
         return span;
       });
-      tokensEl.replaceChildren(frag);
-      hover.textContent = idleText();
+      scale.setData(q.attr);
+    }
+    tokensEl.replaceChildren(frag);
+    hover.textContent = idleText();
+  }
+
+  /** @type {{display: import("./types.js").Display, cmap: import("./types.js").Colormap} | null} */
+  let last = null;
+  d.on(wordsBox, "change", () => { build(); if (last) paint(last.display, last.cmap); });
+
+  /**
+   * @param {import("./types.js").Display} display
+   * @param {import("./types.js").Colormap} cmap
+   */
+  function paint(display, cmap) {
+    if (!p) return;
+    const { values, clip, map } = scale.apply(display, cmap);
+    // Weak attributions fade into the card background (white centre boxes glare in
+    // dark themes); text colour is picked against the colour actually shown.
+    const bg = parseCssColor(getComputedStyle(el.closest(".igw-root") ?? el).backgroundColor) ?? [255, 255, 255];
+    spans.forEach((span, i) => {
+      const rgb = mixRgb(bg, rgbAt(cmap.lut, lutIndex(map, values[i])), Math.min(1, FADE * strength(values[i], clip)));
+      span.style.backgroundColor = cssRgb(rgb);
+      span.style.color = textColorOn(rgb);
+    });
+  }
+
+  return {
+    el,
+    setData(payload) {
+      p = { ...payload, tokens: payload.tokens ?? [] };
+      build();
     },
     draw(display, cmap) {
-      if (!p) return;
-      const { values, clip, map } = scale.apply(display, cmap);
-      // Weak attributions fade into the card background (white centre boxes glare in
-      // dark themes); text colour is picked against the colour actually shown.
-      const bg = parseCssColor(getComputedStyle(el.closest(".igw-root") ?? el).backgroundColor) ?? [255, 255, 255];
-      spans.forEach((span, i) => {
-        const rgb = mixRgb(bg, rgbAt(cmap.lut, lutIndex(map, values[i])), Math.min(1, FADE * strength(values[i], clip)));
-        span.style.backgroundColor = cssRgb(rgb);
-        span.style.color = textColorOn(rgb);
-      });
+      last = { display, cmap };
+      paint(display, cmap);
     },
     destroy: () => d.dispose(),
   };

@@ -3,7 +3,7 @@
 // the anywidget model and render context, and what views are handed. Types only:
 // other modules import them with `@typedef {import("./types.js").Name} Name`.
 
-/** @typedef {"image" | "text" | "tabular"} Kind */
+/** @typedef {"image" | "text" | "tabular" | "multi"} Kind */
 /** @typedef {"signed" | "positive" | "negative" | "absolute"} SignMode */
 /** @typedef {"float32" | "float64" | "uint8"} DType */
 /** @typedef {Float32Array | Float64Array | Uint8Array} NumArray */
@@ -29,6 +29,9 @@
  * @property {string} method
  * @property {string} baseline
  * @property {string} path
+ * @property {string} [path_detail] forward-only paths: what was computed (e.g. "estimate from 64 sampled orders")
+ * @property {number} [auto_tol] steps: auto: the tolerance
+ * @property {number} [auto_steps] steps: auto: the gradient evaluations it took
  */
 
 /**
@@ -51,6 +54,17 @@
  * @property {string[]} [tokens] text: raw token strings (insert as text only)
  * @property {string[]} [names] tabular
  * @property {ArrayRecord} [values] tabular: the input values
+ * @property {RawPanel[]} [panels] multi: one payload per attributed input
+ */
+
+/**
+ * One input of a several-input payload: its own kind's keys, plus its name, its share
+ * of the total |attribution| and the sum of its attributions.
+ * @typedef {RawPayload & {name?: string, share?: number, sum?: number}} RawPanel
+ */
+
+/**
+ * @typedef {Payload & {name: string, share: number, sum: number}} Panel
  */
 
 /**
@@ -65,6 +79,9 @@
  * @property {string} method
  * @property {string} baseline
  * @property {string} path
+ * @property {string} pathDetail "" for gradient paths
+ * @property {number | null} [autoTol] steps: auto: the tolerance
+ * @property {number | null} [autoSteps] steps: auto: the steps it took
  */
 
 /**
@@ -87,16 +104,31 @@
  * @property {string[]} [tokens]
  * @property {string[]} [names]
  * @property {NumArray | null} [values]
+ * @property {Panel[]} [panels]
  */
 
 /**
  * @typedef {object} TopClass
  * @property {number} index
  * @property {string} label
- * @property {number} prob
+ * @property {number} prob  the probability, or the value itself when activation is "none"
+ * @property {"softmax" | "sigmoid" | "none"} [activation]
  */
 
 /** @typedef {{kind: "diverging" | "sequential", lut: DataView | ArrayBuffer | Uint8Array | number[]}} RawColormap */
+
+/**
+ * A pinned result: the payload's arrays and labels that draw it beside the current one.
+ * @typedef {object} RawPin
+ * @property {number} id
+ * @property {Kind} kind
+ * @property {ArrayRecord} attr
+ * @property {RawReadout} readout
+ * @property {number} [height] image
+ * @property {number} [width] image
+ * @property {string[]} [tokens] text
+ * @property {string[]} [names] tabular
+ */
 
 /**
  * The widget's synced traits (see `ig_widget/widget.py`).
@@ -121,12 +153,26 @@
  * @property {string[]} method_options
  * @property {string[]} baseline_options
  * @property {string[]} path_options
+ * @property {string[]} forward_only_paths paths computed with forward passes only (steps and method do not apply)
  * @property {TopClass[]} top_classes
+ * @property {string[]} class_labels
+ * @property {number} generation_step
+ * @property {{index: number, label: string, position: number}[]} generated_tokens
+ * @property {RawPin[]} pins pinned results (ig_widget/explore/pins.py)
+ * @property {boolean} steps_auto
+ * @property {number} auto_tol
+ * @property {{curves?: Record<string, number[][]>, n_max?: number, n_evals?: number, n_evals_separate?: number, baseline?: string}} convergence delta against steps (ig_widget/explore/convergence.py)
+ * @property {{alpha?: number, output?: number, grad?: ArrayRecord, image?: ArrayRecord, mix?: ArrayRecord, values?: ArrayRecord}} scrub_point the alpha scrubber's point (ig_widget/explore/scrubber.py)
  * @property {Record<string, RawColormap>} _colormaps
  * @property {RawPayload | Record<string, never>} _payload
  * @property {boolean} _provisional
  * @property {number} _request_id
  * @property {string} _version
+ * @property {string} note the user's note (kept in the widget state and every export)
+ * @property {boolean} computable false for a result shown without its model
+ * @property {string} _comm_id the model's id, to look up whether a kernel is connected
+ * @property {DataView | ArrayBuffer | Uint8Array | null} [_png] PNG of the view: only in a standalone page's state
+ * @property {Partial<RawReadout> | Record<string, never>} _shown readout the first output kept
  */
 
 /**
@@ -135,8 +181,25 @@
  * @property {<K extends keyof Traits>(name: K) => Traits[K]} get
  * @property {<K extends keyof Traits>(name: K, value: Traits[K]) => void} set
  * @property {() => void} save_changes
- * @property {(event: string, handler: () => void) => void} on
- * @property {(event: string, handler: () => void) => void} off
+ * @property {(event: string, handler: (...args: any[]) => void) => void} on
+ * @property {(event: string, handler: (...args: any[]) => void) => void} off
+ * @property {(content: object, callbacks?: unknown, buffers?: unknown[]) => void} send a custom message to the kernel
+ * @property {WidgetManager} [widget_manager] absent in a standalone page
+ */
+
+/**
+ * The part of the ipywidgets manager used to find this view's own model.
+ * @typedef {object} WidgetManager
+ * @property {(id: string) => Promise<BackboneModel>} [get_model]
+ */
+
+/**
+ * The ipywidgets model behind the anywidget proxy: `comm_live` is false when no
+ * kernel is connected (a saved page, a restored notebook without its kernel).
+ * @typedef {object} BackboneModel
+ * @property {boolean} [comm_live]
+ * @property {(event: string, handler: () => void) => void} [on]
+ * @property {(event: string, handler: () => void) => void} [off]
  */
 
 /**

@@ -4,6 +4,9 @@ nbconvert's default HTML loads require.js, the widget html-manager and anywidget
 CDNs, so without a network the widgets stay blank. This writes the page with local
 copies beside it: require.js and the html-manager come from the npm registry (`npm pack`,
 once, cached in the given assets folder), anywidget's AMD module from its Python wheel.
+The page asks nothing of the network: MathJax (a CDN script nbconvert adds to every
+page) and the Mermaid loader are left out by a small template on top of nbconvert's
+"lab" template, so LaTeX in Markdown cells shows as its source.
 
     python scripts/offline_html.py executed.ipynb [out_dir]
 """
@@ -60,16 +63,29 @@ def fetch_assets(dest: Path) -> Path:
     return dest
 
 
+#: nbconvert's lab page without the blocks that load scripts from CDNs
+OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
 def write_site(nb, out_dir: Path, assets: Path, name: str = "index.html") -> Path:
     """Write ``nb`` (an executed notebook node) as ``out_dir/name`` with its scripts."""
     import anywidget
+    from jinja2 import DictLoader
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
     c = Config()
     c.HTMLExporter.require_js_url = "require.js"  # default: cdnjs
     c.HTMLExporter.widget_renderer_url = "embed-amd.js"  # default: unpkg
-    html, _ = HTMLExporter(config=c).from_notebook_node(nb)
+    exporter = HTMLExporter(
+        config=c,
+        extra_loaders=[DictLoader({"ig_widget_offline.html.j2": OFFLINE_TEMPLATE})],
+        template_file="ig_widget_offline.html.j2",
+    )
+    html, _ = exporter.from_notebook_node(nb)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / name).write_text(html, encoding="utf-8")

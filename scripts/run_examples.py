@@ -6,7 +6,7 @@ widget for an HTML export). Run this script whenever a notebook, its helper modu
 (``example_figures.py``, ``quickstart_models.py``) or the package's results change, and
 commit the notebooks it rewrites together with that change:
 
-    .venv/bin/python scripts/run_examples.py               # all three
+    .venv/bin/python scripts/run_examples.py               # all of them
     .venv/bin/python scripts/run_examples.py image.ipynb   # just one
 
 Each notebook runs in a fresh IPython kernel of the Python that runs this script, started
@@ -37,7 +37,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "example_notebooks"
 IMG = ROOT / "docs" / "img"
-NOTEBOOKS = ("understanding_ig.ipynb", "image.ipynb", "tabular.ipynb")
+NOTEBOOKS = ("understanding_ig.ipynb", "image.ipynb", "tabular.ipynb", "from_captum.ipynb")
 FIGURE_TAG = "readme_figure"
 TIMEOUT_S = 300
 

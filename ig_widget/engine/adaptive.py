@@ -1,25 +1,20 @@
-"""``n_steps="auto"``: Gauss-Legendre panels, bisected where the completeness check fails.
+"""``n_steps="auto"``: the engine's side of the rule planned by ``engine/probe.py``.
 
-Along the path, H(alpha) = sum_i dF/dx_i(g(alpha)) * g_i'(alpha) = d/dalpha F(g(alpha)), so
-on every panel [a, b] the exact integral of H is F(g(b)) - F(g(a)), which costs two
-forward passes without graph (far cheaper than gradient nodes). Each panel carries a
-``NODES_PER_PANEL``-point Gauss-Legendre rule whose estimate of that integral is checked
-against the exact value. Panels whose error is largest are bisected (one forward pass for
-the new boundary, a fresh rule on each half) until the completeness error (the sum of
-the panel errors, with their signs) is at most ``tol`` times |F(x) - F(x')| for every
-example, or ``max_steps`` gradient nodes are spent. The panel errors steer where nodes
-go; the stopping rule is the completeness error the user reads as delta.
+``probe.integrate`` chooses the gradient nodes from forward-only probes of F along the path
+(a central-difference shadow of the gradient pass predicts each candidate rule's
+completeness error), evaluates them once, and splits panels further with real gradients
+where the exact per-panel check (F(g(b)) - F(g(a)) from two forward passes, far cheaper
+than gradient nodes) still fails, until the sum of the panel error sizes is at most
+``tol`` times |F(x) - F(x')| for every example or ``max_steps`` gradient nodes are spent.
+Gauss nodes never sit on the panel ends, so a gradient singular exactly at the baseline
+(ReLU at 0 for a zero baseline) cannot mislead the check. The check covers the sum over
+features: per-feature errors of opposite signs inside one panel can go unseen, as with
+the convergence delta itself.
 
-Where F is smooth along the path one panel is often enough; nodes gather around kinks
-(ReLU switching) and saturation, where rules on uniform nodes converge only like 1/n.
-Gauss nodes never sit on the panel ends, so a gradient that is singular exactly at the
-baseline (ReLU at 0 for a zero baseline) cannot mislead the check. The check covers the
-sum over features: per-feature errors of opposite signs inside one panel can cancel and
-go unseen, as with the convergence delta itself.
-
-The steps: ``_Refiner.refine`` bisects panels until the check passes, ``assemble`` sums
-the panels into attributions, ``trace`` lays the nodes out for plots; each panel is a
-``Panel``.
+This module supplies the planner's two callables (``_Refiner.values``: F at path points
+without graph; ``_Refiner.gradients``: each node's per-feature contributions), then
+``assemble`` sums the panels into attributions and ``trace`` lays the nodes out for
+plots; each panel is a ``Panel``.
 """
 
 from __future__ import annotations
@@ -28,14 +23,8 @@ from dataclasses import dataclass
 
 import torch
 
-from . import quadrature
+from . import probe
 from .core import Attribution, Core, PathTrace, Tensors, accumulation_dtype, delta
-
-#: Gauss-Legendre nodes per panel (2 used the fewest evaluations over the benchmark
-#: models among 2, 3, 4 and 6)
-NODES_PER_PANEL = 2
-#: panels narrower than this are not split again
-MIN_WIDTH = 1e-6
 
 
 @dataclass
@@ -56,23 +45,9 @@ class Panel:
     outputs: torch.Tensor
     contribs: list[torch.Tensor]
 
-    @property
-    def width(self) -> float:
-        return self.b - self.a
-
-    @property
-    def middle(self) -> float:
-        return (self.a + self.b) / 2
-
     def weighted(self, i: int) -> torch.Tensor:
         """Input ``i``'s weighted node contributions (p, batch, features)."""
         return self.weights.view(-1, 1, 1) * self.contribs[i]
-
-    @property
-    def gap(self) -> torch.Tensor:
-        """The rule's estimate of F(b) - F(a) minus its exact value, per example."""
-        est = sum(self.weighted(i).sum(0) for i in range(len(self.contribs))).sum(-1)
-        return est - (self.fb - self.fa)
 
 
 class _Refiner:
@@ -84,10 +59,6 @@ class _Refiner:
         self.dtype, self.device = xs[0].dtype, xs[0].device
         self.acc = accumulation_dtype(self.dtype)
         self.diffs = tuple(x - b for x, b in zip(xs, bs, strict=True))
-        self.w_ref, self.a_ref = (
-            torch.tensor(v, dtype=torch.float64)
-            for v in quadrature.rule("gausslegendre", NODES_PER_PANEL)
-        )
         self.n_grad, self.n_forward = 0, 2
 
     def gradients(self, alphas: list[float]) -> tuple[torch.Tensor, list[torch.Tensor]]:
@@ -126,62 +97,6 @@ class _Refiner:
         self.n_forward += k
         return out.reshape(k, N).to(self.acc)
 
-    def new_panels(
-        self, bounds: list[tuple[float, float, torch.Tensor, torch.Tensor]]
-    ) -> list[Panel]:
-        """Gauss-Legendre rules on each (a, b, F(a), F(b)), all in one gradient batch."""
-        alphas: list[float] = []
-        for a, b, _, _ in bounds:
-            alphas += (a + (b - a) * self.a_ref).tolist()
-        f, contribs = self.gradients(alphas)
-        p = NODES_PER_PANEL
-        return [
-            Panel(
-                a=a,
-                b=b,
-                fa=fa,
-                fb=fb,
-                weights=((b - a) * self.w_ref).to(device=self.device, dtype=self.acc),
-                alphas=alphas[j * p : (j + 1) * p],
-                outputs=f[j * p : (j + 1) * p],
-                contribs=[t[j * p : (j + 1) * p] for t in contribs],
-            )
-            for j, (a, b, fa, fb) in enumerate(bounds)
-        ]
-
-    def refine(self, f_x: torch.Tensor, f_b: torch.Tensor, tol: float) -> tuple[list[Panel], float]:
-        """Bisect the worst panels until the completeness error is within ``tol`` (or
-        the budget is spent); returns the panels and the final error."""
-        scale = (f_x - f_b).abs().clamp_min(torch.finfo(self.acc).tiny)
-        panels = self.new_panels([(0.0, 1.0, f_b, f_x)])
-        while True:
-            gaps = torch.stack([p.gap for p in panels])  # (panels, N)
-            errs = (gaps.abs() / scale).max(dim=1).values.tolist()
-            total = float((gaps.sum(0).abs() / scale).max())
-            budget = self.max_steps - self.n_grad
-            if total <= tol or budget < 2 * NODES_PER_PANEL:
-                return panels, total
-            split = _worst(panels, errs, budget // (2 * NODES_PER_PANEL))
-            if not split:
-                return panels, total
-            f_mid = dict(zip(split, self.values([panels[j].middle for j in split]), strict=True))
-            bounds, keep = [], []
-            for j, p in enumerate(panels):
-                if j in f_mid:
-                    bounds += [(p.a, p.middle, p.fa, f_mid[j]), (p.middle, p.b, f_mid[j], p.fb)]
-                else:
-                    keep.append(p)
-            panels = sorted(keep + self.new_panels(bounds), key=lambda p: p.a)
-
-
-def _worst(panels: list[Panel], errs: list[float], most: int) -> list[int]:
-    """Indices (ascending) of up to ``most`` panels to bisect: those within a factor 4 of
-    the worst error, worst first, that are still wide enough to split."""
-    worst = max(errs)
-    ranked = sorted(range(len(panels)), key=lambda j: -errs[j])
-    chosen = [j for j in ranked if errs[j] >= worst / 4 and panels[j].width > MIN_WIDTH]
-    return sorted(chosen[:most])
-
 
 def assemble(panels: list[Panel], xs: Tensors) -> tuple[torch.Tensor, ...]:
     """Attributions per input: every panel's weighted contributions, summed."""
@@ -206,6 +121,42 @@ def trace(panels: list[Panel], f_b: torch.Tensor, f_x: torch.Tensor, xs: Tensors
     return PathTrace(alphas, outputs, tuple(integrand))
 
 
+def _planned_panels(
+    refiner: _Refiner, f_x: torch.Tensor, f_b: torch.Tensor, tol: float, max_steps: int
+) -> tuple[list[Panel], float]:
+    """The panels ``probe.integrate`` plans, with the outputs and per-feature
+    contributions the gradient pass found at their nodes; and the final error."""
+    node_f: list[torch.Tensor] = []
+    node_c: list[list[torch.Tensor]] = []
+
+    def slopes(a: torch.Tensor) -> torch.Tensor:
+        f, contribs = refiner.gradients(a.tolist())
+        node_f.append(f)
+        node_c.append(contribs)
+        return sum(c.sum(-1) for c in contribs)
+
+    plan = probe.integrate(
+        lambda a: refiner.values(a.tolist()), slopes, f_b, f_x, tol, max_steps, refiner.dtype
+    )
+    outputs = torch.cat(node_f)
+    contribs = [torch.cat([c[i] for c in node_c]) for i in range(len(refiner.xs))]
+    device, acc = refiner.device, refiner.acc
+    panels = [
+        Panel(
+            a=p.a,
+            b=p.b,
+            fa=p.fa.to(device, acc),
+            fb=p.fb.to(device, acc),
+            weights=p.weights.to(device, acc),
+            alphas=p.alphas.tolist(),
+            outputs=outputs[p.ids],
+            contribs=[c[p.ids] for c in contribs],
+        )
+        for p in plan.panels
+    ]
+    return panels, plan.error
+
+
 def integrate_adaptive(
     core: Core, path, xs: Tensors, bs: Tensors, tol: float, max_steps: int, with_trace: bool
 ) -> Attribution:
@@ -214,7 +165,7 @@ def integrate_adaptive(
     refiner = _Refiner(core, path, xs, bs, max_steps)
     f_x, f_b = core.endpoint_outputs(xs, bs)
     f_x, f_b = f_x.to(refiner.acc), f_b.to(refiner.acc)
-    panels, total = refiner.refine(f_x, f_b, tol)
+    panels, total = _planned_panels(refiner, f_x, f_b, tol, max_steps)
     attrs = assemble(panels, xs)
     warnings = []
     if total > tol:

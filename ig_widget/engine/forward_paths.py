@@ -29,23 +29,39 @@ def shapley_weights(d: int) -> list[float]:
 class _Masked:
     """The inputs flattened per example, and F at ``mask ? x : x'`` for batches of masks."""
 
-    def __init__(self, core: Core, xs: Tensors, bs: Tensors) -> None:
+    def __init__(
+        self, core: Core, xs: Tensors, bs: Tensors, groups: torch.Tensor | None = None
+    ) -> None:
         N = core.batch
         self.core, self.xs = core, xs
         self.flat_x = torch.cat([x.reshape(N, -1) for x in xs], dim=1)
         self.flat_b = torch.cat([b.reshape(N, -1) for b in bs], dim=1)
-        self.d = self.flat_x.shape[1]
+        self.n_features = self.flat_x.shape[1]
         self.device = self.flat_x.device
         self.acc = torch.float64 if self.flat_x.dtype == torch.float64 else torch.float32
+        #: the group of each flattened feature (0..G-1), or None: then each feature is
+        #: a player of its own; with groups, the players are the groups (a group moves
+        #: together) and ``d`` counts groups
+        self.groups = None if groups is None else groups.to(self.device)
+        self.d = self.n_features if groups is None else int(groups.max()) + 1
+
+    def spread(self, per_player: torch.Tensor) -> torch.Tensor:
+        """(..., d) values per player -> (..., n_features): a group's value shared evenly."""
+        if self.groups is None:
+            return per_player
+        sizes = torch.bincount(self.groups, minlength=self.d).to(per_player.dtype)
+        return per_player[..., self.groups] / sizes[self.groups]
 
     def values(self, n_rows: int, mask_rows: Callable[[int, int], torch.Tensor]) -> torch.Tensor:
         """F at the points for masks 0..n_rows-1 -> (n_rows, batch), in ``acc``."""
-        core, N, d = self.core, self.core.batch, self.d
+        core, N, d = self.core, self.core.batch, self.n_features
         sizes = [x[0].numel() for x in self.xs]
         planner = ChunkPlanner(n_rows, N, d, self.device, core.internal_batch_size)
 
         def chunk(s0: int, s1: int) -> torch.Tensor:
-            mask = mask_rows(s0, s1)  # (k, d) bool
+            mask = mask_rows(s0, s1)  # (k, players) bool
+            if self.groups is not None:
+                mask = mask[:, self.groups]  # (k, features)
             pts = torch.where(mask.unsqueeze(1), self.flat_x.unsqueeze(0), self.flat_b.unsqueeze(0))
             k = s1 - s0
             parts = torch.split(pts.reshape(k * N, d), sizes, dim=1)
@@ -63,7 +79,8 @@ class _Masked:
     def result(
         self, flat_attr: torch.Tensor, vals: torch.Tensor, n_forward: int, tr: PathTrace | None
     ) -> Attribution:
-        """``vals[0]`` is F(x'), ``vals[-1]`` F(x)."""
+        """``vals[0]`` is F(x'), ``vals[-1]`` F(x); ``flat_attr`` (N, players)."""
+        flat_attr = self.spread(flat_attr)
         attrs = tuple(
             a.to(x.dtype) for a, x in zip(split_features(flat_attr, self.xs), self.xs, strict=True)
         )
@@ -81,10 +98,15 @@ class _Masked:
 
 
 def extremal(
-    core: Core, xs: Tensors, bs: Tensors, order: Callable[[int], list[int]], trace: bool
+    core: Core,
+    xs: Tensors,
+    bs: Tensors,
+    order: Callable[[int], list[int]],
+    trace: bool,
+    groups: torch.Tensor | None = None,
 ) -> Attribution:
-    """Features move one at a time in ``order(d)``; each gets F(after) - F(before)."""
-    m = _Masked(core, xs, bs)
+    """Features (or groups) move one at a time in ``order(d)``; each gets F(after) - F(before)."""
+    m = _Masked(core, xs, bs, groups)
     d, N, device, acc = m.d, core.batch, m.device, m.acc
     perm = torch.tensor(order(d), device=device)
     rank = torch.empty_like(perm)
@@ -97,17 +119,19 @@ def extremal(
     tr = None
     if trace:
         integrand = None
-        if (d + 1) * N * d <= MAX_TRACE_ELEMENTS:
+        if (d + 1) * N * m.n_features <= MAX_TRACE_ELEMENTS:
             dense = torch.zeros(d + 1, N, d, dtype=acc, device=device)
             dense[steps[1:], :, perm] = gains
-            integrand = split_features(dense, xs)
+            integrand = split_features(m.spread(dense), xs)
         tr = PathTrace(steps.to(acc) / d, vals, integrand)
     return m.result(flat_attr, vals, d + 1, tr)
 
 
-def exact_shapley(core: Core, xs: Tensors, bs: Tensors, max_features: int) -> Attribution:
+def exact_shapley(
+    core: Core, xs: Tensors, bs: Tensors, max_features: int, groups: torch.Tensor | None = None
+) -> Attribution:
     """Shapley values of v(S) = F(x_S, x'_rest) by enumerating all 2^d subsets."""
-    m = _Masked(core, xs, bs)
+    m = _Masked(core, xs, bs, groups)
     d, N, device, acc = m.d, core.batch, m.device, m.acc
     if d > max_features:
         raise ValueError(
@@ -128,9 +152,16 @@ def exact_shapley(core: Core, xs: Tensors, bs: Tensors, max_features: int) -> At
     return m.result(flat_attr, vals[[0, -1]], 2**d, None)
 
 
-def sampled_shapley(core: Core, xs: Tensors, bs: Tensors, samples: int, seed: int) -> Attribution:
+def sampled_shapley(
+    core: Core,
+    xs: Tensors,
+    bs: Tensors,
+    samples: int,
+    seed: int,
+    groups: torch.Tensor | None = None,
+) -> Attribution:
     """The extremal attributions averaged over ``samples`` random orders (seeded)."""
-    m = _Masked(core, xs, bs)
+    m = _Masked(core, xs, bs, groups)
     d, N, device, acc = m.d, core.batch, m.device, m.acc
     gen = torch.Generator().manual_seed(seed)
     perms = torch.stack([torch.randperm(d, generator=gen) for _ in range(samples)]).to(device)

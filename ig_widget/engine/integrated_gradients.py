@@ -434,8 +434,9 @@ def _check_auto(tol: Any, max_steps: Any, path: Path) -> None:
         raise ValueError(f"max_steps={max_steps!r} must be an int >= 2.")
     if not path.uses_gradients:
         raise ValueError(
-            f"n_steps='auto' is for gradient paths; {path!r} is computed exactly with "
-            "forward passes and needs no n_steps."
+            f"n_steps='auto' picks the quadrature nodes of a path integrated by a rule "
+            f"(StraightLine, Custom, BlurPath); {path!r} sets its own steps, so n_steps "
+            "does not apply: leave it out."
         )
 
 

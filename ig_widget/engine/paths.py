@@ -42,6 +42,7 @@ from .core import (
     straight_points,
 )
 from .forward_paths import exact_shapley, extremal, sampled_shapley, shapley_weights
+from .groups import Segments, feature_groups
 
 __all__ = [
     "AllOrderings",
@@ -159,22 +160,36 @@ class Custom(GradientPath):
             return as_tuple(self.g(alphas))
 
 
+def _groups_of(groups: Segments | None, xs: Tensors) -> torch.Tensor | None:
+    """Segments -> the group of each flattened feature (None: every feature alone)."""
+    if groups is None:
+        return None
+    return feature_groups(groups, [tuple(x.shape[1:]) for x in xs])
+
+
 class Extremal(Path):
     """Move one feature at a time from baseline to input, in ``order``.
 
     ``order`` lists every flattened feature index exactly once (first moved first);
-    None means 0, 1, ..., d-1.
+    None means 0, 1, ..., d-1. ``groups``: integer segments (for images an (H, W) label
+    map, see ``ig_widget.engine.groups``); each group then moves as one feature, ``order``
+    lists group numbers (0..G-1 in label order), and a group's attribution is shared
+    evenly among its elements.
     """
 
     uses_gradients = False
 
-    def __init__(self, order: Sequence[int] | torch.Tensor | None = None):
+    def __init__(
+        self, order: Sequence[int] | torch.Tensor | None = None, groups: Segments | None = None
+    ):
         if order is not None:
             order = [int(i) for i in (order.tolist() if isinstance(order, torch.Tensor) else order)]
         self.order = order
+        self.groups = groups
 
     def __repr__(self) -> str:
-        return f"Extremal(order={self.order!r})"
+        grouped = "" if self.groups is None else ", groups=..."
+        return f"Extremal(order={self.order!r}{grouped})"
 
     def permutation(self, d: int) -> list[int]:
         if self.order is None:
@@ -195,7 +210,8 @@ class Extremal(Path):
         return order
 
     def attribute(self, core: Core, xs: Tensors, bs: Tensors, options: Options) -> Attribution:
-        return extremal(core, xs, bs, self.permutation, options.trace)
+        groups = _groups_of(self.groups, xs)
+        return extremal(core, xs, bs, self.permutation, options.trace, groups)
 
 
 class AllOrderings(Path):
@@ -203,12 +219,19 @@ class AllOrderings(Path):
 
     ``samples=None`` enumerates exactly (2^d forward rows per example), allowed for
     ``d <= max_exact_features``; ``samples=k`` averages ``k`` random orders drawn with
-    ``torch.Generator().manual_seed(seed)`` ((d + 1) k rows per example).
+    ``torch.Generator().manual_seed(seed)`` ((d + 1) k rows per example). ``groups``:
+    integer segments; the players are then the groups (see ``Extremal``).
     """
 
     uses_gradients = False
 
-    def __init__(self, samples: int | None = None, seed: int = 0, max_exact_features: int = 16):
+    def __init__(
+        self,
+        samples: int | None = None,
+        seed: int = 0,
+        max_exact_features: int = 16,
+        groups: Segments | None = None,
+    ):
         if samples is not None and (
             isinstance(samples, bool) or not isinstance(samples, int) or samples < 1
         ):
@@ -218,14 +241,17 @@ class AllOrderings(Path):
         self.samples = samples
         self.seed = int(seed)
         self.max_exact_features = int(max_exact_features)
+        self.groups = groups
 
     def __repr__(self) -> str:
-        return f"AllOrderings(samples={self.samples!r}, seed={self.seed})"
+        grouped = "" if self.groups is None else ", groups=..."
+        return f"AllOrderings(samples={self.samples!r}, seed={self.seed}{grouped})"
 
     def attribute(self, core: Core, xs: Tensors, bs: Tensors, options: Options) -> Attribution:
+        groups = _groups_of(self.groups, xs)
         if self.samples is None:
-            return exact_shapley(core, xs, bs, self.max_exact_features)
-        return sampled_shapley(core, xs, bs, self.samples, self.seed)
+            return exact_shapley(core, xs, bs, self.max_exact_features, groups)
+        return sampled_shapley(core, xs, bs, self.samples, self.seed, groups)
 
 
 def check_path(path: object) -> Path:
@@ -235,16 +261,22 @@ def check_path(path: object) -> Path:
     if isinstance(path, Path):
         return path
     if isinstance(path, str):
-        named = {
+        from .blur import BlurPath  # these modules build on this one
+        from .guided import GuidedPath
+
+        named: dict[str, Callable[[], Path]] = {
             "straight": StraightLine,
             "straight_line": StraightLine,
             "extremal": Extremal,
             "all_orderings": AllOrderings,
+            "guided": GuidedPath,
+            "blur": BlurPath,
         }
         if path in named:
             return named[path]()
     raise ValueError(
         f"path={path!r} is not a known path; use StraightLine(), Extremal(order=...), "
-        "AllOrderings(samples=...) or Custom(g) from ig_widget.paths (or the names "
-        "'straight', 'extremal', 'all_orderings')."
+        "AllOrderings(samples=...), GuidedPath(), BlurPath() or Custom(g) from "
+        "ig_widget.paths (or the names 'straight', 'extremal', 'all_orderings', 'guided', "
+        "'blur')."
     )

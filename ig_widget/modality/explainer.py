@@ -29,12 +29,16 @@ from ..engine.model_state import (
     buffers_kept,
     find_modules,
     in_training,
+    parameter_dtype,
     train_mode_note,
 )
 from ..engine.outputs import output_tensor
 from ..engine.paths import Path
 from ..engine.quadrature import METHODS
+from ..explore.auto_steps import auto_readout, steps_arguments
+from ..explore.completeness import completeness_note
 from ..payload.names import one_per
+from . import hf
 from .errors import ModelError
 from .infer import _describe, as_tensor, with_batch
 from .records import Result, Settings
@@ -71,6 +75,7 @@ class Explainer:
         baselines: Any = None,
         additional_forward_args: Any = None,
         class_names: Any = None,
+        output_activation: str | None = None,
     ) -> None:
         if isinstance(model, type):
             raise TypeError(
@@ -84,16 +89,51 @@ class Explainer:
         self.last_oom: tuple[int | None, str] | None = None
         self.model = model
         self.device = _model_device(model, x.device)
-        self.x = with_batch(x, self.modality).to(self.device)
+        #: notes added to every result's warnings (e.g. the input was cast)
+        self.notes: list[str] = []
+        self.model_dtype = parameter_dtype(find_modules(model))
+        self.x = self._cast(with_batch(x, self.modality).to(self.device))
         self.args = format_additional_args(additional_forward_args)
         self._memo: dict[str, torch.Tensor] = {}
+        self._activation = hf.check_activation(output_activation)
         self._predict(class_names)
         self._user_baselines = self._normalise_user_baselines(baselines)
+
+    def _cast(self, x: torch.Tensor) -> torch.Tensor:
+        """Float64 data for a float32 (or half) model is cast to float32, with a note; a
+        half-precision model still gets float32 path points (the engine casts them as they
+        enter the model), since half precision is too coarse to integrate in."""
+        want = self.model_dtype
+        if not x.is_floating_point() or want is None or x.dtype == want:
+            return x
+        if x.dtype == torch.float64:
+            to = torch.float32 if want in (torch.float16, torch.bfloat16) else want
+            self.notes.append(
+                f"x is float64 but the model's parameters are {str(want).replace('torch.', '')}: "
+                f"x was cast to {str(to).replace('torch.', '')} (cast it yourself to silence "
+                "this note)."
+            )
+            return x.to(to)
+        return x
+
+    def _for_model(self, x: torch.Tensor) -> torch.Tensor:
+        """``x`` in the model's dtype for a plain forward pass."""
+        want = self.model_dtype
+        if x.is_floating_point() and want is not None and x.dtype != want:
+            return x.to(want)
+        return x
 
     # -- prediction and targets -------------------------------------------------------
     def _model_output(self) -> Any:
         with torch.no_grad(), buffers_kept([self.model]):
-            return self.model(self.x, *self.args)
+            return self.model(self._for_model(self.x), *self.args)
+
+    #: how many classes ``top_classes`` lists
+    top_count = TOP_CLASSES
+
+    def _default_labels(self, n: int) -> Mapping[int, str] | None:
+        """Class names when the user gave none: ``model.config.id2label``."""
+        return hf.config_labels(self.model, n)
 
     def _predict(self, class_names: Any) -> None:
         try:
@@ -120,15 +160,40 @@ class Explainer:
         self.logits = logits
         self.n_outputs = int(logits.numel())
         self.single_output = out.dim() == 1 or self.n_outputs == 1
+        if class_names is None:
+            class_names = self._default_labels(self.n_outputs)
         self.labels = _labels(class_names, self.n_outputs)
-        # NaN outputs count as impossible classes; JSON has no NaN
-        probs = torch.softmax(torch.nan_to_num(logits, nan=-math.inf), 0)
-        probs = torch.nan_to_num(probs, nan=0.0)
-        order = torch.argsort(probs, descending=True, stable=True)[:TOP_CLASSES]
+        self.activation = self._activation or hf.guess_activation(self.model, self.n_outputs)
+        probs = hf.scores(logits, self.activation)
+        ranked = torch.nan_to_num(logits, nan=-math.inf)
+        order = torch.argsort(ranked, descending=True, stable=True)[: self.top_count]
         self.top_classes = [
-            {"index": int(i), "label": self.labels[int(i)], "prob": float(probs[i])} for i in order
+            {
+                "index": int(i),
+                "label": self.labels[int(i)],
+                "prob": float(probs[i]),
+                "activation": self.activation,
+            }
+            for i in order
         ]
         self.default_target = int(order[0])
+
+    def resolve_target(self, target: Any) -> Any:
+        """A label (a class name, or a token such as " Paris") as its index. The exact
+        label wins, then the label with surrounding spaces trimmed, then the same ignoring
+        case. Anything else, a string that is no label included, comes back as it is
+        (the target trait says what is wrong with it)."""
+        if not isinstance(target, str):
+            return target
+        for match in (
+            lambda lab: lab == target,
+            lambda lab: lab.strip() == target.strip(),
+            lambda lab: lab.strip().lower() == target.strip().lower(),
+        ):
+            for i, lab in enumerate(self.labels):
+                if match(lab):
+                    return i
+        return target
 
     def check_target(self, target: Any) -> int:
         if isinstance(target, bool) or not isinstance(target, (int, np.integer)):
@@ -309,10 +374,9 @@ class Explainer:
             baselines=self.baseline(settings.baseline),
             target=self.engine_target(settings.target),
             additional_forward_args=self.args or None,
-            n_steps=settings.n_steps,
-            method=settings.method,
             path=self.path(settings.path),
             trace=True,
+            **steps_arguments(settings),
             progress=progress,
             _nodes=nodes,
         )
@@ -335,7 +399,7 @@ class Explainer:
             settings=settings.as_dict(),
             trace=None if tr is None else PathTrace(tr.alphas, tr.outputs, None),
             n_evals=res.n_evals,
-            warnings=list(res.warnings),
+            warnings=list(res.warnings) + self.notes,
         )
         shown = _numpy(per_feature)
         result.payload = {
@@ -369,13 +433,38 @@ class Explainer:
         wrong with the model now (checked on every publication, since a cached result
         outlives a change of mode)."""
         notes = [n for n in result.warnings if not n.startswith(TRAIN_MODE_NOTE)]
+        notes.append(self._completeness_note(result))
+        notes = [n for n in notes if n]
         training = in_training(find_modules(self.model))
         if training:
             notes.append(train_mode_note(training))
         return " ".join(notes)
 
+    def _completeness_note(self, result: Result) -> str:
+        s = result.settings
+        path = s.get("path", "straight")
+        return completeness_note(
+            result.delta,
+            result.output,
+            result.baseline_output,
+            n_steps=s.get("n_steps"),
+            uses_gradients=path not in self.path_options or self.uses_gradients(path),
+        )
+
+    def path_detail(self, name: str) -> str:
+        """What a forward-only path computed, for the settings line ("" for gradient
+        paths, whose steps and method say it)."""
+        return ""
+
     def _readout(self, result: Result, settings: Settings) -> dict:
         """The payload's numbers line for ``result``, labelled with ``settings``."""
+        return {
+            **self._readout_numbers(result, settings),
+            "path_detail": self.path_detail(settings.path),
+            **auto_readout(result, settings),
+        }
+
+    def _readout_numbers(self, result: Result, settings: Settings) -> dict:
         return payload.readout(
             output=result.output,
             baseline_output=result.baseline_output,
@@ -440,7 +529,11 @@ def _add_note(exc: BaseException, note: str) -> None:
 
 
 def _numpy(t: torch.Tensor) -> np.ndarray:
-    return t.detach().cpu().numpy()
+    """A display array: float16/bfloat16 become float32 (numpy has no bfloat16)."""
+    t = t.detach()
+    if t.dtype in (torch.float16, torch.bfloat16):
+        t = t.float()
+    return t.cpu().numpy()
 
 
 def _labels(class_names: Any, n: int) -> list[str]:

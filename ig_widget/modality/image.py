@@ -11,20 +11,34 @@ import torch
 from .. import payload
 from .._serialize import encode_array
 from ..engine import baselines as bl
+from ..engine.paths import Path
+from ..explore.image_paths import IMAGE_PATHS, image_path, image_path_detail
 from .explainer import Explainer, Result, _numpy
 
 
 class ImageExplainer(Explainer):
     modality = "image"
 
-    def __init__(self, model: Any, x: torch.Tensor, **kw: Any) -> None:
+    def __init__(
+        self, model: Any, x: torch.Tensor, *, mean: Any = None, std: Any = None, **kw: Any
+    ) -> None:
         super().__init__(model, x, **kw)
-        self.rgba = payload.to_rgba(_numpy(self.x[0]))
+        self.rgba = payload.to_rgba(denormalise(_numpy(self.x[0]).astype(np.float32), mean, std))
         self._rgba_record = encode_array(self.rgba)  # encoded once, shared by every result
         self.width = int(self.x.shape[-1])
 
     def _builtin_baselines(self) -> dict[str, Callable[[], torch.Tensor]]:
         return {name: (lambda f=f: f(self.x)) for name, f in bl.IMAGE.items()}
+
+    path_options = ("straight", *IMAGE_PATHS)
+
+    def path(self, name: str) -> Path:
+        h, w = self.x.shape[-2:]
+        return image_path(name, int(h), int(w)) or super().path(name)
+
+    def path_detail(self, name: str) -> str:
+        h, w = self.x.shape[-2:]
+        return image_path_detail(name, int(h), int(w))
 
     def _display(self, attr: torch.Tensor, nodes: bool = False) -> torch.Tensor:
         # sum over channels: (C, H, W) -> (H*W,), (m, C, H, W) -> (m, H*W)
@@ -37,3 +51,35 @@ class ImageExplainer(Explainer):
     def _view(self, result: Result, shown: np.ndarray) -> dict:
         h, w = self.x.shape[-2:]
         return payload.image_payload(self.rgba, shown.reshape(h, w), encoded=self._rgba_record)
+
+
+def _per_channel(value: Any, name: str, channels: int) -> np.ndarray:
+    arr = np.asarray(value.detach().cpu() if isinstance(value, torch.Tensor) else value)
+    try:
+        arr = arr.astype(np.float32).reshape(-1)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name}= must be numbers, one per channel (e.g. processor.image_{name}), "
+            f"got {value!r}."
+        ) from None
+    if arr.size == 1:
+        arr = np.repeat(arr, channels)
+    if arr.size != channels or not np.isfinite(arr).all():
+        raise ValueError(
+            f"{name}= has {arr.size} value(s) but the image has {channels} channel(s); give "
+            f"one finite number per channel (e.g. {name}=processor.image_{name})."
+        )
+    return arr.reshape(channels, 1, 1)
+
+
+def denormalise(image: np.ndarray, mean: Any = None, std: Any = None) -> np.ndarray:
+    """The picture before normalisation, ``image * std + mean`` per channel, so what is
+    drawn under the heatmap looks like the photo (the model still gets ``x`` itself)."""
+    if mean is None and std is None:
+        return image
+    c = image.shape[0]
+    m = np.zeros((c, 1, 1), np.float32) if mean is None else _per_channel(mean, "mean", c)
+    s = np.ones((c, 1, 1), np.float32) if std is None else _per_channel(std, "std", c)
+    if (s <= 0).any():
+        raise ValueError("std= must be positive numbers, one per channel.")
+    return np.clip(image * s + m, 0.0, 1.0)

@@ -21,16 +21,65 @@ def _describe(x: torch.Tensor) -> str:
     return f"shape {tuple(x.shape)} and dtype {x.dtype}"
 
 
-def as_tensor(x: Any) -> torch.Tensor:
-    """``x`` as a tensor (numpy arrays are converted); anything else is a TypeError."""
+def as_tensor(x: Any, arg: str = "x") -> torch.Tensor:
+    """``x`` as a tensor (numpy arrays are converted); anything else is a TypeError naming
+    the argument ``arg``."""
     if isinstance(x, torch.Tensor):
         return x.detach()
     if isinstance(x, np.ndarray):
-        return torch.from_numpy(np.ascontiguousarray(x))
+        if x.dtype == object or not (
+            np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.bool_)
+        ):
+            raise TypeError(
+                f"{arg} is a numpy array of dtype {x.dtype}, not numbers; convert it with "
+                f"np.asarray({arg}, dtype=np.float32) (encode text or category columns first)."
+            )
+        x = np.ascontiguousarray(x)
+        return torch.from_numpy(x if x.flags.writeable else x.copy())
+    if tabular_like(x):
+        return as_tensor(from_table(x, arg)[0], arg)
     raise TypeError(
-        f"x must be a torch.Tensor (or a numpy array), got {type(x).__name__}; convert it "
-        "with torch.as_tensor(x) (float for images and features, integer token ids for text)."
+        f"{arg} must be a torch.Tensor (or a numpy array), got {type(x).__name__}; convert "
+        f"it with torch.as_tensor({arg}) (float for images and features, integer token ids "
+        "for text); a pandas Series or one-row DataFrame is taken as it is."
     )
+
+
+def _numeric(dtype: Any) -> bool:
+    try:
+        return bool(np.issubdtype(dtype, np.number))
+    except TypeError:  # pandas' own dtypes (strings, categories)
+        return False
+
+
+def tabular_like(x: Any) -> bool:
+    """A pandas Series or DataFrame (recognised without importing pandas)."""
+    return type(x).__name__ in ("Series", "DataFrame") and hasattr(x, "to_numpy")
+
+
+def from_table(x: Any, arg: str) -> tuple[Any, list[str] | None]:
+    """A pandas Series / DataFrame as a float array and its feature names (the Series'
+    index, the DataFrame's columns); other values come back as they are. ``x`` must hold
+    one row; ``background`` may hold many."""
+    if not tabular_like(x):
+        return x, None
+    frame = type(x).__name__ == "DataFrame"
+    names = [str(c) for c in (x.columns if frame else x.index)]
+    if frame and arg == "x" and len(x) != 1:
+        raise ValueError(
+            f"{arg} is a DataFrame with {len(x)} rows; the widget explains one row: pass "
+            f"{arg}.iloc[[i]] (or {arg}.iloc[i])."
+        )
+    try:
+        values = x.to_numpy(dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        kinds = x.dtypes if frame else [x.dtype]
+        bad = [n for n, k in zip(names, kinds, strict=False) if not _numeric(k)]
+        raise TypeError(
+            f"{arg} holds columns that are not numbers ({', '.join(bad) or 'object'}); encode "
+            f"them as numbers first (e.g. pandas.get_dummies({arg}))."
+        ) from exc
+    return values, names
 
 
 def infer_modality(x: Any, modality: str | None = None) -> str:
@@ -142,5 +191,5 @@ def check_example(x: torch.Tensor, modality: str) -> None:
 
 def with_batch(x: torch.Tensor, modality: str) -> torch.Tensor:
     """The example with a leading batch dimension of 1."""
-    example_dims = {"image": 3, "text": 1, "tabular": 1}[modality]
+    example_dims = {"image": 3, "text": 1, "tabular": 1}.get(modality)
     return x.unsqueeze(0) if x.dim() == example_dims else x

@@ -19,21 +19,39 @@ class Settings:
     baseline: str
     path: str
     target: int
+    #: a causal LM with generated tokens: which generated token's logits are explained
+    #: (0: the token right after the prompt)
+    step: int = 0
+    #: "steps: auto": the completeness tolerance, n_steps then the most steps to spend
+    tol: float | None = None
 
     def key(self, uses_gradients: bool) -> tuple:
         """Forward-only paths ignore ``n_steps`` and ``method``, so they share results."""
         if uses_gradients:
-            return (self.n_steps, self.method, self.baseline, self.path, self.target)
-        return (None, None, self.baseline, self.path, self.target)
+            return (
+                self.n_steps,
+                self.method,
+                self.baseline,
+                self.path,
+                self.target,
+                self.step,
+                self.tol,
+            )
+        return (None, None, self.baseline, self.path, self.target, self.step, None)
 
     def as_dict(self) -> dict:
-        return {
+        out = {
             "n_steps": self.n_steps,
             "method": self.method,
             "baseline": self.baseline,
             "path": self.path,
             "target": self.target,
         }
+        if self.step:
+            out["step"] = self.step
+        if self.tol is not None:  # only "steps: auto" results say their tolerance
+            out["tol"] = self.tol
+        return out
 
 
 @dataclass
@@ -53,6 +71,9 @@ class Result:
     baseline_output: float
     settings: dict
     token_attributions: torch.Tensor | None = None
+    #: several inputs: one attribution tensor per attributed input, shaped like it
+    #: (``attributions`` then holds them flattened and concatenated)
+    input_attributions: tuple[torch.Tensor, ...] | None = None
     trace: PathTrace | None = None
     n_evals: int = 0
     warnings: list[str] = field(default_factory=list)

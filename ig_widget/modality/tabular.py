@@ -58,6 +58,16 @@ class TabularExplainer(Explainer):
             )
         return super().path(name)
 
+    def path_detail(self, name: str) -> str:
+        if name == "extremal":
+            return "exact: one forward pass per feature"
+        if name == "all_orderings":
+            d = int(self.x[0].numel())
+            if d <= EXACT_SHAPLEY_MAX_FEATURES:
+                return f"exact over all {d}! orders ({2**d} subsets)"
+            return f"estimate from {SHAPLEY_SAMPLES} sampled orders"
+        return ""
+
     def _feature_names(self) -> list[str]:
         return self.names
 

@@ -61,6 +61,7 @@ def image_payload(rgba: np.ndarray, attr: np.ndarray, encoded: dict | None = Non
 
 
 def pixel_name(index: int, width: int) -> str:
-    """Name of the flattened pixel ``index``: "(x, y)" with x the column, y the row."""
+    """Name of the flattened pixel ``index``: "x 2, y 1" (x the column, y the row), so a
+    legend says which number is which."""
     y, x = divmod(int(index), int(width))
-    return f"({x}, {y})"
+    return f"x {x}, y {y}"

@@ -124,57 +124,6 @@ function valueToSlider(v, lo, hi) {
   return Math.round((Math.log(c) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) * SLIDER_MAX);
 }
 
-// js/lib/format.js
-function formatNumber(value, digits = 3) {
-  const x = typeof value === "number" ? value : Number(value);
-  if (Number.isNaN(x)) return "NaN";
-  if (x === Infinity) return "\u221E";
-  if (x === -Infinity) return "\u2212\u221E";
-  if (x === 0) return "0";
-  const a = Math.abs(x);
-  let s2;
-  if (a < 1e-3 || a >= 1e4) {
-    const [m, e] = x.toExponential(Math.max(0, digits - 1)).split("e");
-    s2 = `${trimZeros(m)}e${Number(e)}`;
-  } else {
-    const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(a)));
-    s2 = trimZeros(x.toFixed(Math.min(20, decimals)));
-  }
-  return s2.replace(/^-/, "\u2212");
-}
-function trimZeros(s2) {
-  return s2.includes(".") ? s2.replace(/\.?0+$/, "") : s2;
-}
-function formatValue(x, digits = 4) {
-  if (typeof x === "number" && Number.isInteger(x) && Math.abs(x) < 1e12) return String(x).replace(/^-/, "\u2212");
-  return formatNumber(x, digits);
-}
-function formatSigned(x, digits = 3) {
-  const s2 = formatNumber(x, digits);
-  return x > 0 ? `+${s2}` : s2;
-}
-function formatDelta(delta, digits = 2) {
-  return `\u03B4 = ${formatNumber(delta, digits)}`;
-}
-function formatPercent(p) {
-  if (!Number.isFinite(p)) return "\u2013";
-  const v = p * 100;
-  if (v > 0 && v < 0.1) return "<0.1%";
-  return `${v.toFixed(1)}%`;
-}
-function formatShare(r) {
-  if (!Number.isFinite(r)) return "\u2013";
-  if (r < 1e-4) return r === 0 ? "0%" : "<0.01%";
-  return `${formatNumber(r * 100, 3)}%`;
-}
-function formatTick(value, step) {
-  const a = Math.abs(value);
-  if (!(step > 0) || step < 1e-4 || a >= 1e5) return formatNumber(value, 3);
-  if (value === 0) return "0";
-  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
-  return value.toFixed(decimals).replace(/^-/, "\u2212");
-}
-
 // js/lib/scale.js
 var SIGN_MODES = ["signed", "positive", "negative", "absolute"];
 function signValue(v, mode) {
@@ -270,6 +219,255 @@ function scaleCache(attr) {
   };
 }
 
+// js/lib/labels.js
+var NAMES = {
+  gausslegendre: "Gauss\u2013Legendre",
+  riemann_left: "Riemann, left",
+  riemann_right: "Riemann, right",
+  riemann_middle: "Riemann, midpoint",
+  riemann_trapezoid: "Riemann, trapezoid",
+  straight: "straight line",
+  extremal: "extremal (one feature or patch at a time)",
+  all_orderings: "all orderings (Shapley)",
+  guided: "Guided IG",
+  blur: "Blur IG"
+};
+function readableName(id) {
+  const key = String(id ?? "");
+  return Object.prototype.hasOwnProperty.call(NAMES, key) ? NAMES[key] : key;
+}
+function readableOptions(list) {
+  return (Array.isArray(list) ? list : []).map((v) => ({ value: String(v), label: readableName(v) }));
+}
+function targetText(target, label) {
+  if (target == null) return `target: ${label || "output"}`;
+  if (!label || label === String(target) || label === `class ${target}`) return `target: class ${target}`;
+  return `target: ${label} (#${target})`;
+}
+function settingsText(r) {
+  const forwardOnly = Boolean(r.pathDetail);
+  const auto = r.autoTol != null;
+  const parts = forwardOnly ? [readableName(r.path), r.pathDetail] : auto ? [
+    `auto: ${r.autoSteps} steps for error \u2264 ${+(Number(r.autoTol) * 100).toPrecision(3)}% (at most ${r.nSteps})`,
+    r.path && r.path !== "straight" ? `path: ${readableName(r.path)}` : ""
+  ] : [
+    r.method ? readableName(r.method) : "",
+    r.nSteps != null ? `${r.nSteps} step${r.nSteps === 1 ? "" : "s"}` : "",
+    r.path && r.path !== "straight" ? `path: ${readableName(r.path)}` : ""
+  ];
+  parts.push(r.baseline ? `baseline: ${r.baseline}` : "");
+  return parts.filter(Boolean).join(" \xB7 ");
+}
+function barsFooter({ shown, pool, total, mode, rest, restCount }, fmt) {
+  const kind = mode === "positive" || mode === "negative" ? `${mode} ` : "";
+  if (shown >= total) return `all ${total} features`;
+  const head = kind ? `the ${shown} largest of ${pool} ${kind}features (of ${total})` : `the ${shown} largest of ${total} features`;
+  const any = kind ? " (any sign)" : "";
+  return `${head} \xB7 the other ${restCount} feature${restCount === 1 ? "" : "s"}${any} sum to ${fmt(rest)}`;
+}
+function pointsText(k, n) {
+  if (n != null && k === n) return `${n} nodes`;
+  if (n != null && k === n + 1) return `${n} nodes + one end of the path`;
+  if (n != null && k === n + 2) return `${n} nodes + both ends (\u03B1 = 0, 1)`;
+  return `${k} points`;
+}
+
+// js/lib/format.js
+function formatNumber(value, digits = 3) {
+  const x = typeof value === "number" ? value : Number(value);
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Infinity) return "\u221E";
+  if (x === -Infinity) return "\u2212\u221E";
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  let s2;
+  if (a < 1e-3 || a >= 1e4) {
+    const [m, e] = x.toExponential(Math.max(0, digits - 1)).split("e");
+    s2 = `${trimZeros(m)}e${Number(e)}`;
+  } else {
+    const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(a)));
+    s2 = trimZeros(x.toFixed(Math.min(20, decimals)));
+  }
+  return s2.replace(/^-/, "\u2212");
+}
+function trimZeros(s2) {
+  return s2.includes(".") ? s2.replace(/\.?0+$/, "") : s2;
+}
+function formatValue(x, digits = 4) {
+  if (typeof x === "number" && Number.isInteger(x) && Math.abs(x) < 1e12) return String(x).replace(/^-/, "\u2212");
+  return formatNumber(x, digits);
+}
+function formatSigned(x, digits = 3) {
+  const s2 = formatNumber(x, digits);
+  return x > 0 ? `+${s2}` : s2;
+}
+function formatDelta(delta, digits = 2) {
+  return `\u03B4 = ${formatNumber(delta, digits)}`;
+}
+function formatPercent(p) {
+  if (!Number.isFinite(p)) return "\u2013";
+  const v = p * 100;
+  if (v > 0 && v < 0.1) return "<0.1%";
+  return `${v.toFixed(1)}%`;
+}
+function formatShare(r) {
+  if (!Number.isFinite(r)) return "\u2013";
+  if (r < 1e-4) return r === 0 ? "0%" : "<0.01%";
+  return `${formatNumber(r * 100, 3)}%`;
+}
+function formatTick(value, step) {
+  const a = Math.abs(value);
+  if (!(step > 0) || step < 1e-4 || a >= 1e5) return formatNumber(value, 3);
+  if (value === 0) return "0";
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  return value.toFixed(decimals).replace(/^-/, "\u2212");
+}
+
+// js/lib/target-search.js
+function searchLabels(labels, query, limit = 20) {
+  const q = query;
+  const qt = q.trim();
+  if (qt === "") return [];
+  const ql = qt.toLowerCase();
+  const tiers = [[], [], [], [], [], []];
+  if (/^\d+$/.test(qt)) {
+    const i = Number(qt);
+    if (i < labels.length) tiers[0].push(i);
+  }
+  for (let i = 0; i < labels.length; i++) {
+    const raw = String(labels[i]);
+    if (raw === q) {
+      tiers[1].push(i);
+      continue;
+    }
+    const t = raw.trim();
+    if (t === qt) {
+      tiers[2].push(i);
+      continue;
+    }
+    const l = t.toLowerCase();
+    if (l === ql) tiers[3].push(i);
+    else if (l.startsWith(ql)) tiers[4].push(i);
+    else if (tiers[5].length < limit && l.includes(ql)) tiers[5].push(i);
+  }
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const tier of tiers) {
+    for (const i of tier) {
+      if (seen.has(i)) continue;
+      seen.add(i);
+      out.push(i);
+      if (out.length >= limit) return out;
+    }
+  }
+  return out;
+}
+function showLabel(label) {
+  const s2 = String(label);
+  return s2 !== s2.trim() || s2 === "" ? JSON.stringify(s2) : s2;
+}
+function formatScore(score, activation, percent, value) {
+  return activation === "none" ? value(score) : percent(score);
+}
+
+// js/target-picker.js
+var MATCHES = 12;
+function createTargetPicker(model, d, save) {
+  const select2 = suppressShortcuts(
+    /** @type {HTMLSelectElement} */
+    h("select", { class: "igw-input igw-target", attrs: { "aria-label": "target class" } })
+  );
+  const search = suppressShortcuts(
+    /** @type {HTMLInputElement} */
+    h("input", { class: "igw-input igw-target-search", attrs: { type: "search", placeholder: "find a class\u2026", "aria-label": "find a target class" } })
+  );
+  const results = h("div", { class: "igw-target-results", attrs: { role: "listbox" } });
+  results.hidden = true;
+  const step = suppressShortcuts(
+    /** @type {HTMLSelectElement} */
+    h("select", { class: "igw-input igw-gen-step", attrs: { "aria-label": "generated token to explain" } })
+  );
+  step.hidden = true;
+  const el = h("span", { class: "igw-target-picker" }, [step, select2, search, results]);
+  d.on(step, "change", () => {
+    const j = Number(step.value);
+    const gen = model.get("generated_tokens") ?? [];
+    if (!gen[j]) return;
+    model.set("generation_step", j);
+    model.set("target", gen[j].index);
+    model.save_changes();
+  });
+  const labels = () => {
+    const l = model.get("class_labels");
+    return Array.isArray(l) ? l.map((v) => typeof v === "string" ? v : String(v)) : [];
+  };
+  const labelOf = (i) => labels()[i] ?? `class ${i}`;
+  function pick(i) {
+    search.value = "";
+    results.hidden = true;
+    results.replaceChildren();
+    save(i);
+  }
+  function showMatches() {
+    const found = searchLabels(labels(), search.value, MATCHES);
+    results.replaceChildren(...found.map((i) => {
+      const b = h("button", { class: "igw-target-match", text: `${showLabel(labelOf(i))}  #${i}`, attrs: { type: "button", role: "option", "data-index": i } });
+      return b;
+    }));
+    if (search.value.trim() !== "" && found.length === 0) {
+      results.append(h("span", { class: "igw-target-none", text: "no class matches" }));
+    }
+    results.hidden = search.value.trim() === "";
+  }
+  d.on(select2, "change", () => save(Number(select2.value)));
+  d.on(search, "input", showMatches);
+  d.on(search, "keydown", (e) => {
+    const ev = (
+      /** @type {KeyboardEvent} */
+      e
+    );
+    if (ev.key === "Enter") {
+      const [best] = searchLabels(labels(), search.value, 1);
+      if (best !== void 0) pick(best);
+      ev.preventDefault();
+    } else if (ev.key === "Escape") {
+      search.value = "";
+      showMatches();
+    }
+  });
+  d.on(results, "click", (e) => {
+    const t = (
+      /** @type {Element | null} */
+      e.target
+    );
+    const b = (
+      /** @type {HTMLElement | null} */
+      t?.closest?.(".igw-target-match") ?? null
+    );
+    if (b) pick(Number(b.dataset.index));
+  });
+  function sync() {
+    const raw = model.get("top_classes");
+    const classes = (Array.isArray(raw) ? raw : []).filter((c) => c !== null && typeof c === "object" && Number.isInteger(c.index));
+    const cur = Number(model.get("target"));
+    select2.replaceChildren();
+    const opts = classes.map((c) => ({
+      value: c.index,
+      label: `${showLabel(c.label == null ? labelOf(c.index) : String(c.label))} (${formatScore(Number(c.prob), c.activation, formatPercent, (v) => formatValue(v, 4))})`
+    }));
+    if (!opts.some((o) => o.value === cur)) opts.unshift({ value: cur, label: showLabel(labelOf(cur)) });
+    for (const o of opts) select2.append(h("option", { text: o.label, attrs: { value: String(o.value) } }));
+    select2.value = String(cur);
+    search.hidden = labels().length <= classes.length;
+    const rawGen = model.get("generated_tokens");
+    const gen = (Array.isArray(rawGen) ? rawGen : []).filter((g) => g !== null && typeof g === "object");
+    step.hidden = gen.length === 0;
+    step.replaceChildren(...gen.map((g, j) => h("option", { text: `step ${j + 1}: ${showLabel(String(g.label))} #${String(g.index)}`, attrs: { value: String(j) } })));
+    if (gen.length) step.value = String(model.get("generation_step"));
+  }
+  return { el, select: select2, inputs: [select2, search, step], sync };
+}
+
 // js/controls.js
 var STEPS_MIN = 1;
 var input = (cls, attrs) => suppressShortcuts(
@@ -352,30 +550,37 @@ function createControls(model, d) {
   const method = select("igw-method", { "aria-label": "integration method" });
   const baseline = select("igw-baseline", { "aria-label": "baseline" });
   const path = select("igw-path", { "aria-label": "path" });
-  const target = select("igw-target", { "aria-label": "target class" });
+  const target = createTargetPicker(model, d, (v) => saveNow("target", v));
   const sign = select("igw-sign", { "aria-label": "sign" });
   const colormap = select("igw-colormap", { "aria-label": "colormap" });
   d.on(method, "change", () => saveNow("method", method.value));
   d.on(baseline, "change", () => saveNow("baseline", baseline.value));
   d.on(path, "change", () => saveNow("path", path.value));
-  d.on(target, "change", () => saveNow("target", Number(target.value)));
   d.on(sign, "change", () => setLocal(
     "sign",
     /** @type {Traits["sign"]} */
     sign.value
   ));
   d.on(colormap, "change", () => setLocal("colormap", colormap.value));
-  const syncSelect = (sel, optionsTrait, trait) => () => setOptions(sel, withCurrent(plain(model.get(optionsTrait)), model.get(trait)), model.get(trait));
+  const syncSelect = (sel, optionsTrait, trait) => () => setOptions(sel, withCurrent([{ options: readableOptions(model.get(optionsTrait)) }], model.get(trait)), model.get(trait));
   const syncMethod = syncSelect(method, "method_options", "method");
   const syncBaseline = syncSelect(baseline, "baseline_options", "baseline");
-  const syncPath = syncSelect(path, "path_options", "path");
-  const syncSign = () => setOptions(sign, withCurrent(plain(SIGN_MODES), model.get("sign")), model.get("sign"));
-  function syncTarget() {
-    const classes = Array.isArray(model.get("top_classes")) ? model.get("top_classes") : [];
-    const opts = classes.map((c) => ({ value: c.index, label: `${c.label ?? c.index} (${formatPercent(Number(c.prob))})` }));
-    const cur = model.get("target");
-    setOptions(target, withCurrent([{ options: opts }], cur, `class ${cur}`), cur);
+  const syncPathOptions = syncSelect(path, "path_options", "path");
+  function syncPath() {
+    syncPathOptions();
+    const opts = model.get("path_options");
+    pathField.hidden = !Array.isArray(opts) || opts.length <= 1;
+    const fwd = model.get("forward_only_paths");
+    const off = Array.isArray(fwd) && fwd.includes(model.get("path"));
+    for (const c of [steps, stepsNum, method, auto]) c.disabled = off;
+    if (!off && model.get("steps_auto")) method.disabled = true;
+    for (const f of [stepsField, methodField]) {
+      f.classList.toggle("igw-field-off", off);
+      f.title = off ? "this path is computed with forward passes only: steps and method do not apply" : "";
+    }
   }
+  const syncSign = () => setOptions(sign, withCurrent(plain(SIGN_MODES), model.get("sign")), model.get("sign"));
+  const syncTarget = target.sync;
   function syncColormap() {
     const maps = model.get("_colormaps") || {};
     const groups = ["diverging", "sequential"].map((kind) => ({
@@ -411,16 +616,43 @@ function createControls(model, d) {
   const syncTopk = () => {
     if (document.activeElement !== topk) topk.value = String(model.get("top_k"));
   };
+  const computeNote = h("div", { class: "igw-compute-note", attrs: { role: "note" } });
+  computeNote.hidden = true;
   const topkField = field("top k", "topk", topk);
+  const auto = (
+    /** @type {HTMLInputElement} */
+    input("igw-steps-auto", { type: "checkbox", "aria-label": "steps: auto" })
+  );
+  const tol = input("igw-auto-tol", { type: "number", min: 1e-4, max: 50, step: "any", "aria-label": "auto: allowed error in percent" });
+  const tolField = h("span", { class: "igw-auto-tol-wrap" }, [tol, h("span", { class: "igw-label", text: "% error" })]);
+  d.on(auto, "change", () => saveNow("steps_auto", auto.checked));
+  d.on(tol, "change", () => {
+    const p = Number(tol.value);
+    if (Number.isFinite(p) && p > 0 && p <= 50) saveNow("auto_tol", p / 100);
+    else syncAuto();
+  });
+  function syncAuto() {
+    auto.checked = Boolean(model.get("steps_auto"));
+    tol.value = String(+(Number(model.get("auto_tol")) * 100).toPrecision(3));
+    tolField.hidden = !auto.checked;
+    method.disabled = auto.checked || stepsField.classList.contains("igw-field-off");
+    stepsNum.title = auto.checked ? "the most steps auto may spend" : "";
+  }
+  const autoLabel = h("label", { class: "igw-field igw-field-auto" }, [auto, h("span", { class: "igw-label", text: "auto" })]);
+  const stepsField = field("steps", "steps", steps, stepsNum, autoLabel, tolField);
+  const computeInputs = [steps, stepsNum, auto, tol, method, baseline, path, ...target.inputs];
+  const methodField = field("method", "method", method);
+  const pathField = field("path", "path", path);
   const opacityField = field("opacity", "opacity", opacity, opacityVal);
   const clipField = field("clip", "clip", clip, clipVal);
   const el = h("div", { class: "igw-controls" }, [
     h("div", { class: "igw-row igw-row-compute" }, [
-      field("target", "target", target),
-      field("steps", "steps", steps, stepsNum),
-      field("method", "method", method),
+      field("target", "target", target.el),
+      stepsField,
+      methodField,
       field("baseline", "baseline", baseline),
-      field("path", "path", path)
+      pathField,
+      computeNote
     ]),
     h("div", { class: "igw-row igw-row-display" }, [
       field("sign", "sign", sign),
@@ -438,8 +670,14 @@ function createControls(model, d) {
     baseline_options: syncBaseline,
     path: syncPath,
     path_options: syncPath,
+    forward_only_paths: syncPath,
     target: syncTarget,
     top_classes: syncTarget,
+    class_labels: syncTarget,
+    generated_tokens: syncTarget,
+    generation_step: syncTarget,
+    steps_auto: syncAuto,
+    auto_tol: syncAuto,
     sign: syncSign,
     colormap: syncColormap,
     _colormaps: syncColormap,
@@ -452,12 +690,24 @@ function createControls(model, d) {
   return {
     el,
     /**
+     * Enable the controls that recompute, or disable them and say why.
+     * @param {boolean} enabled
+     * @param {string} why
+     */
+    setCompute(enabled, why) {
+      for (const c of computeInputs) c.disabled = !enabled;
+      if (enabled) syncPath();
+      computeNote.textContent = enabled ? "" : why;
+      computeNote.hidden = enabled;
+      el.classList.toggle("igw-compute-off", !enabled);
+    },
+    /**
      * Show only the controls that mean something for this modality.
      * @param {string | null} kind
      */
     setKind(kind) {
-      topkField.hidden = kind !== "tabular";
-      opacityField.hidden = kind !== "image";
+      topkField.hidden = kind !== "tabular" && kind !== "multi";
+      opacityField.hidden = kind !== "image" && kind !== "multi";
       clipField.hidden = kind === "tabular";
     }
   };
@@ -475,10 +725,12 @@ function createStatus(model, d, staleTargets) {
   const error = h("div", { class: "igw-error", attrs: { role: "alert" } }, [h("strong", { text: "Attribution failed" }), errorMsg]);
   const el = h("div", { class: "igw-status" }, [h("div", { class: "igw-status-line" }, [running, provisional]), warning, error]);
   let payloadAtRunStart = model.get("status") === "running" ? model.get("_payload") : void 0;
+  let requestShown = model.get("_request_id");
+  let progressSeen = true;
   function update() {
     const isRunning = model.get("status") === "running";
-    const p = Math.min(1, Math.max(0, Number(model.get("progress")) || 0));
-    running.hidden = !isRunning;
+    const p = progressSeen ? Math.min(1, Math.max(0, Number(model.get("progress")) || 0)) : 0;
+    running.style.visibility = isRunning ? "" : "hidden";
     fill.style.width = `${(p * 100).toFixed(1)}%`;
     bar.setAttribute("aria-valuenow", String(Math.round(p * 100)));
     label.textContent = `computing\u2026 ${Math.round(p * 100)}%`;
@@ -491,13 +743,23 @@ function createStatus(model, d, staleTargets) {
     error.hidden = err === "";
     const stale = isRunning && payloadAtRunStart !== void 0 && model.get("_payload") === payloadAtRunStart;
     for (const t of staleTargets) t.classList.toggle("igw-stale", stale);
-    el.hidden = !isRunning && provisional.hidden && warning.hidden && error.hidden;
   }
   d.model(model, "change:status", () => {
     payloadAtRunStart = model.get("status") === "running" ? model.get("_payload") : void 0;
     update();
   });
-  for (const t of ["progress", "_provisional", "warning", "error", "_payload"]) d.model(model, `change:${t}`, update);
+  d.model(model, "change:_request_id", () => {
+    if (model.get("_request_id") !== requestShown) {
+      requestShown = model.get("_request_id");
+      progressSeen = false;
+    }
+    update();
+  });
+  d.model(model, "change:progress", () => {
+    progressSeen = true;
+    update();
+  });
+  for (const t of ["_provisional", "warning", "error", "_payload"]) d.model(model, `change:${t}`, update);
   update();
   return { el };
 }
@@ -524,11 +786,13 @@ function toBytes(data) {
 function decodeArray(rec) {
   if (rec == null || typeof rec !== "object") throw new TypeError("array record missing");
   const { dtype, data } = rec;
+  if (typeof dtype !== "string" || !Object.prototype.hasOwnProperty.call(CTORS, dtype)) {
+    throw new Error(`unsupported dtype ${String(dtype).slice(0, 40)}`);
+  }
   const Ctor = CTORS[
     /** @type {keyof typeof CTORS} */
     dtype
   ];
-  if (!Ctor) throw new Error(`unsupported dtype ${dtype}`);
   const shape = Array.isArray(rec.shape) ? rec.shape : [];
   const n = shapeSize(shape);
   let array;
@@ -749,7 +1013,6 @@ function createColorScale() {
 }
 
 // js/image-heatmap.js
-var MIN_DISPLAY = 256;
 function createImageView() {
   const d = new Disposer();
   const canvas = (
@@ -758,7 +1021,15 @@ function createImageView() {
   );
   const hover = h("div", { class: "igw-hover igw-image-hover" });
   const scale = createColorScale();
-  const el = h("div", { class: "igw-view igw-image-view" }, [h("div", { class: "igw-canvas-wrap" }, [canvas]), scale.el, hover]);
+  const input2 = (
+    /** @type {HTMLCanvasElement} */
+    h("canvas", { class: "igw-input-image", attrs: { role: "img", "aria-label": "the input" } })
+  );
+  const inputCaption = h("div", { class: "igw-image-caption", text: "input" });
+  const overlayCaption = h("div", { class: "igw-image-caption", text: "attribution over the input" });
+  const inputFig = h("div", { class: "igw-image-cell" }, [input2, inputCaption]);
+  const pair = h("div", { class: "igw-image-pair" }, [inputFig, h("div", { class: "igw-image-cell" }, [canvas, overlayCaption])]);
+  const el = h("div", { class: "igw-view igw-image-view" }, [h("div", { class: "igw-canvas-wrap" }, [pair]), scale.el, hover]);
   const ctx = (
     /** @type {CanvasRenderingContext2D} */
     canvas.getContext("2d")
@@ -788,8 +1059,12 @@ function createImageView() {
         canvas.height = q.height;
         pixels = ctx.createImageData(q.width, q.height);
       }
-      const zoom = Math.max(1, Math.ceil(MIN_DISPLAY / Math.max(q.width, q.height)));
-      canvas.style.width = `${q.width * zoom}px`;
+      inputFig.hidden = !q.image;
+      if (q.image) {
+        input2.width = q.width;
+        input2.height = q.height;
+        input2.getContext("2d")?.putImageData(new ImageData(Uint8ClampedArray.from(q.image), q.width, q.height), 0, 0);
+      }
       hover.textContent = idleText();
     },
     draw(display, cmap) {
@@ -843,6 +1118,25 @@ function joinSubwords(tokens) {
   });
 }
 
+// js/lib/words.js
+function groupWords(tokens, attr) {
+  const pieces = joinSubwords(tokens);
+  const words = [];
+  const sums = [];
+  pieces.forEach((p, i) => {
+    const last = words[words.length - 1];
+    if (last && p.attachToPrevious) {
+      last.text += p.text;
+      last.count += 1;
+      sums[sums.length - 1] += Number(attr[i]);
+    } else {
+      words.push({ text: p.text, first: i, count: 1, special: p.special });
+      sums.push(Number(attr[i]));
+    }
+  });
+  return { words, attr: Float64Array.from(sums) };
+}
+
 // js/token-highlight.js
 var FADE = 3;
 function createTextView() {
@@ -850,10 +1144,16 @@ function createTextView() {
   const tokensEl = h("div", { class: "igw-tokens" });
   const hover = h("div", { class: "igw-hover igw-text-hover" });
   const scale = createColorScale();
-  const el = h("div", { class: "igw-view igw-text-view" }, [tokensEl, scale.el, hover]);
+  const wordsBox = (
+    /** @type {HTMLInputElement} */
+    h("input", { class: "igw-words", attrs: { type: "checkbox", "aria-label": "sum subword pieces into words" } })
+  );
+  const wordsToggle = h("label", { class: "igw-word-toggle" }, [wordsBox, h("span", { text: " per word" })]);
+  const el = h("div", { class: "igw-view igw-text-view" }, [wordsToggle, tokensEl, scale.el, hover]);
   let p = null;
   let spans = [];
-  const idleText = () => p ? `${p.tokens.length} tokens \xB7 hover a token for its attribution` : "";
+  let shown = { label: [], values: [] };
+  const idleText = () => p ? `${p.tokens.length} tokens${wordsBox.checked ? ` in ${spans.length} words` : ""} \xB7 hover a ${wordsBox.checked ? "word" : "token"} for its attribution` : "";
   d.on(tokensEl, "mouseover", (e) => {
     const target = (
       /** @type {Element | null} */
@@ -865,19 +1165,30 @@ function createTextView() {
     );
     if (!span || !p) return;
     const i = Number(span.dataset.index);
-    hover.textContent = `#${i} ${JSON.stringify(p.tokens[i])}  attribution ${formatSigned(p.attr[i], 4)}`;
+    hover.textContent = `#${i} ${JSON.stringify(shown.label[i])}  attribution ${formatSigned(Number(shown.values[i]), 4)}`;
   });
   d.on(tokensEl, "mouseleave", () => {
     if (p) hover.textContent = idleText();
   });
-  return {
-    el,
-    setData(payload) {
-      const q = { ...payload, tokens: payload.tokens ?? [] };
-      p = q;
-      scale.setData(q.attr);
+  function build2() {
+    if (!p) return;
+    const q = p;
+    const frag = document.createDocumentFragment();
+    if (wordsBox.checked) {
+      const { words, attr } = groupWords(q.tokens, q.attr);
+      shown = { label: words.map((w) => q.tokens.slice(w.first, w.first + w.count).join(" ")), values: attr };
+      spans = words.map((w, i) => {
+        if (i > 0) frag.append(document.createTextNode(" "));
+        const cls = w.special ? "igw-token igw-token-special" : "igw-token";
+        const span = h("span", { class: cls, text: w.text, attrs: { "data-index": i } });
+        span.title = `${w.text}: ${formatSigned(attr[i], 4)} (${w.count} token${w.count === 1 ? "" : "s"})`;
+        frag.append(span);
+        return span;
+      });
+      scale.setData(attr);
+    } else {
+      shown = { label: q.tokens, values: q.attr };
       const pieces = joinSubwords(q.tokens);
-      const frag = document.createDocumentFragment();
       spans = pieces.map((piece, i) => {
         if (i > 0 && !piece.attachToPrevious) frag.append(document.createTextNode(" "));
         const cls = ["igw-token"];
@@ -889,18 +1200,35 @@ function createTextView() {
         frag.append(span);
         return span;
       });
-      tokensEl.replaceChildren(frag);
-      hover.textContent = idleText();
+      scale.setData(q.attr);
+    }
+    tokensEl.replaceChildren(frag);
+    hover.textContent = idleText();
+  }
+  let last = null;
+  d.on(wordsBox, "change", () => {
+    build2();
+    if (last) paint(last.display, last.cmap);
+  });
+  function paint(display, cmap) {
+    if (!p) return;
+    const { values: values2, clip, map } = scale.apply(display, cmap);
+    const bg = parseCssColor(getComputedStyle(el.closest(".igw-root") ?? el).backgroundColor) ?? [255, 255, 255];
+    spans.forEach((span, i) => {
+      const rgb2 = mixRgb(bg, rgbAt(cmap.lut, lutIndex(map, values2[i])), Math.min(1, FADE * strength(values2[i], clip)));
+      span.style.backgroundColor = cssRgb(rgb2);
+      span.style.color = textColorOn(rgb2);
+    });
+  }
+  return {
+    el,
+    setData(payload) {
+      p = { ...payload, tokens: payload.tokens ?? [] };
+      build2();
     },
     draw(display, cmap) {
-      if (!p) return;
-      const { values: values2, clip, map } = scale.apply(display, cmap);
-      const bg = parseCssColor(getComputedStyle(el.closest(".igw-root") ?? el).backgroundColor) ?? [255, 255, 255];
-      spans.forEach((span, i) => {
-        const rgb2 = mixRgb(bg, rgbAt(cmap.lut, lutIndex(map, values2[i])), Math.min(1, FADE * strength(values2[i], clip)));
-        span.style.backgroundColor = cssRgb(rgb2);
-        span.style.color = textColorOn(rgb2);
-      });
+      last = { display, cmap };
+      paint(display, cmap);
     },
     destroy: () => d.dispose()
   };
@@ -965,11 +1293,57 @@ function createTabularView() {
       let rest = 0;
       const shownSet = new Set(shown);
       for (let i = 0; i < q.attr.length; i++) if (!shownSet.has(i)) rest += q.attr[i];
-      const filtered = mode === "positive" || mode === "negative" ? ` ${mode}` : "";
-      foot.textContent = shown.length < q.attr.length ? `top ${shown.length} of ${pool.length}${filtered} features (${q.attr.length} total) \xB7 the other ${q.attr.length - shown.length} sum to ${formatSigned(rest)}` : `all ${q.attr.length} features`;
+      foot.textContent = barsFooter({ shown: shown.length, pool: pool.length, total: q.attr.length, mode, rest, restCount: q.attr.length - shown.length }, formatSigned);
     },
     destroy() {
     }
+  };
+}
+
+// js/multi-input.js
+function createMultiView(views) {
+  const d = new Disposer();
+  const el = h("div", { class: "igw-view igw-multi" });
+  let panels = [];
+  d.add(() => {
+    for (const p of panels) p.view.destroy();
+  });
+  function build2(list) {
+    for (const p of panels) p.view.destroy();
+    panels = list.map((panel) => {
+      const make = views[panel.kind];
+      if (!make || panel.kind === "multi") throw new Error(`no view for an input of kind "${panel.kind}"`);
+      const view = make();
+      const title = h("span", { class: "igw-multi-name" });
+      const share = h("span", { class: "igw-multi-share" });
+      const box = h("div", { class: `igw-multi-panel igw-multi-${panel.kind}` }, [
+        h("div", { class: "igw-multi-title" }, [title, share]),
+        view.el
+      ]);
+      el.append(box);
+      return { kind: panel.kind, view, title, share };
+    });
+  }
+  return {
+    el,
+    setData(payload) {
+      const list = payload.panels ?? [];
+      const same = list.length === panels.length && list.every((p, i) => p.kind === panels[i].kind);
+      if (!same) {
+        el.replaceChildren();
+        build2(list);
+      }
+      list.forEach((panel, i) => {
+        const p = panels[i];
+        p.title.textContent = panel.name;
+        p.share.textContent = `${formatPercent(panel.share)} of |attribution| \xB7 sum ${formatSigned(panel.sum, 3)}`;
+        p.view.setData(panel);
+      });
+    },
+    draw(display, cmap) {
+      for (const p of panels) p.view.draw(display, cmap);
+    },
+    destroy: () => d.dispose()
   };
 }
 
@@ -1014,8 +1388,7 @@ function createReadout() {
     settings
   ]);
   function update(r) {
-    const label = r.targetLabel || (r.target != null ? `class ${r.target}` : "output");
-    target.textContent = r.target != null && r.targetLabel ? `target: ${label} (#${r.target})` : `target: ${label}`;
+    target.textContent = targetText(r.target, r.targetLabel);
     fx.textContent = formatNumber(r.output, 4);
     fb.textContent = formatNumber(r.baselineOutput, 4);
     diff.textContent = formatNumber(r.output - r.baselineOutput, 4);
@@ -1023,16 +1396,11 @@ function createReadout() {
     delta.textContent = formatDelta(r.delta);
     const q = deltaQuality(r.delta, r.output, r.baselineOutput);
     delta.className = `igw-delta igw-delta-${q.level}`;
-    quality.textContent = Number.isFinite(q.rel) ? ` ${formatShare(q.rel)} \xB7 ${LEVEL_TEXT[q.level]}` : "";
+    const of = q.basis === "change" ? "of the change" : "of the output";
+    quality.textContent = Number.isFinite(q.rel) ? ` error ${formatShare(q.rel)} ${of} \xB7 ${LEVEL_TEXT[q.level]}` : "";
     const basis = q.basis === "change" ? "|F(x) \u2212 F(x\u2032)|" : "max(|F(x)|, |F(x\u2032)|, 1), since F(x) \u2248 F(x\u2032)";
     delta.title = Number.isFinite(q.rel) ? `|\u03B4| is ${formatShare(q.rel)} of ${basis}; good < 1%, fair < 5%` : "not a finite number";
-    const parts = [
-      r.method,
-      r.nSteps != null ? `${r.nSteps} step${r.nSteps === 1 ? "" : "s"}` : "",
-      r.baseline ? `baseline: ${r.baseline}` : "",
-      r.path ? `path: ${r.path}` : ""
-    ].filter(Boolean);
-    settings.textContent = parts.join(" \xB7 ");
+    settings.textContent = settingsText(r);
   }
   return { el, update };
 }
@@ -1083,10 +1451,23 @@ function createPathPanel() {
   const note = h("div", { class: "igw-path-note" });
   const el = h("div", { class: "igw-path-panel" }, [h("div", { class: "igw-panel-title", text: "Along the path" }), svg, legend, hover, note]);
   let trace = null;
+  let steps = null;
   let guides = [];
+  let markers = [];
+  let marked = null;
+  let onHover = null;
+  const placeMarkers = () => {
+    for (const m of markers) {
+      m.style.display = marked == null || !X ? "none" : "";
+      if (marked != null && X) {
+        m.setAttribute("x1", String(X(marked)));
+        m.setAttribute("x2", String(X(marked)));
+      }
+    }
+  };
   let X = null;
   function idle() {
-    hover.textContent = trace ? `${trace.alphas.length} nodes \xB7 hover for values at \u03B1` : "";
+    hover.textContent = trace ? `${pointsText(trace.alphas.length, steps)} \xB7 hover for values at \u03B1` : "";
   }
   d.on(svg, "mousemove", (e) => {
     const t = trace;
@@ -1108,16 +1489,19 @@ function createPathPanel() {
     if (t.outputs) parts.push(`F = ${formatNumber(t.outputs[best], 4)}`);
     for (const f of t.features.slice(0, 4)) parts.push(`${f.name} ${formatSigned(f.cumulative[best], 3)}`);
     hover.textContent = parts.join(" \xB7 ");
+    onHover?.(t.alphas[best]);
   });
   d.on(svg, "mouseleave", () => {
     for (const g of guides) g.style.display = "none";
     idle();
   });
-  function update(t) {
+  function update(t, nSteps) {
     trace = t;
+    steps = nSteps;
     svg.replaceChildren();
     legend.replaceChildren();
     guides = [];
+    markers = [];
     X = null;
     el.classList.toggle("igw-path-empty", !t);
     if (!t) {
@@ -1152,18 +1536,708 @@ function createPathPanel() {
       svg.append(s("text", { class: "igw-chart-title", text: "\u03B1 (0 = baseline, 1 = input)", attrs: { x: X(0.5), y: top + 13, "text-anchor": "middle" } }));
       top += 11;
       guides = spans.map((c) => svg.appendChild(s("line", { class: "igw-chart-guide", attrs: { y1: c.y0, y2: c.y1 }, style: { display: "none" } })));
+      markers = spans.map((c) => svg.appendChild(s("line", { class: "igw-chart-marker", attrs: { y1: c.y0, y2: c.y1 } })));
+      placeMarkers();
     }
     svg.setAttribute("viewBox", `0 0 ${VW} ${top + 8}`);
     note.textContent = hasFeat ? "" : "per-feature running attribution not sent for this result";
     idle();
   }
-  return { el, update, destroy: () => d.dispose() };
+  return {
+    el,
+    update,
+    /** @param {number | null} alpha where the alpha scrubber is (null: nowhere) */
+    mark(alpha) {
+      marked = alpha;
+      placeMarkers();
+    },
+    /** @param {(alpha: number) => void} cb called with the hovered node's alpha */
+    onHover(cb) {
+      onHover = cb;
+    },
+    destroy: () => d.dispose()
+  };
+}
+
+// js/lib/record.js
+function base64(bytes) {
+  let s2 = "";
+  const CHUNK = 32768;
+  for (let i = 0; i < bytes.length; i += CHUNK) {
+    s2 += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + CHUNK)));
+  }
+  return btoa(s2);
+}
+function embedded(rec) {
+  if (!rec || typeof rec !== "object") return null;
+  const r = (
+    /** @type {{dtype?: unknown, shape?: unknown, data?: unknown}} */
+    rec
+  );
+  try {
+    return { dtype: String(r.dtype), shape: Array.isArray(r.shape) ? r.shape.map(Number) : [], data: base64(toBytes(r.data)) };
+  } catch (e) {
+    return null;
+  }
+}
+function resultRecord(model) {
+  const p = (
+    /** @type {Record<string, any>} */
+    model.get("_payload") || {}
+  );
+  const r = p.readout && typeof p.readout === "object" ? p.readout : {};
+  const arrays = { display_attributions: embedded(p.attr) };
+  if (p.kind === "image") arrays.image_rgba = embedded(p.image);
+  if (p.kind === "tabular") arrays.input = embedded(p.values);
+  const doc = {
+    format: "ig_widget.result",
+    format_version: 1,
+    saved_at: (/* @__PURE__ */ new Date()).toISOString(),
+    saved_from: "the widget view (front end)",
+    versions: { ig_widget: model.get("_version") },
+    modality: p.kind ?? model.get("modality"),
+    target: r.target ?? null,
+    target_label: r.target_label ?? null,
+    settings: { n_steps: r.n_steps ?? null, method: r.method ?? "", baseline: r.baseline ?? "", path: r.path ?? "" },
+    output: r.output ?? null,
+    baseline_output: r.baseline_output ?? null,
+    sum: r.sum ?? null,
+    delta: r.delta ?? null,
+    note: model.get("note") ?? "",
+    display: {
+      sign: model.get("sign"),
+      colormap: model.get("colormap"),
+      opacity: model.get("opacity"),
+      clip_percentile: model.get("clip_percentile"),
+      top_k: model.get("top_k")
+    },
+    embedded_arrays: arrays
+  };
+  if (p.kind === "text") doc.tokens = p.tokens;
+  if (p.kind === "tabular") doc.feature_names = p.names;
+  return doc;
+}
+
+// js/share.js
+var NOTE_MAX = 2e3;
+function download(bytes, type, name) {
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  const a = (
+    /** @type {HTMLAnchorElement} */
+    h("a", { attrs: { href: url, download: name } })
+  );
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1e4);
+}
+function createShare(model, d, canSave, getCanvas) {
+  const note = suppressShortcuts(
+    /** @type {HTMLTextAreaElement} */
+    h("textarea", {
+      class: "igw-note",
+      attrs: {
+        rows: 2,
+        maxlength: NOTE_MAX,
+        "aria-label": "note",
+        placeholder: "What do you see? The note is saved with the notebook and in every export."
+      }
+    })
+  );
+  const send = () => {
+    const text = note.value.slice(0, NOTE_MAX);
+    if (text === model.get("note")) return;
+    model.set("note", text);
+    if (canSave()) model.save_changes();
+  };
+  const sendSoon = debounce(send, () => 500);
+  d.add(sendSoon.cancel);
+  d.on(note, "input", () => sendSoon());
+  d.on(note, "change", () => sendSoon.flush());
+  const syncNote = () => {
+    const v = model.get("note");
+    if (document.activeElement !== note) note.value = typeof v === "string" ? v : "";
+  };
+  d.model(model, "change:note", syncNote);
+  syncNote();
+  const png = suppressShortcuts(
+    /** @type {HTMLButtonElement} */
+    h("button", {
+      class: "igw-button igw-download-png",
+      text: "PNG",
+      attrs: { type: "button" }
+    })
+  );
+  const json = suppressShortcuts(
+    /** @type {HTMLButtonElement} */
+    h("button", {
+      class: "igw-button igw-download-json",
+      text: "JSON",
+      attrs: { type: "button", title: "download this result as JSON" }
+    })
+  );
+  const said = h("span", { class: "igw-download-status", attrs: { role: "status" } });
+  const savedPng = () => {
+    try {
+      const data = model.get("_png");
+      const bytes = data == null ? null : toBytes(data);
+      return bytes && bytes.byteLength > 8 ? bytes : null;
+    } catch (e) {
+      return null;
+    }
+  };
+  const hasResult = () => {
+    const p = model.get("_payload");
+    return !!p && typeof p === "object" && "kind" in p;
+  };
+  const sync = () => {
+    const offline = !canSave();
+    const source = !hasResult() ? "" : !offline ? "kernel" : savedPng() ? "saved" : getCanvas() ? "canvas" : "";
+    png.disabled = source === "";
+    png.title = {
+      kernel: "download the picture of this view (drawn by the kernel)",
+      saved: "download the picture saved with this page",
+      canvas: "download the heatmap (the full picture with its caption needs a kernel)",
+      "": hasResult() ? "the picture needs a kernel; the JSON works without one" : "no result yet"
+    }[source];
+    json.disabled = !hasResult();
+    return source;
+  };
+  let waiting = null;
+  const stopWaiting = () => {
+    if (waiting !== null) clearTimeout(waiting);
+    waiting = null;
+  };
+  d.add(stopWaiting);
+  const onMessage = (msg, buffers) => {
+    const m = (
+      /** @type {{type?: unknown, error?: unknown}} */
+      msg
+    );
+    if (!m || typeof m !== "object" || m.type !== "png" || waiting === null) return;
+    stopWaiting();
+    const first = Array.isArray(buffers) ? buffers[0] : null;
+    if (typeof m.error === "string" || !first) {
+      said.textContent = `no picture: ${typeof m.error === "string" ? m.error : "empty answer"}`;
+      return;
+    }
+    said.textContent = "";
+    download(toBytes(first).slice(), "image/png", "ig_widget.png");
+  };
+  model.on("msg:custom", onMessage);
+  d.add(() => model.off("msg:custom", onMessage));
+  d.on(png, "click", () => {
+    const source = sync();
+    if (source === "kernel" && model.send) {
+      stopWaiting();
+      said.textContent = "drawing\u2026";
+      waiting = setTimeout(() => {
+        waiting = null;
+        said.textContent = "no answer from the kernel";
+      }, 2e4);
+      model.send({ type: "png" });
+    } else if (source === "saved") {
+      const bytes = savedPng();
+      if (bytes) download(bytes.slice(), "image/png", "ig_widget.png");
+    } else if (source === "canvas") {
+      getCanvas()?.toBlob((blob) => {
+        if (blob) download(blob, "image/png", "ig_widget_heatmap.png");
+      }, "image/png");
+    }
+  });
+  d.on(json, "click", () => {
+    const text = JSON.stringify(resultRecord(model), null, 2);
+    download(text, "application/json", "ig_widget_result.json");
+  });
+  d.model(model, "change:_payload", () => {
+    sync();
+  });
+  sync();
+  const el = h("div", { class: "igw-share" }, [
+    h("label", { class: "igw-field igw-field-note" }, [h("span", { class: "igw-label", text: "note" }), note]),
+    h("span", { class: "igw-downloads" }, [h("span", { class: "igw-label", text: "download" }), png, json, said])
+  ]);
+  return { el, sync };
+}
+
+// js/kernel.js
+function watchKernel(model, d, onChange) {
+  const manager = model.widget_manager;
+  let gone = false;
+  d.add(() => {
+    gone = true;
+  });
+  if (!manager || typeof manager.get_model !== "function") {
+    onChange(false);
+    return;
+  }
+  onChange(true);
+  const id = model.get("_comm_id");
+  if (typeof id !== "string" || id === "") return;
+  let found;
+  try {
+    found = manager.get_model(id);
+  } catch (e) {
+    return;
+  }
+  Promise.resolve(found).then((backbone) => {
+    if (gone || !backbone || typeof backbone.comm_live !== "boolean") return;
+    const update = () => onChange(backbone.comm_live === true);
+    update();
+    if (typeof backbone.on === "function" && typeof backbone.off === "function") {
+      const on = backbone.on.bind(backbone);
+      const off = backbone.off.bind(backbone);
+      on("comm_live_update", update);
+      d.add(() => off("comm_live_update", update));
+    }
+  }, () => {
+  });
+}
+
+// js/lib/compare.js
+function commonClip(arrays) {
+  let m = 0;
+  for (const a of arrays) {
+    for (let i = 0; i < a.length; i++) {
+      const v = Math.abs(a[i]);
+      if (Number.isFinite(v) && v > m) m = v;
+    }
+  }
+  return m;
+}
+function difference(a, b) {
+  if (a.length !== b.length) return null;
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] - b[i];
+  return out;
+}
+function pairedRows(a, b, k) {
+  const n = Math.min(a.length, b.length);
+  const score = (i) => {
+    const s2 = Math.max(Math.abs(a[i]), Math.abs(b[i]));
+    return Number.isFinite(s2) ? s2 : -1;
+  };
+  return Array.from({ length: n }, (_, i) => i).sort((i, j) => score(j) - score(i) || i - j).slice(0, Math.max(0, k));
+}
+function relativeChange(current, diff) {
+  let num2 = 0;
+  let den = 0;
+  for (let i = 0; i < diff.length; i++) {
+    if (Number.isFinite(diff[i])) num2 += Math.abs(diff[i]);
+    if (Number.isFinite(current[i])) den += Math.abs(current[i]);
+  }
+  return den > 0 ? num2 / den : num2 > 0 ? Infinity : 0;
+}
+
+// js/compare-view.js
+var PAIRED_ROWS = 8;
+function describe(r) {
+  const q = deltaQuality(r.delta, r.output, r.baselineOutput);
+  const err = Number.isFinite(q.rel) ? ` (error ${formatShare(q.rel)})` : "";
+  const target = r.targetLabel && r.targetLabel !== String(r.target) ? r.targetLabel : `class ${r.target}`;
+  return { settings: `${settingsText(r)} \xB7 target: ${target}`, delta: `${formatDelta(r.delta)}${err}`, level: q.level };
+}
+function pinReadout(pin) {
+  const r = pin.readout ?? {};
+  return {
+    output: Number(r.output),
+    baselineOutput: Number(r.baseline_output),
+    delta: Number(r.delta),
+    target: r.target == null ? null : Number(r.target),
+    targetLabel: String(r.target_label ?? ""),
+    method: String(r.method ?? ""),
+    nSteps: r.n_steps == null ? null : Number(r.n_steps),
+    baseline: String(r.baseline ?? ""),
+    path: String(r.path ?? ""),
+    pathDetail: String(r.path_detail ?? "")
+  };
+}
+function imageMap(values2, width, height, cmap, map, label) {
+  const canvas = (
+    /** @type {HTMLCanvasElement} */
+    h("canvas", { class: "igw-compare-canvas", attrs: { width, height, role: "img", "aria-label": label } })
+  );
+  const px = new ImageData(width, height);
+  blendHeatmap(values2, null, cmap.lut, map, 1, px.data);
+  canvas.getContext("2d")?.putImageData(px, 0, 0);
+  return h("figure", { class: "igw-compare-figure" }, [canvas, h("figcaption", { text: label })]);
+}
+function tokenMap(values2, tokens, cmap, map, label) {
+  const row = h("div", { class: "igw-compare-tokens", attrs: { "aria-label": label } });
+  tokens.forEach((t, i) => {
+    if (i > 0) row.append(document.createTextNode(" "));
+    const rgb2 = rgbAt(cmap.lut, lutIndex(map, values2[i]));
+    const span = h("span", { class: "igw-compare-token", text: t, attrs: { title: `${t}: ${formatSigned(values2[i], 4)}` } });
+    span.style.backgroundColor = cssRgb(rgb2);
+    span.style.color = textColorOn(rgb2);
+    row.append(span);
+  });
+  return h("figure", { class: "igw-compare-figure" }, [row, h("figcaption", { text: label })]);
+}
+function pairedBars(cur, pin, names, clip, pos, neg) {
+  const rows = pairedRows(cur, pin, PAIRED_ROWS).map((i) => {
+    const bar = (v, cls) => {
+      const fill = h("div", { class: `igw-pair-fill ${cls}` });
+      const frac = clip > 0 && Number.isFinite(v) ? Math.min(1, Math.abs(v) / clip) : 0;
+      fill.style.width = `${(frac * 50).toFixed(2)}%`;
+      if (v < 0) fill.style.right = "50%";
+      else fill.style.left = "50%";
+      fill.style.backgroundColor = v < 0 ? neg : pos;
+      return h("div", { class: "igw-pair-track" }, [h("div", { class: "igw-bar-axis" }), fill]);
+    };
+    return h("div", { class: "igw-pair", attrs: { "data-index": i } }, [
+      h("span", { class: "igw-pair-name", text: names[i] ?? String(i), attrs: { title: names[i] ?? "" } }),
+      h("div", { class: "igw-pair-bars" }, [bar(cur[i], "igw-pair-now"), bar(pin[i], "igw-pair-pin")]),
+      h("span", { class: "igw-pair-values", text: `${formatSigned(cur[i], 3)} / ${formatSigned(pin[i], 3)}` })
+    ]);
+  });
+  return h("div", { class: "igw-compare-pairs" }, [
+    h("div", { class: "igw-pair-legend", text: "upper bar: current \xB7 lower bar: pinned" }),
+    ...rows
+  ]);
+}
+function createCompareView(model, d) {
+  const pinButton = suppressShortcuts(
+    /** @type {HTMLButtonElement} */
+    h("button", { class: "igw-button igw-pin", text: "Pin this result", attrs: { type: "button" } })
+  );
+  const hint = h("span", { class: "igw-compare-hint" });
+  const caption = h("div", { class: "igw-compare-caption" });
+  const cards = h("div", { class: "igw-compare-cards" });
+  const el = h("section", { class: "igw-compare", attrs: { "aria-label": "compare pinned results" } }, [
+    h("div", { class: "igw-compare-head" }, [h("span", { class: "igw-panel-title", text: "Compare" }), pinButton, hint]),
+    caption,
+    cards
+  ]);
+  let current = null;
+  d.on(pinButton, "click", () => model.send({ type: "pin" }));
+  function draw() {
+    const pins = Array.isArray(model.get("pins")) ? model.get("pins") : [];
+    pinButton.disabled = !current;
+    hint.textContent = pins.length ? `${pins.length} pinned \xB7 change a setting to compare` : "pin a result, change the baseline, steps, method, path or target, and see both here";
+    cards.replaceChildren();
+    caption.textContent = "";
+    if (!current || !pins.length) return;
+    const cur = current;
+    const decoded = pins.map((p) => ({ pin: p, attr: decodeArray(p.attr).array, r: pinReadout(p) }));
+    const clip = commonClip([cur.attr, ...decoded.map((x) => x.attr)]);
+    const cmap = resolveColormap(model.get("_colormaps"), model.get("colormap"), "signed");
+    const map = linearMap(cmap.kind, "signed", clip);
+    const signed = linearMap(cmap.kind, "signed", 1);
+    const pos = cssRgb(rgbAt(cmap.lut, lutIndex(signed, 0.8)));
+    const neg = cssRgb(rgbAt(cmap.lut, lutIndex(signed, -0.8)));
+    caption.textContent = `one colour scale for every map: ${cmap.name}, \xB1${formatNumber(clip)} (the largest |attribution| among them); differences are current \u2212 pinned on the same scale`;
+    const mapOf = (values2, label) => {
+      if (cur.kind === "image" && cur.width && cur.height) return imageMap(values2, cur.width, cur.height, cmap, map, label);
+      if (cur.kind === "text") return tokenMap(values2, cur.tokens ?? [], cmap, map, label);
+      return null;
+    };
+    const now = describe(cur.readout);
+    const curCard = h("div", { class: "igw-compare-card igw-compare-current" }, [
+      h("div", { class: "igw-compare-title", text: "current" }),
+      h("div", { class: "igw-compare-settings", text: now.settings }),
+      h("div", { class: `igw-compare-delta igw-delta-${now.level}`, text: now.delta })
+    ]);
+    const curMap = mapOf(cur.attr, "attribution");
+    if (curMap) curCard.append(curMap);
+    cards.append(curCard);
+    for (const { pin, attr, r } of decoded) {
+      const info = describe(r);
+      const remove = suppressShortcuts(
+        /** @type {HTMLButtonElement} */
+        h("button", { class: "igw-button igw-unpin", text: "\xD7", attrs: { type: "button", title: `remove pin #${pin.id}`, "aria-label": `remove pin #${pin.id}` } })
+      );
+      d.on(remove, "click", () => model.send({ type: "unpin", id: pin.id }));
+      const diff = pin.kind === cur.kind ? difference(cur.attr, attr) : null;
+      const card = h("div", { class: "igw-compare-card", attrs: { "data-pin": pin.id } }, [
+        h("div", { class: "igw-compare-title" }, [h("span", { text: `pin #${pin.id}` }), remove]),
+        h("div", { class: "igw-compare-settings", text: info.settings }),
+        h("div", { class: `igw-compare-delta igw-delta-${info.level}`, text: info.delta })
+      ]);
+      if (cur.kind === "tabular") {
+        card.append(pairedBars(cur.attr, attr, cur.names ?? [], clip, pos, neg));
+      } else {
+        const m = mapOf(attr, "pinned attribution");
+        if (m) card.append(m);
+        const dm = diff ? mapOf(diff, "difference: current \u2212 pinned") : null;
+        if (dm) card.append(dm);
+      }
+      if (diff) {
+        card.append(h("div", { class: "igw-compare-change", text: `maps differ by ${formatShare(relativeChange(cur.attr, diff))} of the current map's total |attribution|` }));
+      } else {
+        card.append(h("div", { class: "igw-compare-change", text: "a different input: no difference map" }));
+      }
+      cards.append(card);
+    }
+  }
+  for (const t of ["pins", "colormap", "_colormaps"]) d.model(model, `change:${t}`, draw);
+  draw();
+  return {
+    el,
+    /** @param {Payload | null} p the current result */
+    update(p) {
+      current = p;
+      draw();
+    }
+  };
+}
+
+// js/lib/saturation.js
+function changeWindow(alphas, outputs, share = 0.8) {
+  const n = Math.min(alphas.length, outputs.length);
+  if (n < 2) return null;
+  const steps = [];
+  let total = 0;
+  for (let i2 = 0; i2 + 1 < n; i2++) {
+    const d = Math.abs(outputs[i2 + 1] - outputs[i2]);
+    const v = Number.isFinite(d) ? d : 0;
+    steps.push(v);
+    total += v;
+  }
+  if (!(total > 0)) return null;
+  const need = share * total;
+  let best = null;
+  let sum = 0;
+  let i = 0;
+  for (let j = 0; j < steps.length; j++) {
+    sum += steps[j];
+    while (i < j && sum - steps[i] >= need) sum -= steps[i++];
+    if (sum >= need) {
+      const width = alphas[j + 1] - alphas[i];
+      if (!best || width < best.width) best = { lo: alphas[i], hi: alphas[j + 1], width, share: sum / total };
+    }
+  }
+  return best;
+}
+function saturationNote(w, fmt, narrow = 0.3) {
+  if (!w || w.width > narrow) return "";
+  const pct = Math.round(w.share * 100);
+  return `${pct}% of the change in F happens for \u03B1 in [${fmt(w.lo)}, ${fmt(w.hi)}]: the model saturates, so the gradients outside that range add little; more steps there (or n_steps="auto") and a baseline closer to the input help.`;
+}
+
+// js/alpha-scrubber.js
+var ROWS = 8;
+function createAlphaScrubber(model, d, pathPanel) {
+  const slider = suppressShortcuts(
+    /** @type {HTMLInputElement} */
+    h("input", {
+      class: "igw-input igw-alpha",
+      attrs: { type: "range", min: 0, max: 1, step: 0.01, value: 0.5, "aria-label": "alpha along the path" }
+    })
+  );
+  const value = h("span", { class: "igw-value igw-alpha-value" });
+  const readout = h("div", { class: "igw-scrub-readout" });
+  const note = h("div", { class: "igw-scrub-note" });
+  const canvas = (
+    /** @type {HTMLCanvasElement} */
+    h("canvas", { class: "igw-scrub-canvas", attrs: { role: "img", "aria-label": "the input at alpha with the gradient overlaid" } })
+  );
+  const tokens = h("div", { class: "igw-scrub-tokens" });
+  const rows = h("div", { class: "igw-scrub-rows" });
+  const picture = h("div", { class: "igw-scrub-picture" }, [canvas, tokens, rows]);
+  const el = h("section", { class: "igw-scrubber", attrs: { "aria-label": "alpha scrubber" } }, [
+    h("div", { class: "igw-scrub-head" }, [
+      h("span", { class: "igw-panel-title", text: "At a point of the path" }),
+      h("label", { class: "igw-field" }, [h("span", { class: "igw-label", text: "\u03B1" }), slider, value])
+    ]),
+    readout,
+    picture,
+    note
+  ]);
+  let current = null;
+  const request = debounce(() => model.send({ type: "scrub", alpha: Number(slider.value) }), () => model.get("debounce_ms"));
+  d.add(request.cancel);
+  function setAlpha(a) {
+    slider.value = String(Math.min(1, Math.max(0, a)));
+    value.textContent = Number(slider.value).toFixed(2);
+    pathPanel.mark(Number(slider.value));
+    request();
+  }
+  d.on(slider, "input", () => setAlpha(Number(slider.value)));
+  d.on(slider, "change", () => request.flush());
+  function draw() {
+    const sp = model.get("scrub_point");
+    const kind = current?.kind;
+    canvas.hidden = kind !== "image";
+    tokens.hidden = kind !== "text";
+    rows.hidden = kind !== "tabular";
+    if (!current || !sp || sp.alpha == null || !sp.grad) {
+      readout.textContent = "move the slider to see the input, F and the gradient at that point";
+      return;
+    }
+    const cur = current;
+    const grad = decodeArray(sp.grad).array;
+    const cmap = resolveColormap(model.get("_colormaps"), model.get("colormap"), "signed");
+    const clip = commonClip([grad]);
+    const map = linearMap(cmap.kind, "signed", clip);
+    readout.textContent = `\u03B1 = ${Number(sp.alpha).toFixed(2)} \xB7 F(x\u2032 + \u03B1(x \u2212 x\u2032)) = ${formatNumber(Number(sp.output), 4)} \xB7 colour: gradient \xD7 (x \u2212 x\u2032) there, \xB1${formatNumber(clip)}` + (cur.readout.path && cur.readout.path !== "straight" ? " \xB7 on the straight line from the baseline, not this result's path" : "");
+    if (kind === "image" && sp.image && cur.width && cur.height) {
+      const img = decodeArray(sp.image).array;
+      canvas.width = cur.width;
+      canvas.height = cur.height;
+      const px = new ImageData(cur.width, cur.height);
+      blendHeatmap(grad, img, cmap.lut, map, Number(model.get("opacity")), px.data);
+      canvas.getContext("2d")?.putImageData(px, 0, 0);
+    } else if (kind === "text" && sp.mix) {
+      const mix = decodeArray(sp.mix).array;
+      const toks = cur.tokens ?? [];
+      tokens.replaceChildren(...toks.flatMap((t, i) => {
+        const rgb2 = rgbAt(cmap.lut, lutIndex(map, grad[i]));
+        const span = h("span", { class: "igw-scrub-token", text: t, attrs: { title: `${t}: ${Math.round(100 * mix[i])}% of the way to the input \xB7 gradient \xD7 (x \u2212 x\u2032) ${formatSigned(grad[i], 4)}` } });
+        span.style.backgroundColor = cssRgb(rgb2);
+        span.style.color = textColorOn(rgb2);
+        span.style.opacity = String(0.15 + 0.85 * Math.min(1, Math.max(0, mix[i])));
+        return i > 0 ? [document.createTextNode(" "), span] : [span];
+      }));
+    } else if (kind === "tabular" && sp.values) {
+      const vals = decodeArray(sp.values).array;
+      const names = cur.names ?? [];
+      rows.replaceChildren(
+        h("div", { class: "igw-scrub-row igw-scrub-row-head" }, ["feature", "value at \u03B1", "gradient \xD7 (x \u2212 x\u2032)"].map((t) => h("span", { text: t }))),
+        ...topByMagnitude(grad, ROWS).map((i) => h("div", { class: "igw-scrub-row", attrs: { "data-index": i } }, [
+          h("span", { class: "igw-scrub-name", text: names[i] ?? String(i), attrs: { title: names[i] ?? "" } }),
+          h("span", { class: "igw-scrub-num", text: formatValue(vals[i]) }),
+          h("span", { class: "igw-scrub-num", text: formatSigned(grad[i], 3) })
+        ]))
+      );
+    }
+  }
+  for (const t of ["scrub_point", "colormap", "_colormaps", "opacity"]) d.model(model, `change:${t}`, draw);
+  value.textContent = Number(slider.value).toFixed(2);
+  return {
+    el,
+    /** hovering the path chart moves the slider */
+    setAlpha,
+    /** @param {Payload | null} p a new result: its trace decides the saturation note; the point is asked again */
+    update(p) {
+      current = p;
+      const w = p?.trace?.outputs ? changeWindow(p.trace.alphas, p.trace.outputs) : null;
+      note.textContent = saturationNote(w, (x) => x.toFixed(2));
+      note.hidden = note.textContent === "";
+      el.hidden = !p;
+      pathPanel.mark(Number(slider.value));
+      if (p) request();
+      draw();
+    }
+  };
+}
+
+// js/lib/convergence.js
+function stepsEnough(points, tol) {
+  let enough = null;
+  for (let i = points.length - 1; i >= 0; i--) {
+    if (!(points[i][1] <= tol)) break;
+    enough = points[i][0];
+  }
+  return enough;
+}
+function logPosition(rel, floor, top) {
+  if (!Number.isFinite(rel)) return 1;
+  const v = Math.min(top, Math.max(floor, rel));
+  return (Math.log10(v) - Math.log10(floor)) / (Math.log10(top) - Math.log10(floor));
+}
+
+// js/convergence-view.js
+var VW2 = 320;
+var VH = 150;
+var M2 = { left: 40, right: 8, top: 8, bottom: 26 };
+var FLOOR = 1e-6;
+var TOP = 10;
+function createConvergenceView(model, d) {
+  const button = suppressShortcuts(
+    /** @type {HTMLButtonElement} */
+    h("button", { class: "igw-button igw-convergence-run", text: "Delta against steps", attrs: { type: "button" } })
+  );
+  const hint = h("span", { class: "igw-compare-hint", text: "how many steps are enough, per method (one run over shared nodes)" });
+  const svg = s("svg", { class: "igw-convergence-chart", attrs: { viewBox: `0 0 ${VW2} ${VH}`, role: "img", "aria-label": "completeness error against steps" } });
+  const legend = h("div", { class: "igw-legend igw-convergence-legend" });
+  const summary = h("div", { class: "igw-convergence-summary" });
+  const body = h("div", { class: "igw-convergence-body" }, [svg, legend, summary]);
+  const el = h("section", { class: "igw-convergence", attrs: { "aria-label": "convergence" } }, [
+    h("div", { class: "igw-compare-head" }, [h("span", { class: "igw-panel-title", text: "Convergence" }), button, hint]),
+    body
+  ]);
+  d.on(button, "click", () => {
+    button.disabled = true;
+    summary.textContent = "computing\u2026";
+    model.send({ type: "convergence" });
+  });
+  function draw() {
+    const c = model.get("convergence");
+    button.disabled = false;
+    svg.replaceChildren();
+    legend.replaceChildren();
+    const curves = c && c.curves ? Object.entries(c.curves) : [];
+    body.hidden = curves.length === 0;
+    if (!curves.length || !c) return;
+    const nMax = Number(c.n_max) || 64;
+    const x0 = M2.left;
+    const x1 = VW2 - M2.right;
+    const y0 = M2.top;
+    const y1 = VH - M2.bottom;
+    const X = (n) => x0 + Math.log2(Math.max(1, n)) / Math.log2(nMax) * (x1 - x0);
+    const Y = (r) => y1 - logPosition(r, FLOOR, TOP) * (y1 - y0);
+    svg.append(s("rect", { class: "igw-chart-frame", attrs: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } }));
+    for (const [r, label] of [[1, "100%"], [0.1, "10%"], [0.01, "1%"], [1e-4, "0.01%"], [1e-6, "\u22641e-6"]]) {
+      const cls = r === 0.1 ? "igw-chart-limit" : "igw-chart-grid";
+      svg.append(s("line", { class: cls, attrs: { x1: x0, x2: x1, y1: Y(Number(r)), y2: Y(Number(r)) } }));
+      svg.append(s("text", { class: "igw-chart-tick", text: String(label), attrs: { x: x0 - 3, y: Y(Number(r)) + 3, "text-anchor": "end" } }));
+    }
+    for (let n = 1; n <= nMax; n *= 2) {
+      svg.append(s("text", { class: "igw-chart-tick", text: String(n), attrs: { x: X(n), y: y1 + 10, "text-anchor": "middle" } }));
+    }
+    svg.append(s("text", { class: "igw-chart-title", text: "n_steps (log)  \xB7  |\u03B4| / |F(x) \u2212 F(x\u2032)| (log)", attrs: { x: (x0 + x1) / 2, y: VH - 3, "text-anchor": "middle" } }));
+    const lines = [];
+    curves.forEach(([method, pts], i) => {
+      const color = CATEGORICAL[i % CATEGORICAL.length];
+      const points = pts.map(([n2, r]) => `${X(n2).toFixed(1)},${Y(r).toFixed(1)}`).join(" ");
+      svg.append(s("polyline", { class: "igw-chart-line", attrs: { points, "data-method": method }, style: { stroke: color } }));
+      for (const [n2, r] of pts) svg.append(s("circle", { class: "igw-chart-dot", attrs: { cx: X(n2), cy: Y(r), r: 1.8 }, style: { fill: color } }));
+      legend.append(h("span", { class: "igw-legend-item" }, [
+        h("span", { class: "igw-swatch", style: { background: color } }),
+        h("span", { class: "igw-legend-name", text: readableName(method) })
+      ]));
+      const n = stepsEnough(pts, 0.01);
+      lines.push(`${readableName(method)}: ${n == null ? `not under 1% by n = ${nMax}` : `under 1% from n = ${n}`}`);
+    });
+    summary.textContent = `${lines.join(" \xB7 ")}. Baseline ${c.baseline}; ${c.n_evals} gradient evaluations (separate runs would take ${c.n_evals_separate}).`;
+  }
+  d.model(model, "change:convergence", draw);
+  d.model(model, "change:error", () => {
+    if (button.disabled) {
+      button.disabled = false;
+      summary.textContent = "";
+    }
+  });
+  draw();
+  return { el };
 }
 
 // js/lib/payload.js
-var KINDS = ["image", "text", "tabular"];
-var num = (v) => typeof v === "number" ? v : v == null ? NaN : Number(v);
-var str = (v) => v == null ? "" : String(v);
+var KINDS = ["image", "text", "tabular", "multi"];
+var MAX_SIDE = 8192;
+var MAX_ITEMS = 1e5;
+function num(v, what) {
+  if (v == null) return NaN;
+  if (typeof v !== "number") throw new Error(`payload ${what}: expected a number, got ${typeof v}`);
+  return v;
+}
+function str(v, what) {
+  if (v == null) return "";
+  if (typeof v !== "string") throw new Error(`payload ${what}: expected a string, got ${typeof v}`);
+  return v;
+}
+function strings(v, what) {
+  if (!Array.isArray(v)) throw new Error(`payload ${what}: expected a list of strings`);
+  if (v.length > MAX_ITEMS) throw new Error(`payload ${what}: ${v.length} entries, more than ${MAX_ITEMS}`);
+  return v.map((x, i) => str(x, `${what}[${i}]`));
+}
+function finite(a, what) {
+  let bad = 0;
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) bad++;
+  if (bad) throw new Error(`payload ${what}: ${bad} of ${a.length} values are NaN or infinite`);
+  return a;
+}
 function values(rec, what) {
   try {
     return decodeArray(rec).array;
@@ -1172,33 +2246,38 @@ function values(rec, what) {
   }
 }
 function decodeReadout(r = {}) {
+  if (r === null || typeof r !== "object" || Array.isArray(r)) throw new Error("payload readout: expected an object");
   return {
-    output: num(r.output),
-    baselineOutput: num(r.baseline_output),
-    sum: num(r.sum),
-    delta: num(r.delta),
-    target: r.target == null ? null : num(r.target),
-    targetLabel: str(r.target_label),
-    nSteps: r.n_steps == null ? null : num(r.n_steps),
-    method: str(r.method),
-    baseline: str(r.baseline),
-    path: str(r.path)
+    output: num(r.output, "readout.output"),
+    baselineOutput: num(r.baseline_output, "readout.baseline_output"),
+    sum: num(r.sum, "readout.sum"),
+    delta: num(r.delta, "readout.delta"),
+    target: r.target == null ? null : num(r.target, "readout.target"),
+    targetLabel: str(r.target_label, "readout.target_label"),
+    nSteps: r.n_steps == null ? null : num(r.n_steps, "readout.n_steps"),
+    method: str(r.method, "readout.method"),
+    baseline: str(r.baseline, "readout.baseline"),
+    path: str(r.path, "readout.path"),
+    pathDetail: str(r.path_detail, "readout.path_detail"),
+    autoTol: r.auto_tol == null ? null : num(r.auto_tol, "readout.auto_tol"),
+    autoSteps: r.auto_steps == null ? null : num(r.auto_steps, "readout.auto_steps")
   };
 }
 function decodeTrace(t) {
   if (!t || !t.alphas) return null;
-  const alphas = values(t.alphas, "path_trace.alphas");
+  const alphas = finite(values(t.alphas, "path_trace.alphas"), "path_trace.alphas");
   if (alphas.length === 0) return null;
-  const outputs = t.outputs ? values(t.outputs, "path_trace.outputs") : null;
+  const outputs = t.outputs ? finite(values(t.outputs, "path_trace.outputs"), "path_trace.outputs") : null;
   if (outputs && outputs.length !== alphas.length) {
     throw new Error(`payload path_trace: ${outputs.length} outputs for ${alphas.length} alphas`);
   }
   const features = (Array.isArray(t.features) ? t.features : []).map((f, i) => {
-    const cumulative = values(f.cumulative, `path_trace.features[${i}]`);
+    if (!f || typeof f !== "object") throw new Error(`payload path_trace.features[${i}]: expected an object`);
+    const cumulative = finite(values(f.cumulative, `path_trace.features[${i}]`), `path_trace.features[${i}]`);
     if (cumulative.length !== alphas.length) {
       throw new Error(`payload path_trace: feature ${i} has ${cumulative.length} points for ${alphas.length} alphas`);
     }
-    return { name: str(f.name), cumulative };
+    return { name: str(f.name, `path_trace.features[${i}].name`), cumulative };
   });
   return { alphas, outputs, features };
 }
@@ -1207,10 +2286,23 @@ function lengthOf(arr, n, what) {
   return arr;
 }
 function decodePayload(p) {
-  if (!p || typeof p !== "object" || !p.kind) return null;
-  if (!KINDS.includes(p.kind)) throw new Error(`payload kind "${p.kind}" is not one of ${KINDS.join(", ")}`);
+  if (p == null) return null;
+  if (typeof p !== "object" || Array.isArray(p)) throw new Error(`payload: expected an object, got ${Array.isArray(p) ? "a list" : typeof p}`);
+  if (!p.kind) return null;
+  if (typeof p.kind !== "string" || !KINDS.includes(p.kind)) {
+    throw new Error(`payload kind "${String(p.kind).slice(0, 40)}" is not one of ${KINDS.join(", ")}`);
+  }
   if (!p.attr) throw new Error("payload attr: array record missing");
-  const attr = values(p.attr, "attr");
+  if (p.kind === "image") {
+    const { height, width } = p;
+    if (!(Number.isInteger(height) && Number.isInteger(width) && Number(height) > 0 && Number(width) > 0)) {
+      throw new Error(`payload image: bad size ${String(height).slice(0, 20)}x${String(width).slice(0, 20)}`);
+    }
+    if (Number(height) > MAX_SIDE || Number(width) > MAX_SIDE) {
+      throw new Error(`payload image: ${height}x${width} pixels is larger than ${MAX_SIDE}x${MAX_SIDE}`);
+    }
+  }
+  const attr = finite(values(p.attr, "attr"), "attr");
   const out = {
     kind: p.kind,
     readout: decodeReadout(p.readout),
@@ -1218,21 +2310,36 @@ function decodePayload(p) {
     attr
   };
   if (p.kind === "image") {
-    const height = num(p.height);
-    const width = num(p.width);
-    if (!(Number.isInteger(height) && Number.isInteger(width) && height > 0 && width > 0)) {
-      throw new Error(`payload image: bad size ${p.height}x${p.width}`);
-    }
+    const height = Number(p.height);
+    const width = Number(p.width);
     out.height = height;
     out.width = width;
     out.attr = lengthOf(attr, height * width, "attr");
     out.image = p.image ? lengthOf(values(p.image, "image"), height * width * 4, "image (RGBA)") : null;
+  } else if (p.kind === "multi") {
+    const raw = Array.isArray(p.panels) ? p.panels : [];
+    if (raw.length === 0) throw new Error("payload multi: no panels");
+    out.panels = raw.map((panel, i) => {
+      if (!panel || panel.kind === "multi") throw new Error(`payload multi: panel ${i} is not one input`);
+      const inner = (
+        /** @type {Payload} */
+        decodePayload(panel)
+      );
+      return {
+        ...inner,
+        name: str(panel.name, `panel ${i} name`) || `input ${i}`,
+        share: num(panel.share, `panel ${i} share`),
+        sum: num(panel.sum, `panel ${i} sum`)
+      };
+    });
+    const n = out.panels.reduce((acc, q) => acc + q.attr.length, 0);
+    out.attr = lengthOf(attr, n, "attr (every panel's values)");
   } else if (p.kind === "text") {
-    const tokens = (Array.isArray(p.tokens) ? p.tokens : []).map(str);
+    const tokens = strings(p.tokens, "tokens");
     out.tokens = tokens;
     out.attr = lengthOf(attr, tokens.length, "attr (one per token)");
   } else {
-    const names = (Array.isArray(p.names) ? p.names : []).map(str);
+    const names = strings(p.names, "names");
     out.names = names;
     out.attr = lengthOf(attr, names.length, "attr (one per feature)");
     out.values = p.values ? lengthOf(values(p.values, "values"), names.length, "values") : null;
@@ -1241,36 +2348,114 @@ function decodePayload(p) {
 }
 
 // js/widget.js
-var VIEWS = { image: createImageView, text: createTextView, tabular: createTabularView };
+var VIEWS = {
+  image: createImageView,
+  text: createTextView,
+  tabular: createTabularView,
+  multi: () => createMultiView(VIEWS)
+  // one panel per input, each drawn by its own kind's view
+};
 var DISPLAY_TRAITS = ["sign", "colormap", "opacity", "clip_percentile", "top_k", "_colormaps"];
+var NO_KERNEL = "Saved result: open in Jupyter with a kernel to recompute.";
+var NO_MODEL = "Result shown without its model: build IGWidget(model, x) to recompute.";
 function readDisplay(model) {
+  const sign = model.get("sign");
+  if (!SIGN_MODES.includes(sign)) throw new Error(`display setting sign: "${String(sign).slice(0, 40)}" is not one of ${SIGN_MODES.join(", ")}`);
+  const number = (name) => {
+    const v = model.get(name);
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`display setting ${name}: expected a number, got ${typeof v}`);
+    return v;
+  };
+  const colormap = model.get("colormap");
   return {
-    sign: model.get("sign"),
-    colormap: model.get("colormap"),
-    opacity: Number(model.get("opacity")),
-    clip_percentile: Number(model.get("clip_percentile")),
-    top_k: Number(model.get("top_k"))
+    sign,
+    colormap: typeof colormap === "string" ? colormap : "",
+    opacity: number("opacity"),
+    clip_percentile: number("clip_percentile"),
+    top_k: number("top_k")
   };
 }
-function render({ model, el }) {
+function shownSettings(r) {
+  if (!r || typeof r !== "object") return "";
+  const o = (
+    /** @type {Record<string, unknown>} */
+    r
+  );
+  if (o.target == null) return "";
+  const steps = typeof o.n_steps === "number" ? `${o.n_steps} steps, ` : "";
+  return `target ${String(o.target)}, ${steps}${String(o.method ?? "")}, baseline ${String(o.baseline ?? "")}, path ${String(o.path ?? "")}`;
+}
+function render(ctx) {
+  try {
+    return renderView(ctx);
+  } catch (e) {
+    console.error("ig_widget", e);
+    ctx.el.replaceChildren();
+    const msg = document.createElement("div");
+    msg.className = "igw-render-error";
+    msg.setAttribute("role", "alert");
+    msg.textContent = `ig_widget could not show this view: ${e instanceof Error ? e.message : String(e)}`;
+    ctx.el.append(msg);
+    return () => msg.remove();
+  }
+}
+function renderView({ model, el }) {
   const d = new Disposer();
   const empty = h("div", { class: "igw-empty", text: "waiting for the first result\u2026" });
   const main = h("div", { class: "igw-main" }, [empty]);
   const renderError = h("div", { class: "igw-render-error", attrs: { role: "alert" } });
+  const changed = h("div", { class: "igw-changed", attrs: { role: "note" } });
+  changed.hidden = true;
   renderError.hidden = true;
   const readout = createReadout();
   const pathPanel = createPathPanel();
   d.add(pathPanel.destroy);
   const side = h("div", { class: "igw-side" }, [readout.el, pathPanel.el]);
+  const body = h("div", { class: "igw-body" }, [main, side]);
   const controls = createControls(model, d);
   const status = createStatus(model, d, [main, side]);
+  const compare = createCompareView(model, d);
+  const scrubber = createAlphaScrubber(model, d, pathPanel);
+  pathPanel.onHover(scrubber.setAlpha);
+  const convergence = createConvergenceView(model, d);
+  const kernelViews = [compare.el, scrubber.el, convergence.el];
+  let live = true;
+  const share = createShare(model, d, () => live, () => main.querySelector("canvas.igw-heatmap"));
+  const syncCompute = () => {
+    const computable = model.get("computable") !== false;
+    controls.setCompute(live && computable, computable ? NO_KERNEL : NO_MODEL);
+    for (const c of kernelViews.flatMap((v) => [...v.querySelectorAll("button, input, select")])) {
+      c.disabled = !(live && computable);
+    }
+    root.classList.toggle("igw-offline", !live);
+    share.sync();
+  };
   const root = h("div", { class: "igw-root", attrs: { "data-version": model.get("_version") } }, [
     controls.el,
     status.el,
     renderError,
-    h("div", { class: "igw-body" }, [main, side])
+    body,
+    scrubber.el,
+    convergence.el,
+    compare.el,
+    changed,
+    share.el
   ]);
   el.append(root);
+  const syncChanged = () => {
+    const was = shownSettings(model.get("_shown"));
+    const now = shownSettings(model.get("_payload")?.readout);
+    const differs = !live && was !== "" && now !== "" && was !== now;
+    changed.textContent = differs ? `Changed by code run after this cell: the cell's own output showed ${was}; this view shows ${now}.` : "";
+    changed.hidden = !differs;
+  };
+  watchKernel(model, d, (isLive) => {
+    live = isLive;
+    syncCompute();
+    syncChanged();
+  });
+  for (const t of ["_shown", "_payload"]) d.model(model, `change:${t}`, syncChanged);
+  d.model(model, "change:computable", syncCompute);
   let payload = null;
   let view = null;
   let viewKind = null;
@@ -1288,6 +2473,7 @@ function render({ model, el }) {
     const msg = failures.payload || failures.draw;
     renderError.textContent = msg;
     renderError.hidden = msg === "";
+    body.hidden = msg !== "";
   }
   const draw = frameScheduler(() => guard("draw", () => {
     if (!payload || !view) return;
@@ -1310,8 +2496,11 @@ function render({ model, el }) {
       if (!payload || !view) return;
       view.setData(payload);
       readout.update(payload.readout);
-      pathPanel.update(payload.trace);
+      compare.update(payload);
+      scrubber.update(payload);
+      pathPanel.update(payload.trace, payload.readout.pathDetail ? null : payload.readout.nSteps);
       draw();
+      share.sync();
     });
   }
   d.model(model, "change:_payload", onPayload);

@@ -45,8 +45,11 @@ export function toBytes(data) {
 export function decodeArray(rec) {
   if (rec == null || typeof rec !== "object") throw new TypeError("array record missing");
   const { dtype, data } = rec;
+  // own keys only: a dtype such as "constructor" must not reach Object's prototype
+  if (typeof dtype !== "string" || !Object.prototype.hasOwnProperty.call(CTORS, dtype)) {
+    throw new Error(`unsupported dtype ${String(dtype).slice(0, 40)}`);
+  }
   const Ctor = CTORS[/** @type {keyof typeof CTORS} */ (dtype)];
-  if (!Ctor) throw new Error(`unsupported dtype ${dtype}`);
   const shape = Array.isArray(rec.shape) ? rec.shape : [];
   const n = shapeSize(shape);
   let array;

@@ -300,3 +300,12 @@ def html_assets():
         "npm is needed once to fetch require.js and the widget html-manager",
     )
     return offline_html.fetch_assets(ASSETS)
+
+
+@pytest.fixture
+def static_widgets():
+    """Widgets built without a model (``IGWidget.load``), closed after the test."""
+    made: list = []
+    yield made
+    for w in made:
+        w.close()

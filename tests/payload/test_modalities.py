@@ -61,7 +61,7 @@ def test_image_payload():
     np.testing.assert_array_equal(decode_array(p3["attr"]), 3 * attr)
     with pytest.raises(ValueError, match="does not match"):
         image_payload(rgba, np.zeros((5, 4)))
-    assert pixel_name(7, 5) == "(2, 1)"
+    assert pixel_name(7, 5) == "x 2, y 1"
 
 
 def test_token_strings():

@@ -310,9 +310,9 @@ CONSTRUCTION_CASES: list[Case] = [
     ),
     Case(
         "path-not-offered-for-images",
-        build(models.Image, models.image, path="extremal"),
+        build(models.Image, models.image, path="spiral"),
         TraitError,
-        r"path='extremal' is not offered",
+        r"path='spiral' is not offered",
         r"use one of 'straight'",
     ),
     Case(

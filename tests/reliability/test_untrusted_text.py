@@ -159,7 +159,7 @@ def test_text_fallback_is_plain_text(widgets):
     bundle = w._repr_mimebundle_()
     data = bundle[0] if isinstance(bundle, tuple) else bundle
     assert set(data) == {"text/plain", "application/vnd.jupyter.widget-view+json"}
-    assert data["text/plain"].startswith("IGWidget(tabular, target=")
+    assert data["text/plain"].startswith("IGWidget(tabular, finished: target ")
     assert not any(k.startswith(("text/html", "image/svg", "application/javascript")) for k in data)
     assert "innerHTML" not in widget._MISSING_ESM and "textContent" in widget._MISSING_ESM
 

@@ -68,7 +68,9 @@ def test_hugging_face_text_model(make, where):
     # (word + position + token type embeddings, layer norm)
     layer = model.bert.embeddings if where == "embeddings" else None
     w = make(model, ids, pad_token_id=0, layer=layer)
-    assert w.modality == "text" and w.baseline_options == ["pad", "zero embedding"]
+    # BERT's pad embedding is zero (padding_idx): "pad" alone, not two equal choices
+    want = ["pad"] if where == "default" else ["pad", "zero embedding"]
+    assert w.modality == "text" and w.baseline_options == want
     with torch.no_grad():
         logits = model(ids[None]).logits[0]
     assert w.target == int(logits.argmax())

@@ -74,7 +74,7 @@ def test_image_baselines_match_engine(make, cnn, image):
     w = make(cnn, image)
     assert w.modality == "image"
     assert w.baseline_options == ["zero", "blur", "noise", "mean colour"]
-    assert w.path_options == ["straight"]
+    assert w.path_options == ["straight", "guided", "blur", "extremal", "all_orderings"]
     builders = {
         "zero": bl.zero,
         "blur": bl.gaussian_blur,
@@ -211,7 +211,11 @@ def test_single_output_model(make, row, out_shape):
     model = (lambda x: lin(x)[:, 0]) if out_shape == "(1,)" else lin
     w = make(model, row)
     assert w.target == 0
-    assert len(w.top_classes) == 1 and w.top_classes[0]["prob"] == 1.0
+    # one output is a value (regression or one logit): shown as it is, not as softmax 1.0
+    with torch.no_grad():
+        value = float(lin(row[None]).reshape(-1)[0])
+    assert len(w.top_classes) == 1 and w.top_classes[0]["prob"] == pytest.approx(value)
+    assert w.top_classes[0]["activation"] == "none"
     res = w.wait(TIMEOUT)
     torch.testing.assert_close(res.attributions, (lin.weight[0] * row).detach())
     with pytest.raises(Exception, match="out of range"):
@@ -261,6 +265,6 @@ def test_image_trace_names_pixels(make, cnn, image):
     feats = w._payload["path_trace"]["features"]
     per_pixel = res.attributions.sum(0)
     y, x = divmod(int(per_pixel.abs().argmax()), 12)
-    assert feats[0]["name"] == f"({x}, {y})"
+    assert feats[0]["name"] == f"x {x}, y {y}"
     cum = decode_array(feats[0]["cumulative"])
     assert cum[-1] == pytest.approx(float(per_pixel[y, x]), rel=1e-4)

@@ -25,6 +25,8 @@ PUBLIC = [
     "clip_percentile",
     "top_k",
     "debounce_ms",
+    "note",
+    "generation_step",
     "status",
     "progress",
     "error",
@@ -34,6 +36,9 @@ PUBLIC = [
     "baseline_options",
     "path_options",
     "top_classes",
+    "computable",
+    "class_labels",
+    "generated_tokens",
 ]
 
 
@@ -45,7 +50,8 @@ def test_contract_traits_are_synced_and_documented(make, mlp, row):
         assert w.trait_metadata(name, "help"), f"{name} has no help text"
     assert w.n_steps == 50 and w.method == "gausslegendre" and w.path == "straight"
     assert w.sign == "signed" and w.colormap == "RdBu_r" and w.opacity == 0.6
-    assert w.clip_percentile == 99.0 and w.top_k == 10 and w.debounce_ms == 150
+    # 5 features: fewer than 50 display values start at the 80th percentile
+    assert w.clip_percentile == 80.0 and w.top_k == 10 and w.debounce_ms == 150
     assert w.method_options[0] == "gausslegendre" and len(w.method_options) == 5
     assert set(w._colormaps) == set(DIVERGING + SEQUENTIAL)
     assert all(len(c["lut"]) == 768 for c in w._colormaps.values())
@@ -123,13 +129,13 @@ def test_bad_constructor_values_raise(mlp, row):
         IGWidget(mlp, row, target=7)
     with pytest.raises(TraitError, match="path"):
         model = torch.nn.Sequential(torch.nn.Conv2d(3, 1, 1), torch.nn.Flatten())
-        IGWidget(model, torch.rand(3, 2, 2), path="extremal")
+        IGWidget(model, torch.rand(3, 2, 2), path="spiral")
 
 
-def test_image_offers_only_the_straight_path(make, cnn, image):
+def test_image_refuses_a_path_it_does_not_offer(make, cnn, image):
     w = make(cnn, image)
     with pytest.raises(TraitError, match="'straight'"):
-        w.path = "extremal"
+        w.path = "spiral"
 
 
 @pytest.mark.parametrize(
@@ -193,4 +199,5 @@ def test_front_end_cannot_write_kernel_state(make, mlp, row):
 
 def test_the_front_end_writes_exactly_the_controls():
     # derived from the traits' read_only flags: a new control is writable, new state is not
-    assert FRONT_END_TRAITS == set(PUBLIC[:11])
+    # plus the exploring controls ("steps: auto" and its tolerance)
+    assert FRONT_END_TRAITS == set(PUBLIC[:13]) | {"steps_auto", "auto_tol"}

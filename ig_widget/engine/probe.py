@@ -1,0 +1,408 @@
+"""``n_steps="auto"``: gradient nodes planned from forward-only probes of F along the path.
+
+Along the path, H(alpha) = d/dalpha F(g(alpha)) = sum_i dF/dx_i(g(alpha)) * g_i'(alpha) is
+the integrand whose sum over features IG integrates, and F(g(alpha)) costs a forward pass
+without graph, several times cheaper than a gradient node. Three facts follow:
+
+- The exact integral of H over any panel [a, b] is F(g(b)) - F(g(a)): a rule's
+  completeness error on that panel is known from two forward values.
+- H itself can be estimated from forward values alone by a central difference,
+  (F(alpha + e) - F(alpha - e)) / 2e: a *shadow* of the gradient pass, accurate to about
+  1e-4 of |F(x) - F(x')| in float32, which is plenty to predict whether a rule meets a
+  tolerance of 1e-2.
+- A forward scan (log-spaced next to both ends plus a coarse uniform grid) shows where F
+  changes: a scale-invariant stem (a normalisation after a bias-free layer) puts all of
+  F(x) - F(x') in a sliver next to alpha = 0, saturation in a steep step anywhere.
+
+So the whole search for a rule runs on the shadow, paying forward passes only: (1) one
+Gauss-Legendre rule of n nodes on [0, 1], for n = 1, 2, 3, ...; (2) composite
+Gauss-Legendre panels of ``order`` nodes, the worst panels split until the sum of the
+panels' error sizes (a bound on the completeness error in which errors of different
+panels cannot cancel) is within ``tol``. A panel is split where the probed variation of
+F is halved when that variation is concentrated, else in the middle, so a sliver next
+to an endpoint gets geometrically graded panels; a panel spanning a ratio of
+``WARP_RATIO`` takes its rule in log(alpha). The cheapest candidate that meets ``tol``
+in the shadow is evaluated with real gradients once; its exact per-panel check (the real
+rule's estimate against F(b) - F(a), summed in size over panels) then decides: within
+``tol`` it is the answer, otherwise the worst panels are split further with real
+gradients until ``tol`` or ``max_steps``.
+
+The module takes plain callables, so any engine can use it: ``values(alphas)`` gives F at
+path points (forward only, (k, batch)) and ``slopes(alphas)`` gives H at gradient nodes
+((k, batch)); the engine keeps the per-feature parts of each gradient call itself and
+weights them with ``Plan.node_weights`` (one weight per gradient node, in call order; 0 for
+nodes a refinement replaced). Nodes are shared by all examples of a batch; every check
+takes the worst example. Like the convergence delta, the checks see the sum over
+features: per-feature errors of opposite sign can cancel unseen.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+
+from . import quadrature
+
+Values = Callable[[torch.Tensor], torch.Tensor]
+Slopes = Callable[[torch.Tensor], torch.Tensor]
+
+#: nodes per panel tried for composite rules in the shadow search
+PANEL_ORDERS = (2, 3)
+#: largest single-rule n tried in the shadow search
+MAX_SINGLE_N = 64
+#: forward probe: decades next to alpha = 0 and alpha = 1, and a uniform grid
+PROBE_DECADES = (1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
+PROBE_GRID = 8
+#: central-difference step as a fraction of the panel width
+FD_STEP = 1e-3
+#: panels [a, b] with 0 < a and b / a at least this take their rule in log(alpha): exact
+#: for per-feature integrands c_i / alpha, the form a scale-invariant model gives where F
+#: is flat (d/dx_i F(alpha x) = F_i(x) / alpha), which the completeness check cannot see
+WARP_RATIO = 16.0
+#: panels narrower than this are never split
+MIN_WIDTH = 1e-12
+
+
+@dataclass
+class Panel:
+    """A Gauss-Legendre rule of ``order`` nodes on [a, b] and H at its nodes.
+
+    ``fa``, ``fb``: F at the ends (batch,); ``alphas``, ``weights``: (order,) float64;
+    ``h``: H at the nodes (order, batch); ``ids``: which gradient evaluations they are
+    (None in the shadow).
+    """
+
+    a: float
+    b: float
+    fa: torch.Tensor
+    fb: torch.Tensor
+    alphas: torch.Tensor
+    weights: torch.Tensor
+    h: torch.Tensor
+    ids: list[int] | None = None
+
+    @property
+    def gap(self) -> torch.Tensor:
+        """The rule's estimate of F(b) - F(a) minus its exact value, per example."""
+        return self.weights @ self.h - (self.fb - self.fa)
+
+
+@dataclass
+class Plan:
+    """The rule ``integrate`` settled on, with its cost.
+
+    ``node_weights`` (n_grad,) float64: the weight of each gradient node in the order
+    ``slopes`` was called with them (0 for replaced nodes); ``error``: the sum of the
+    sizes of the real panel errors as a fraction of |F(x) - F(x')| (worst example), at
+    least the completeness error;
+    ``n_grad`` gradient nodes and ``n_values`` forward-only path points spent;
+    ``values_s`` / ``slopes_s`` seconds spent in each callable; ``strategy`` which
+    shadow candidate was chosen.
+    """
+
+    panels: list[Panel]
+    node_weights: torch.Tensor
+    error: float
+    n_grad: int
+    n_values: int
+    values_s: float
+    slopes_s: float
+    strategy: str
+    shadow: dict = field(default_factory=dict)
+
+
+class _Counter:
+    """Wraps the two callables: float64 CPU results, counts and seconds."""
+
+    def __init__(self, values: Values, slopes: Slopes) -> None:
+        self._values, self._slopes = values, slopes
+        self.n_values = self.n_grad = 0
+        self.values_s = self.slopes_s = 0.0
+        self.samples: list[tuple[torch.Tensor, torch.Tensor]] = []
+
+    def values(self, alphas: torch.Tensor) -> torch.Tensor:
+        t0 = time.perf_counter()
+        out = self._values(alphas).detach().to("cpu", torch.float64)
+        self.values_s += time.perf_counter() - t0
+        self.n_values += len(alphas)
+        self.samples.append((alphas, out))
+        return out
+
+    def slopes(self, alphas: torch.Tensor) -> tuple[torch.Tensor, list[int]]:
+        t0 = time.perf_counter()
+        out = self._slopes(alphas).detach().to("cpu", torch.float64)
+        self.slopes_s += time.perf_counter() - t0
+        ids = list(range(self.n_grad, self.n_grad + len(alphas)))
+        self.n_grad += len(alphas)
+        return out, ids
+
+    def sampled(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Every F value seen so far, sorted by alpha: ((m,), (m, batch))."""
+        a = torch.cat([s[0] for s in self.samples])
+        f = torch.cat([s[1] for s in self.samples])
+        order = torch.argsort(a)
+        return a[order], f[order]
+
+
+def probe_alphas() -> torch.Tensor:
+    """The first forward scan: decades next to 0 and 1 and a uniform grid, inside (0, 1)."""
+    near = torch.tensor(PROBE_DECADES, dtype=torch.float64)
+    grid = torch.arange(1, PROBE_GRID, dtype=torch.float64) / PROBE_GRID
+    return torch.unique(torch.cat([near, grid, 1.0 - near]))
+
+
+def integrate(
+    values: Values,
+    slopes: Slopes,
+    f_b: torch.Tensor,
+    f_x: torch.Tensor,
+    tol: float,
+    max_steps: int,
+    dtype: torch.dtype = torch.float32,
+) -> Plan:
+    """Plan gradient nodes from forward probes, evaluate them, refine until ``tol``.
+
+    Args:
+        values: alphas (k,) float64 -> F at those path points (k, batch), no graph.
+        slopes: alphas (k,) float64 -> H = dF/dalpha at those points (k, batch), from
+            gradients; the caller keeps whatever else it needs from each call.
+        f_b, f_x: F at alpha = 0 and alpha = 1 (batch,).
+        tol: allowed completeness error as a fraction of |F(x) - F(x')|.
+        max_steps: the most gradient nodes to spend.
+        dtype: the dtype path points are computed in (sets the difference step).
+    """
+    run = _Counter(values, slopes)
+    f_b = f_b.detach().to("cpu", torch.float64)
+    f_x = f_x.detach().to("cpu", torch.float64)
+    run.samples.append((torch.tensor([0.0, 1.0], dtype=torch.float64), torch.stack([f_b, f_x])))
+    scale = (f_x - f_b).abs().clamp_min(torch.finfo(torch.float64).tiny)
+    shadow = _Shadow(run, dtype)
+    run.values(probe_alphas())
+
+    # candidates on the shadow: composite panels first (cheap in forward passes when
+    # easy), then single rules with fewer nodes than the best composite
+    found: dict[str, list[tuple[float, float, int]]] = {}
+    for order in PANEL_ORDERS:
+        first = _rule(0.0, 1.0, order)
+        h, _ = shadow.slopes(first[0], torch.ones(order))
+        panels, err, _ = _refine(
+            [Panel(0.0, 1.0, f_b, f_x, first[0], first[1], h)],
+            shadow.slopes,
+            run,
+            scale,
+            tol,
+            max_steps,
+            order,
+            order,
+        )
+        if err <= tol:
+            found[f"panels of {order}"] = [(p.a, p.b, len(p.alphas)) for p in panels]
+    best = min((_count(v) for v in found.values()), default=max_steps + 1)
+    n = _single_rule(shadow, f_b, f_x, scale, tol, min(best - 1, MAX_SINGLE_N))
+    if n is not None:
+        found[f"gauss-legendre {n}"] = [(0.0, 1.0, n)]
+    if found:
+        strategy = min(found, key=lambda k: (_count(found[k]), not k.startswith("gauss")))
+        layout = found[strategy]
+    else:
+        strategy, layout = "panels (shadow missed tol)", [(0.0, 1.0, PANEL_ORDERS[0])]
+    shadow_counts = {k: _count(v) for k, v in found.items()}
+
+    # real gradients on the chosen layout, then the exact per-panel check
+    ends = _ends(layout, run, f_b, f_x)
+    nodes = [_rule(a, b, k) for a, b, k in layout]
+    h, ids = run.slopes(torch.cat([al for al, _ in nodes]))
+    panels, start = [], 0
+    for (a, b, k), (al, w) in zip(layout, nodes, strict=True):
+        fa, fb = ends[a], ends[b]
+        panels.append(Panel(a, b, fa, fb, al, w, h[start : start + k], ids[start : start + k]))
+        start += k
+    order = PANEL_ORDERS[0]
+    panels, err, _ = _refine(panels, _real(run), run, scale, tol, max_steps, run.n_grad, order)
+    weights = torch.zeros(run.n_grad, dtype=torch.float64)
+    for p in panels:
+        weights[p.ids] = p.weights
+    return Plan(
+        panels=panels,
+        node_weights=weights,
+        error=err,
+        n_grad=run.n_grad,
+        n_values=run.n_values,
+        values_s=run.values_s,
+        slopes_s=run.slopes_s,
+        strategy=strategy,
+        shadow=shadow_counts,
+    )
+
+
+class _Shadow:
+    """H at nodes from central differences of forward values (no gradients)."""
+
+    def __init__(self, run: _Counter, dtype: torch.dtype) -> None:
+        self.run = run
+        eps = torch.finfo(dtype).eps if dtype.is_floating_point else 1e-7
+        self.dtype = dtype if dtype in (torch.float32, torch.float64) else torch.float32
+        self.rel = 64 * eps
+
+    def slopes(self, alphas: torch.Tensor, local: torch.Tensor) -> tuple[torch.Tensor, None]:
+        """H at ``alphas`` (k,), ``local`` (k,) the node spacing scale (d alpha / du):
+        one forward call of 2k points."""
+        step = torch.maximum(FD_STEP * local, self.rel * alphas.abs())
+        # the step the path points really see after rounding to the input's dtype
+        hi = (alphas + step).to(self.dtype).double()
+        lo = (alphas - step).to(self.dtype).double()
+        f = self.run.values(torch.cat([hi, lo]))
+        k = len(alphas)
+        return (f[:k] - f[k:]) / (hi - lo).unsqueeze(1), None
+
+
+def _count(layout: list[tuple[float, float, int]]) -> int:
+    return sum(k for _, _, k in layout)
+
+
+#: single Gauss-Legendre rules tried together in one forward call
+SINGLE_GROUPS = ((1, 2, 3, 4), (5, 6, 7, 8), (10, 12, 14, 16), (20, 24, 28, 32), (40, 48, 56, 64))
+
+
+def _single_rule(shadow, f_b, f_x, scale, tol, most: int) -> int | None:
+    """The fewest nodes n <= ``most`` of one Gauss-Legendre rule on [0, 1] that meets
+    ``tol`` on the shadow, or None. Stops early when the error stops falling fast."""
+    previous = None
+    for group in SINGLE_GROUPS:
+        group = [n for n in group if n <= most]
+        if not group:
+            return None
+        rules = [_rule(0.0, 1.0, n) for n in group]
+        al = torch.cat([r[0] for r in rules])
+        h, _ = shadow.slopes(al, torch.ones_like(al))
+        errs, start = [], 0
+        for n, (_, w) in zip(group, rules, strict=True):
+            gap = w @ h[start : start + n] - (f_x - f_b)
+            errs.append(float((gap.abs() / scale).max()))
+            start += n
+        for n, e in zip(group, errs, strict=True):
+            if e <= tol:
+                return n
+        if previous is not None and min(errs) > 0.5 * previous:
+            return None  # not converging at a rate that would pay off
+        previous = min(errs)
+    return None
+
+
+def _real(run: _Counter) -> Callable[[torch.Tensor, torch.Tensor], tuple[torch.Tensor, list[int]]]:
+    return lambda alphas, widths: run.slopes(alphas)
+
+
+def _warped(a: float, b: float) -> bool:
+    return a > 0 and b >= WARP_RATIO * a
+
+
+def _rule(a: float, b: float, k: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Gauss-Legendre nodes and weights on [a, b]; in log(alpha) when the panel spans a
+    ratio of ``WARP_RATIO`` or more (alpha = a (b/a)^u, weight w * alpha * ln(b/a))."""
+    w, u = (torch.tensor(v, dtype=torch.float64) for v in quadrature.rule("gausslegendre", k))
+    if _warped(a, b):
+        ratio = math.log(b / a)
+        al = a * torch.exp(u * ratio)
+        return al, w * al * ratio
+    return a + (b - a) * u, (b - a) * w
+
+
+def _local(a: float, b: float, al: torch.Tensor) -> torch.Tensor:
+    """d alpha / du at the nodes ``al`` of panel [a, b]: the scale of the difference step."""
+    return al * math.log(b / a) if _warped(a, b) else torch.full_like(al, b - a)
+
+
+def _ends(layout, run: _Counter, f_b, f_x) -> dict[float, torch.Tensor]:
+    """F at every panel end of ``layout`` (already sampled ones are looked up)."""
+    known = {0.0: f_b, 1.0: f_x}
+    for a_s, f_s in run.samples:
+        for i, a in enumerate(a_s.tolist()):
+            known.setdefault(a, f_s[i])
+    need = sorted({e for a, b, _ in layout for e in (a, b)} - known.keys())
+    if need:
+        f = run.values(torch.tensor(need, dtype=torch.float64))
+        known.update(zip(need, f, strict=True))
+    return known
+
+
+def _error(gaps: torch.Tensor, scale: torch.Tensor) -> float:
+    """Error bound from panels' gaps (panels, batch): the sum of their sizes, so that
+    errors of different panels cannot cancel (worst example)."""
+    return float((gaps.abs().sum(0) / scale).max())
+
+
+def _refine(panels, slopes_fn, run, scale, tol, max_steps, spent, order):
+    """Split the worst panels until the completeness error is within ``tol`` or the
+    budget is spent; returns (panels, error, gradient nodes spent)."""
+    while True:
+        gaps = torch.stack([p.gap for p in panels])
+        total = _error(gaps, scale)
+        budget = max_steps - spent
+        if total <= tol or budget < 2 * order:
+            return panels, total, spent
+        errs = (gaps.abs() / scale).max(dim=1).values.tolist()
+        worst = max(errs)
+        ranked = sorted(range(len(panels)), key=lambda j: -errs[j])
+        split = [
+            j
+            for j in ranked
+            if errs[j] >= worst / 4 and panels[j].b - panels[j].a > _min_width(panels[j])
+        ][: budget // (2 * order)]
+        if not split:
+            return panels, total, spent
+        cuts = {j: _cut(panels[j], run, scale) for j in split}
+        f_cut = run.values(torch.tensor([cuts[j] for j in sorted(cuts)], dtype=torch.float64))
+        f_cut = dict(zip(sorted(cuts), f_cut, strict=True))
+        bounds, keep = [], []
+        for j, p in enumerate(panels):
+            if j in cuts:
+                m = cuts[j]
+                bounds += [(p.a, m, p.fa, f_cut[j]), (m, p.b, f_cut[j], p.fb)]
+            else:
+                keep.append(p)
+        nodes = [_rule(a, b, order) for a, b, _, _ in bounds]
+        local = [_local(a, b, al) for (a, b, _, _), (al, _) in zip(bounds, nodes, strict=True)]
+        h, ids = slopes_fn(torch.cat([al for al, _ in nodes]), torch.cat(local))
+        new = []
+        for j, ((a, b, fa, fb), (al, w)) in enumerate(zip(bounds, nodes, strict=True)):
+            sl = slice(j * order, (j + 1) * order)
+            new.append(Panel(a, b, fa, fb, al, w, h[sl], None if ids is None else ids[sl]))
+        spent += order * len(bounds)
+        panels = sorted(keep + new, key=lambda p: p.a)
+
+
+def _min_width(p: Panel) -> float:
+    return max(MIN_WIDTH, 1e-6 * max(abs(p.a), abs(p.b)))
+
+
+def _cut(p: Panel, run: _Counter, scale: torch.Tensor) -> float:
+    """Where to split ``p``: where the probed variation of F is halved when it is
+    concentrated in less than half of the panel, else the middle."""
+    a, b = p.a, p.b
+    mid = math.sqrt(a * b) if _warped(a, b) else 0.5 * (a + b)
+    al, f = run.sampled()
+    inside = (al >= a) & (al <= b)
+    al, f = al[inside], f[inside]
+    if len(al) < 3:
+        return mid
+    var = ((f[1:] - f[:-1]).abs() / scale).sum(1)
+    total = float(var.sum())
+    if total <= 0 or not math.isfinite(total):
+        return mid
+    cum = torch.cat([torch.zeros(1, dtype=torch.float64), torch.cumsum(var, 0)]) / total
+    j = int(torch.searchsorted(cum, torch.tensor([0.5], dtype=torch.float64))[0])
+    j = min(max(j, 1), len(al) - 1)
+    lo, hi, c0, c1 = float(al[j - 1]), float(al[j]), float(cum[j - 1]), float(cum[j])
+    m = lo + (hi - lo) * (0.5 - c0) / (c1 - c0) if c1 > c0 else 0.5 * (lo + hi)
+    w = b - a
+    pos = math.log(m / a) / math.log(b / a) if _warped(a, b) and m > 0 else (m - a) / w
+    if 0.25 <= pos <= 0.75:
+        return mid
+    # concentrated: split at the half-variation point, but not at a sample's exact
+    # alpha next to the panel end, where nothing would be learnt
+    return min(max(m, a + 1e-6 * w), b - 1e-6 * w)
