@@ -41,6 +41,10 @@ class StaticSource:
     def default_target(self) -> int:
         return self.target
 
+    def uses_gradients(self, path: str) -> bool:
+        """Nothing is computed here: no path's controls need turning off."""
+        return True
+
     @property
     def labels(self) -> list[str]:
         """No label list to search: only the saved target can be shown."""
