@@ -391,24 +391,13 @@ class Explainer:
             integrand = self._display(
                 tr.integrand[0][:, 0].reshape((m,) + tuple(attr.shape)), nodes=True
             )
-        result = Result(
-            attributions=attr,
-            delta=float(res.delta[0]),
-            output=float(res.output[0]),
-            baseline_output=float(res.baseline_output[0]),
-            settings=settings.as_dict(),
-            trace=None if tr is None else PathTrace(tr.alphas, tr.outputs, None),
-            n_evals=res.n_evals,
-            warnings=list(res.warnings) + self.notes,
-        )
+        result = self._result(res, settings, attr)
         shown = _numpy(per_feature)
         result.payload = {
             **self._view(result, shown),
-            "path_trace": payload.path_trace(
-                None if tr is None else _numpy(tr.alphas),
-                None if tr is None else _numpy(tr.outputs[:, 0]),
-                result.output,
-                result.baseline_output,
+            "path_trace": self._trace_payload(
+                res,
+                result,
                 shown,
                 None if integrand is None else _numpy(integrand),
                 self._feature_names(),
@@ -416,6 +405,41 @@ class Explainer:
             "readout": self._readout(result, settings),
         }
         return result
+
+    def _result(self, res: Any, settings: Settings, attributions: torch.Tensor, **extra) -> Result:
+        """The widget's record of the engine's ``res`` (one example) for ``settings``."""
+        tr = res.trace
+        return Result(
+            attributions=attributions,
+            delta=float(res.delta[0]),
+            output=float(res.output[0]),
+            baseline_output=float(res.baseline_output[0]),
+            settings=settings.as_dict(),
+            trace=None if tr is None else PathTrace(tr.alphas, tr.outputs, None),
+            n_evals=res.n_evals,
+            warnings=list(res.warnings) + self.notes,
+            **extra,
+        )
+
+    @staticmethod
+    def _trace_payload(
+        res: Any,
+        result: Result,
+        shown: np.ndarray,
+        integrand: np.ndarray | None,
+        names: Sequence[str] | None,
+    ) -> dict:
+        """The payload's ``path_trace``: F along the path and the features' running sums."""
+        tr = res.trace
+        return payload.path_trace(
+            None if tr is None else _numpy(tr.alphas),
+            None if tr is None else _numpy(tr.outputs[:, 0]),
+            result.output,
+            result.baseline_output,
+            shown,
+            integrand,
+            names,
+        )
 
     def relabel(self, result: Result, settings: Settings) -> Result:
         """``result`` labelled with ``settings``: a forward-only path's result serves every

@@ -19,9 +19,10 @@ import torch
 
 from .. import payload
 from .._serialize import encode_array
-from ..engine import IntegratedGradients, PathTrace
+from ..engine import IntegratedGradients
 from ..engine.model_state import buffers_kept
 from ..engine.outputs import output_tensor
+from ..explore.auto_steps import steps_arguments
 from .explainer import Explainer, _model_device, _numpy
 from .image import denormalise
 from .infer import IMAGE_CHANNELS, as_tensor, check_example, from_table, tabular_like
@@ -210,10 +211,9 @@ class MultiExplainer(Explainer):
             baselines=self.baseline(settings.baseline),
             target=self.engine_target(settings.target),
             additional_forward_args=self.args or None,
-            n_steps=settings.n_steps,
-            method=settings.method,
             trace=True,
             progress=progress,
+            **steps_arguments(settings),
         )
         attrs = [a[0].detach() for a in res.attributions]
         shown = [
@@ -231,29 +231,15 @@ class MultiExplainer(Explainer):
             integrand = np.concatenate(pieces, axis=1)
         names = self._all_feature_names()
         total = float(sum(float(a.double().sum()) for a in attrs))
-        result = Result(
-            attributions=torch.cat([a.reshape(-1) for a in attrs]),
+        result = self._result(
+            res,
+            settings,
+            torch.cat([a.reshape(-1) for a in attrs]),
             input_attributions=tuple(attrs),
-            delta=float(res.delta[0]),
-            output=float(res.output[0]),
-            baseline_output=float(res.baseline_output[0]),
-            settings=settings.as_dict(),
-            trace=None if tr is None else PathTrace(tr.alphas, tr.outputs, None),
-            n_evals=res.n_evals,
-            warnings=list(res.warnings) + self.notes,
         )
-        flat = np.concatenate(shown)
         result.payload = {
             **self._panels(shown),
-            "path_trace": payload.path_trace(
-                None if tr is None else _numpy(tr.alphas),
-                None if tr is None else _numpy(tr.outputs[:, 0]),
-                result.output,
-                result.baseline_output,
-                flat,
-                integrand,
-                names,
-            ),
+            "path_trace": self._trace_payload(res, result, np.concatenate(shown), integrand, names),
             "readout": self._readout_total(result, settings, total),
         }
         return result
