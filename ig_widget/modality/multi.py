@@ -230,7 +230,6 @@ class MultiExplainer(Explainer):
                 pieces.append(_numpy(self._display_part(i, node)).reshape(m, -1))
             integrand = np.concatenate(pieces, axis=1)
         names = self._all_feature_names()
-        total = float(sum(float(a.double().sum()) for a in attrs))
         result = self._result(
             res,
             settings,
@@ -240,7 +239,7 @@ class MultiExplainer(Explainer):
         result.payload = {
             **self._panels(shown),
             "path_trace": self._trace_payload(res, result, np.concatenate(shown), integrand, names),
-            "readout": self._readout_total(result, settings, total),
+            "readout": self._readout(result, settings),
         }
         return result
 
@@ -272,23 +271,6 @@ class MultiExplainer(Explainer):
             "attr": encode_array(np.concatenate(shown).astype(np.float32)),
             "panels": panels,
         }
-
-    def _readout_total(self, result: Result, settings: Settings, total: float) -> dict:
-        return payload.readout(
-            output=result.output,
-            baseline_output=result.baseline_output,
-            total=total,
-            delta=result.delta,
-            target=settings.target,
-            target_label=self.label(settings.target),
-            n_steps=settings.n_steps,
-            method=settings.method,
-            baseline=settings.baseline,
-            path=settings.path,
-        )
-
-    def _readout(self, result: Result, settings: Settings) -> dict:
-        return self._readout_total(result, settings, float(result.attributions.double().sum()))
 
     def _feature_names(self) -> list[str]:
         return self._all_feature_names()
