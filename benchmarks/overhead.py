@@ -14,14 +14,13 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
-import time
 from collections.abc import Callable
 
 import torch
 
 from benchmarks import contenders, models
 from benchmarks.cases import make_case
-from benchmarks.timing import alternate, median
+from benchmarks.timing import alternate, cpu_time_once, median
 
 
 def mlp_case(n_steps: int = 50):
@@ -30,18 +29,8 @@ def mlp_case(n_steps: int = 50):
 
 
 def alternate_cpu(fns: dict[str, Callable[[], object]], repeats: int, warmup: int) -> dict:
-    """Like ``timing.alternate``, in this thread's CPU time: on a machine shared with
-    other jobs, wall time also counts the time the scheduler gave to them."""
-    for _ in range(warmup):
-        for fn in fns.values():
-            fn()
-    times: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(repeats):
-        for name, fn in fns.items():
-            start = time.thread_time()
-            fn()
-            times[name].append(time.thread_time() - start)
-    return times
+    """``timing.alternate`` in this thread's CPU time."""
+    return alternate(fns, repeats, warmup, timer=cpu_time_once)
 
 
 def ratios(fns: dict[str, Callable[[], object]], repeats: int, device) -> dict[str, tuple]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
 import statistics
 import threading
@@ -44,17 +45,33 @@ def time_once(fn: Callable[[], object], device: torch.device) -> float:
     return time.perf_counter() - start
 
 
+def cpu_time_once(fn: Callable[[], object]) -> float:
+    """This thread's CPU time for one call: on a machine shared with other jobs, wall
+    time also counts the time the scheduler gave to them."""
+    start = time.thread_time()
+    fn()
+    return time.thread_time() - start
+
+
 def alternate(
-    fns: dict[str, Callable[[], object]], repeats: int, warmup: int, device: torch.device
+    fns: dict[str, Callable[[], object]],
+    repeats: int,
+    warmup: int,
+    device: torch.device | None = None,
+    timer: Callable[[Callable[[], object]], float] | None = None,
 ) -> dict[str, list[float]]:
-    """Run every fn ``warmup`` times untimed, then ``repeats`` timed rounds in turn."""
+    """Run every fn ``warmup`` times untimed, then ``repeats`` timed rounds in turn.
+
+    ``timer(fn) -> seconds`` defaults to wall time synchronised on ``device``."""
+    if timer is None:
+        timer = functools.partial(time_once, device=device or torch.device("cpu"))
     for _ in range(warmup):
         for fn in fns.values():
             fn()
     times: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(repeats):
         for name, fn in fns.items():
-            times[name].append(time_once(fn, device))
+            times[name].append(timer(fn))
     return times
 
 
