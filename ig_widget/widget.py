@@ -1104,6 +1104,13 @@ class IGWidget(anywidget.AnyWidget):
         if self._runner is not None:
             self._runner.submit(self._settings(), self.model_choice)
 
+    @t.observe("model_choice")
+    def _on_model_choice(self, change: Any) -> None:
+        # the target picker lists the chosen model's predictions
+        if self._runner is not None:
+            ex = self._runner.explainers[change["new"]]
+            self._apply(top_classes=[dict(c) for c in ex.top_classes])
+
     @t.observe(*PICTURE_TRAITS)
     def _on_picture_setting(self, change: Any) -> None:
         self._request_picture()

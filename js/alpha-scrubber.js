@@ -78,7 +78,8 @@ export function createAlphaScrubber(model, d, pathPanel) {
     const cmap = resolveColormap(model.get("_colormaps"), model.get("colormap"), "signed");
     const clip = commonClip([grad]);
     const map = linearMap(cmap.kind, "signed", clip);
-    readout.textContent = `α = ${Number(sp.alpha).toFixed(2)} · F(x′ + α(x − x′)) = ${formatNumber(Number(sp.output), 4)} · ` +
+    readout.textContent = (sp.model ? `model: ${String(sp.model)} · ` : "") +
+      `α = ${Number(sp.alpha).toFixed(2)} · F(x′ + α(x − x′)) = ${formatNumber(Number(sp.output), 4)} · ` +
       `colour: gradient × (x − x′) there, ±${formatNumber(clip)}` +
       (cur.readout.path && cur.readout.path !== "straight" ? " · on the straight line from the baseline, not this result's path" : "");
     if (kind === "image" && sp.image && cur.width && cur.height) {

@@ -76,7 +76,7 @@ export function createConvergenceView(model, d) {
       const n = stepsEnough(pts, 0.01);
       lines.push(`${readableName(method)}: ${n == null ? `not under 1% by n = ${nMax}` : `under 1% from n = ${n}`}`);
     });
-    summary.textContent = `${lines.join(" · ")}. Baseline ${c.baseline}; ${c.n_evals} gradient evaluations ` +
+    summary.textContent = `${lines.join(" · ")}. ${c.model ? `Model ${c.model}, baseline` : "Baseline"} ${c.baseline}; ${c.n_evals} gradient evaluations ` +
       `(separate runs would take ${c.n_evals_separate}).`;
   }
 

@@ -45,6 +45,9 @@ def test_compare_model_gives_that_models_numbers(make, mlp, row):
     assert res.settings["model"] == "MLP (compare)"
     assert w._payload["readout"]["model"] == "MLP (compare)"
     assert not torch.equal(res.attributions, main.attributions)  # really the other model
+    with torch.no_grad():  # the target picker lists the chosen model's predictions
+        order = torch.argsort(other(row[None])[0], descending=True).tolist()
+    assert [c["index"] for c in w.top_classes] == order == [1, 0, 2]  # main: [1, 2, 0]
     # back to the first model: from the cache, labelled again with its own name
     ran = w._runner.computations
     w.model_choice = "main"
