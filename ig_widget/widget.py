@@ -662,8 +662,11 @@ class IGWidget(anywidget.AnyWidget):
     # ------------------------------------------------------------ sharing
     @property
     def model_name(self) -> str:
-        """The class name of the model explained ("" when the result came without one)."""
-        model = getattr(self._explainer, "model", None)
+        """The class name of the model explained (with ``compare_model=``, of the one
+        ``model_choice`` picks; "" when the result came without one)."""
+        runner = self.__dict__.get("_runner")
+        explainer = self._explainer if runner is None else runner.explainers[self.model_choice]
+        model = getattr(explainer, "model", None)
         if model is None:
             return self.__dict__.get("_source_model", "")
         return type(model).__name__

@@ -57,6 +57,21 @@ def test_compare_model_gives_that_models_numbers(make, mlp, row):
     assert w._payload["readout"]["model"] == "MLP"
 
 
+class Wide(MLP):
+    pass
+
+
+def test_the_saved_result_names_the_model_explained(make, mlp, row, tmp_path):
+    w = make(mlp, row, compare_model=Wide())
+    w.wait(TIMEOUT)
+    assert w.model_name == "MLP"
+    w.model_choice = "compare"
+    w.wait(TIMEOUT)
+    assert w.model_name == "Wide"
+    json_file = next(p for p in w.save(tmp_path / "r.json") if p.suffix == ".json")
+    assert '"model": "Wide"' in json_file.read_text()
+
+
 def test_label_pair_and_every_setting_applies_to_the_chosen_model(make, mlp, row):
     other = other_mlp()
     w = make(mlp, row, compare_model=("fine-tuned", other), n_steps=12)
