@@ -131,7 +131,8 @@ class Job:
 
     ``compute(check)`` runs on the worker without the lock and calls ``check()`` where it
     may stop (``check`` raises ``Cancelled`` once the job is stale); ``publish(value)``
-    runs under the widget's lock, applies the traits and returns the final answer."""
+    runs under the widget's lock, applies the traits and returns the final answer;
+    ``on_cancel()``, if given, runs under the lock when a settings change cancelled it."""
 
     def __init__(
         self,
@@ -140,10 +141,12 @@ class Job:
         publish: Callable[[Any], Any],
         cancel_on_settings: bool,
         request_id: int,
+        on_cancel: Callable[[], None] | None = None,
     ) -> None:
         self.kind = kind
         self.compute = compute
         self.publish = publish
+        self.on_cancel = on_cancel
         self.cancel_on_settings = cancel_on_settings
         self.request_id = request_id  # the newest main request when it was asked for
         self.id = 0
@@ -438,6 +441,13 @@ class Runner:
             job._end(final)
         except Cancelled:
             job._end(failure=_Failure(f"the {job.kind} was cancelled: the settings changed."))
+            if job.on_cancel is not None:
+                try:
+                    with self._lock:
+                        if not self._closed:
+                            job.on_cancel()
+                except Exception:
+                    log.exception("ig_widget: could not report a cancelled %s", job.kind)
         except BaseException as exc:  # noqa: BLE001 - the worker must survive anything
             release_frames(exc)
             message = f"The {job.kind} failed: {error_message(exc)}"

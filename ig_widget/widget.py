@@ -605,6 +605,8 @@ class IGWidget(anywidget.AnyWidget):
                     publish,
                     cancel_on_settings=True,
                     request_id=self._runner._latest,
+                    # the page's button waits for an answer: tell it there is none
+                    on_cancel=lambda: self.send({"type": "convergence", "cancelled": True}),
                 )
             )
 

@@ -107,6 +107,8 @@ def test_a_settings_change_cancels_a_running_figure(make, gated, row, monkeypatc
     monkeypatch.setattr(batching, "CPU_CHUNK_ELEMENTS", 20)  # 4 path points per forward
     w = make(gated, row, n_steps=4)
     w.wait(TIMEOUT)
+    sent: list[dict] = []
+    w.send = lambda content, buffers=None: sent.append(content)  # what the page is told
     gated.gate.clear()
     job = w._convergence_job()
     assert gated.waiting.wait(TIMEOUT)  # the figure's first forward pass waits
@@ -117,6 +119,7 @@ def test_a_settings_change_cancels_a_running_figure(make, gated, row, monkeypatc
         job.wait(TIMEOUT)
     res = w.wait(TIMEOUT)
     assert res.settings["n_steps"] == 5 and w.convergence == {}
+    until(lambda: sent == [{"type": "convergence", "cancelled": True}])  # the button frees
     # the figure stopped at its next forward pass: what ran since is the new result
     assert gated.calls - calls <= res.n_evals + 4
     assert w.convergence_curve()["run"] == 1  # asked again, it completes
