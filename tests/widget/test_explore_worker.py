@@ -10,6 +10,7 @@ import pytest
 import torch
 from torch import nn
 
+from ig_widget import IGWidget
 from ig_widget.engine import batching
 from ig_widget.explore.convergence import convergence_figure
 from ig_widget.explore.scrubber import scrub_point
@@ -187,3 +188,15 @@ def test_closing_ends_waiting_requests(make, gated, row):
     opener.join()
     with pytest.raises(RuntimeError, match="closed"):
         job.wait(TIMEOUT)
+
+
+def test_a_result_without_its_model_cannot_be_explored(row):
+    w = IGWidget.from_attributions(row, row * 0.5)
+    try:
+        for call in (lambda: w.scrub(0.5), w.convergence_curve):
+            with pytest.raises(RuntimeError, match="without its model"):
+                call()
+        w._handle_custom_msg({"type": "scrub", "alpha": 0.5}, [])  # from the page: a message
+        assert "without its model" in w.error and w.scrub_point == {}
+    finally:
+        w.close()
