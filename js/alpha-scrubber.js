@@ -55,6 +55,7 @@ export function createAlphaScrubber(model, d, pathPanel) {
 
   /** @param {number} a */
   function setAlpha(a) {
+    if (current?.kind === "multi") return; // no scrubber for several inputs
     slider.value = String(Math.min(1, Math.max(0, a)));
     value.textContent = Number(slider.value).toFixed(2);
     pathPanel.mark(Number(slider.value));
@@ -127,9 +128,11 @@ export function createAlphaScrubber(model, d, pathPanel) {
       const w = p?.trace?.outputs ? changeWindow(p.trace.alphas, p.trace.outputs) : null;
       note.textContent = saturationNote(w, (x) => x.toFixed(2));
       note.hidden = note.textContent === "";
-      el.hidden = !p;
-      pathPanel.mark(Number(slider.value));
-      if (p) request();
+      // several inputs: one point of the path is not drawn (the kernel refuses it too)
+      const shown = Boolean(p) && p?.kind !== "multi";
+      el.hidden = !shown;
+      pathPanel.mark(shown ? Number(slider.value) : null);
+      if (shown) request();
       draw();
     },
   };

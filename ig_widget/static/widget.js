@@ -2090,6 +2090,7 @@ function createAlphaScrubber(model, d, pathPanel) {
   const request = debounce(() => model.send({ type: "scrub", alpha: Number(slider.value) }), () => model.get("debounce_ms"));
   d.add(request.cancel);
   function setAlpha(a) {
+    if (current?.kind === "multi") return;
     slider.value = String(Math.min(1, Math.max(0, a)));
     value.textContent = Number(slider.value).toFixed(2);
     pathPanel.mark(Number(slider.value));
@@ -2156,9 +2157,10 @@ function createAlphaScrubber(model, d, pathPanel) {
       const w = p?.trace?.outputs ? changeWindow(p.trace.alphas, p.trace.outputs) : null;
       note.textContent = saturationNote(w, (x) => x.toFixed(2));
       note.hidden = note.textContent === "";
-      el.hidden = !p;
-      pathPanel.mark(Number(slider.value));
-      if (p) request();
+      const shown = Boolean(p) && p?.kind !== "multi";
+      el.hidden = !shown;
+      pathPanel.mark(shown ? Number(slider.value) : null);
+      if (shown) request();
       draw();
     }
   };

@@ -200,3 +200,25 @@ def test_a_result_without_its_model_cannot_be_explored(row):
         assert "without its model" in w.error and w.scrub_point == {}
     finally:
         w.close()
+
+
+class TwoInputs(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(4)
+        self.conv = nn.Conv2d(3, 2, 3)
+        self.lin = nn.Linear(4, 2)
+        self.out = nn.Linear(4, 3)
+        self.eval()
+
+    def forward(self, img: torch.Tensor, tab: torch.Tensor) -> torch.Tensor:
+        return self.out(torch.cat([self.conv(img).mean((2, 3)), self.lin(tab)], 1))
+
+
+def test_several_inputs_have_no_scrubber_but_a_convergence_figure(make):
+    g = torch.Generator().manual_seed(5)
+    w = make(TwoInputs(), (torch.rand(3, 8, 8, generator=g), torch.randn(4, generator=g)))
+    w.wait(TIMEOUT)
+    with pytest.raises(RuntimeError, match="several, so it has no scrubber"):
+        w.scrub(0.5)
+    assert set(w.convergence_curve()["curves"]) >= {"gausslegendre", "riemann_left"}
