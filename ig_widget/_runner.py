@@ -389,6 +389,11 @@ class Runner:
         self._cache_bytes = 0
 
     @property
+    def latest(self) -> int:
+        """The id of the newest request (an exploring ``Job`` remembers it)."""
+        return self._latest
+
+    @property
     def alive(self) -> bool:
         return self._thread.is_alive()
 

@@ -583,7 +583,7 @@ class IGWidget(anywidget.AnyWidget):
                     lambda _check: {**_scrub_point(explainer, baseline, target, a), **label},
                     publish,
                     cancel_on_settings=False,
-                    request_id=self._runner._latest,
+                    request_id=self._runner.latest,
                 )
             )
 
@@ -604,7 +604,7 @@ class IGWidget(anywidget.AnyWidget):
                     lambda check: convergence_figure(explainer, baseline, target, n, check=check),
                     publish,
                     cancel_on_settings=True,
-                    request_id=self._runner._latest,
+                    request_id=self._runner.latest,
                     # the page's button waits for an answer: tell it there is none
                     on_cancel=lambda: self.send({"type": "convergence", "cancelled": True}),
                 )
