@@ -171,3 +171,22 @@ def test_without_compare_model_the_readout_names_no_model(make, mlp, row):
     res = w.wait(TIMEOUT)
     assert "model" not in res.settings and "model" not in w._payload["readout"]
     assert "model" not in w.scrub(0.5) and "model" not in w.convergence_curve()
+
+
+def test_two_hugging_face_architectures_on_one_text(make):
+    pytest.importorskip("transformers")
+    from .hf_fixtures import bert_classifier, distilbert_classifier, wordpiece_tokenizer
+
+    tok, text = wordpiece_tokenizer(), "the movie was not good"
+    bert, distil = bert_classifier(num_labels=2), distilbert_classifier()
+    w = make(bert, text, tokenizer=tok, compare_model=distil, n_steps=16)
+    w.wait(TIMEOUT)
+    assert w.model_labels == {
+        "main": "BertForSequenceClassification",
+        "compare": "DistilBertForSequenceClassification",
+    }
+    w.model_choice = "compare"
+    res = w.wait(TIMEOUT)
+    alone = make(distil, text, tokenizer=tok, n_steps=16, target=w.target).wait(TIMEOUT)
+    torch.testing.assert_close(res.token_attributions, alone.token_attributions)
+    assert w._payload["tokens"] == ["[CLS]", "the", "movie", "was", "not", "good", "[SEP]"]
