@@ -15,8 +15,22 @@ combining all of them with the full rule's weights: ``n_steps`` gradient evaluat
 in all instead of ``n_steps + COARSE_STEPS``, and the result of one full pass up to
 rounding (the same gradients summed in another order, and BLAS results that can
 depend on how many rows a batch has), so not always bit for bit the engine's.
-Results are kept in an LRU cache keyed by the settings, so returning to settings seen
-before publishes at once (on the submitting thread, without waiting for the worker).
+Results are kept in an LRU cache keyed by the settings and the model, so returning to
+settings seen before publishes at once (on the submitting thread, without waiting for
+the worker).
+
+A widget built with ``compare_model=`` hands the runner one explainer per model
+(``"main"``, ``"compare"``); every request names the model it is for, and each result's
+readout and settings say which model (its label) computed it.
+
+The exploring requests (a point of the path for the alpha scrubber, the convergence
+figure) run on the same thread, as ``Job``s, after the pending main request: the
+model is never run by two threads at once (text models get hooks for a computation).
+A newer job of the same kind replaces a pending one (a dragged slider asks for many
+points; only the newest is computed); a job marked ``cancel_on_settings`` stops at the
+model's next forward pass once the settings change. Its answer is published under the
+lock by the job's own ``publish``; a failure lands in ``error``, the last good answer
+stays.
 
 The explainer builds everything that is published (the payload with its readout, the
 warning line); the runner only decides when, and says which request a payload answers
@@ -109,6 +123,59 @@ class SyncLock:
 class _Request:
     id: int
     settings: Settings
+    model: str = "main"
+
+
+class Job:
+    """One exploring request (see the module docstring); ``wait`` gives its answer.
+
+    ``compute(check)`` runs on the worker without the lock and calls ``check()`` where it
+    may stop (``check`` raises ``Cancelled`` once the job is stale); ``publish(value)``
+    runs under the widget's lock, applies the traits and returns the final answer;
+    ``on_cancel()``, if given, runs under the lock when a settings change cancelled it."""
+
+    def __init__(
+        self,
+        kind: str,
+        compute: Callable[[Callable[[], None]], Any],
+        publish: Callable[[Any], Any],
+        cancel_on_settings: bool,
+        request_id: int,
+        on_cancel: Callable[[], None] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.compute = compute
+        self.publish = publish
+        self.on_cancel = on_cancel
+        self.cancel_on_settings = cancel_on_settings
+        self.request_id = request_id  # the newest main request when it was asked for
+        self.id = 0
+        self._done = threading.Event()
+        self._value: Any = None
+        self._failure: _Failure | None = None
+
+    def _end(self, value: Any = None, failure: _Failure | None = None) -> None:
+        if not self._done.is_set():
+            self._value, self._failure = value, failure
+            self._done.set()
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def wait(self, timeout: float | None = None) -> Any:
+        """The published answer; ``RuntimeError`` when it failed, was superseded or
+        cancelled, ``TimeoutError`` after ``timeout`` seconds."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._done.is_set():
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                raise TimeoutError(f"the {self.kind} was not ready after {timeout} s.")
+            # in slices: a kernel interrupt lands between them
+            self._done.wait(WAIT_SLICE if remaining is None else min(remaining, WAIT_SLICE))
+        if self._failure is not None:
+            raise RuntimeError(self._failure.message) from self._failure.exc
+        return self._value
 
 
 class _Failure:
@@ -184,6 +251,10 @@ class Runner:
         lock: the widget's ``SyncLock``, also held while the kernel's thread changes
             traits (and so while it calls ``submit``).
         name: the worker thread's name.
+        others: more explainers by model key (``{"compare": ...}``), for requests that
+            name them.
+        labels: each model key's label, written into results' readouts and settings as
+            ``"model"`` (none when empty).
     """
 
     def __init__(
@@ -192,8 +263,13 @@ class Runner:
         apply: Callable[..., None],
         lock: SyncLock,
         name: str = "ig_widget-worker",
+        others: dict[str, Explainer] | None = None,
+        labels: dict[str, str] | None = None,
     ) -> None:
         self.explainer = explainer
+        #: the explainer of each model key ("main" is ``explainer``)
+        self.explainers: dict[str, Explainer] = {"main": explainer, **(others or {})}
+        self.labels = dict(labels or {})
         self._apply = apply
         self._lock = lock
         self._cond = threading.Condition(threading.RLock())
@@ -205,6 +281,11 @@ class Runner:
         self._cache: OrderedDict[tuple, Result] = OrderedDict()
         self._sizes: dict[tuple, int] = {}  # bytes per cached result (result_nbytes)
         self._cache_bytes = 0
+        self._jobs: dict[str, Job] = {}  # the pending job of each kind
+        self._job_count = 0
+        self._job_error = False  # whether ``error`` holds a job's failure
+        #: exploring jobs computed (not superseded before they ran)
+        self.jobs_run = 0
         #: engine calls started (coarse and full passes count separately)
         self.computations = 0
         #: gradient evaluations (quadrature nodes) those calls computed
@@ -219,15 +300,18 @@ class Runner:
         self._thread.start()
 
     # -- kernel side ----------------------------------------------------------------
-    def submit(self, settings: Settings) -> int:
-        """Record ``settings`` as the newest request; returns its id. A cached result is
-        published at once. Call with the widget's lock held."""
-        key = self._key(settings)
+    def submit(self, settings: Settings, model: str = "main") -> int:
+        """Record ``settings`` on the model ``model`` (a key of ``explainers``) as the
+        newest request; returns its id. A cached result is published at once. Call with
+        the widget's lock held."""
+        if model not in self.explainers:
+            raise ValueError(f"model={model!r} is not one of {', '.join(self.explainers)}.")
+        key = self._key(settings, model)
         with self._cond:
             if self._closed:
                 return self._latest
             self._latest += 1
-            req = _Request(self._latest, settings)
+            req = _Request(self._latest, settings, model)
             cached = self._cache_get(key) if key is not None else None
             self._pending = None if cached is not None else req
             self._cond.notify_all()
@@ -261,12 +345,31 @@ class Runner:
             raise RuntimeError(done.message) from done.exc  # noqa: TRY004 - not a type check
         return done
 
+    def enqueue(self, job: Job) -> Job:
+        """Queue an exploring ``job`` after the pending main request; a pending job of
+        the same kind is dropped (its ``wait`` raises). Returns at once."""
+        with self._cond:
+            if self._closed:
+                job._end(failure=_Failure("the widget was closed."))
+                return job
+            self._job_count += 1
+            job.id = self._job_count
+            old = self._jobs.get(job.kind)
+            if old is not None:
+                old._end(failure=_Failure(f"a newer {job.kind} request replaced this one."))
+            self._jobs[job.kind] = job
+            self._cond.notify_all()
+        return job
+
     def close(self) -> None:
         """Stop the worker (a running computation stops at its next chunk) and drop the
         cache. Safe to call twice, and from any thread."""
         with self._lock, self._cond:  # no publication is half done once this is set
             self._closed = True
             self._pending = None
+            for job in self._jobs.values():
+                job._end(failure=_Failure("the widget was closed."))
+            self._jobs.clear()
             self._clear_cache()
             self._cond.notify_all()
         if self._lock.held():
@@ -286,6 +389,11 @@ class Runner:
         self._cache_bytes = 0
 
     @property
+    def latest(self) -> int:
+        """The id of the newest request (an exploring ``Job`` remembers it)."""
+        return self._latest
+
+    @property
     def alive(self) -> bool:
         return self._thread.is_alive()
 
@@ -293,11 +401,18 @@ class Runner:
     def _loop(self) -> None:
         while True:
             with self._cond:
-                while self._pending is None and not self._closed:
+                while self._pending is None and not self._jobs and not self._closed:
                     self._cond.wait()
                 if self._closed:
                     return
                 req, self._pending = self._pending, None
+                job = None
+                if req is None:  # the main request first, then the oldest job
+                    job = min(self._jobs.values(), key=lambda j: j.id)
+                    del self._jobs[job.kind]
+            if job is not None:
+                self._run_job(job)
+                continue
             try:
                 self._serve(req)
             except Cancelled:
@@ -309,10 +424,55 @@ class Runner:
                 except Exception:
                     log.exception("ig_widget: could not report a failed computation")
 
+    def _job_stale(self, job: Job) -> bool:
+        return self._closed or (job.cancel_on_settings and job.request_id != self._latest)
+
+    def _run_job(self, job: Job) -> None:
+        def check() -> None:
+            if self._job_stale(job):
+                raise Cancelled
+
+        try:
+            with self._cond:
+                self.jobs_run += 1
+            check()
+            value = job.compute(check)
+            with self._lock:
+                check()
+                final = job.publish(value)
+                if self._job_error:
+                    self._apply(error="")
+                    self._job_error = False
+            job._end(final)
+        except Cancelled:
+            job._end(failure=_Failure(f"the {job.kind} was cancelled: the settings changed."))
+            if job.on_cancel is not None:
+                try:
+                    with self._lock:
+                        if not self._closed:
+                            job.on_cancel()
+                except Exception:
+                    log.exception("ig_widget: could not report a cancelled %s", job.kind)
+        except BaseException as exc:  # noqa: BLE001 - the worker must survive anything
+            release_frames(exc)
+            message = f"The {job.kind} failed: {error_message(exc)}"
+            if isinstance(exc, ModelError):
+                exc = exc.original
+            try:
+                with self._lock:
+                    if not self._closed:
+                        self.last_exception = exc
+                        self._job_error = True
+                        self._apply(error=message)
+            except Exception:
+                log.exception("ig_widget: could not report a failed %s", job.kind)
+            job._end(failure=_Failure(message, exc))
+
     def _serve(self, req: _Request) -> None:
         s = req.settings
-        grads = self.explainer.uses_gradients(s.path)
-        key = s.key(grads)
+        ex = self.explainers[req.model]
+        grads = ex.uses_gradients(s.path)
+        key = (req.model, *s.key(grads))
         cached = self._cache_get(key)
         if cached is not None:
             with self._lock:
@@ -325,7 +485,7 @@ class Runner:
         split = 0.0
         if coarse:
             cs = dataclasses.replace(s, n_steps=COARSE_STEPS)
-            early = self._cache_get(cs.key(True))
+            early = self._cache_get((req.model, *cs.key(True)))
             if early is None and not REUSE_PREVIEW_NODES:
                 split = COARSE_STEPS / (cost + COARSE_STEPS)
                 early = self._compute(req, cs, 0.0, split)
@@ -338,7 +498,7 @@ class Runner:
                 if plan.evaluations is None:
                     # a path that integrates by its own scheme ignores the node plan:
                     # what came back is already the full result
-                    self._cache_put(s.key(grads), early)
+                    self._cache_put(key, early)
                     with self._lock:
                         self._finish(req, early)
                     return
@@ -346,7 +506,7 @@ class Runner:
             with self._lock:
                 if self._stale(req):
                     raise Cancelled
-                self._publish(req, early, provisional=True)
+                self._publish(req, self._stamp(req, early), provisional=True)
         result = self._compute(req, s, split, 1.0, nodes=full_nodes)
         with self._lock:
             self._finish(req, result)
@@ -374,18 +534,19 @@ class Runner:
                 last[0] = now
                 self._update(req, progress=lo + (hi - lo) * float(fraction))
 
+        ex = self.explainers[req.model]
         began = time.perf_counter()
         if nodes is None:
-            result = self.explainer.compute(settings, progress)
+            result = ex.compute(settings, progress)
         else:
-            result = self.explainer.compute_nodes(settings, progress, nodes)
+            result = ex.compute_nodes(settings, progress, nodes)
         evaluated = nodes.evaluated if nodes is not None and nodes.evaluated else result.n_evals
         if evaluated:
             self.seconds_per_step = (time.perf_counter() - began) / evaluated
         with self._cond:
             self.gradient_evaluations += evaluated
         if cache:
-            self._cache_put(settings.key(self.explainer.uses_gradients(settings.path)), result)
+            self._cache_put((req.model, *settings.key(ex.uses_gradients(settings.path))), result)
         if self._stale(req):
             raise Cancelled
         return result
@@ -404,9 +565,10 @@ class Runner:
             "_request_id": req.id,
             "_provisional": provisional,
             "_payload": result.payload,
-            "warning": self.explainer.warning(result),
+            "warning": self.explainers[req.model].warning(result),
             "error": "",
         }
+        self._job_error = False
         if provisional:
             traits.update(status="running")
         else:
@@ -416,7 +578,7 @@ class Runner:
     def _finish(self, req: _Request, result: Result) -> None:
         if self._stale(req):
             return
-        result = self.explainer.relabel(result, req.settings)
+        result = self._stamp(req, self.explainers[req.model].relabel(result, req.settings))
         self._publish(req, result, provisional=False)
         with self._cond:
             self.result = result
@@ -425,22 +587,35 @@ class Runner:
 
     def _fail(self, req: _Request, exc: BaseException) -> None:
         release_frames(exc)
-        message = error_message(exc, req.settings, self.explainer)
+        message = error_message(exc, req.settings, self.explainers[req.model])
         if isinstance(exc, ModelError):
             exc = exc.original  # its traceback shows where in the model it failed
         with self._lock:
             if self._stale(req):
                 return
             self.last_exception = exc
+            self._job_error = False
             self._apply(_provisional=False, status="error", error=message, progress=0.0)
             with self._cond:
                 self._done_id, self._done = req.id, _Failure(message, exc)
                 self._cond.notify_all()
 
     # -- cache ----------------------------------------------------------------------------
-    def _key(self, settings: Settings) -> tuple | None:
+    def _stamp(self, req: _Request, result: Result) -> Result:
+        """``result`` labelled with its model (when the widget has more than one)."""
+        label = self.labels.get(req.model)
+        if not label or result.settings.get("model") == label:
+            return result
+        readout = {**result.payload.get("readout", {}), "model": label}
+        return dataclasses.replace(
+            result,
+            settings={**result.settings, "model": label},
+            payload={**result.payload, "readout": readout},
+        )
+
+    def _key(self, settings: Settings, model: str = "main") -> tuple | None:
         try:
-            return settings.key(self.explainer.uses_gradients(settings.path))
+            return (model, *settings.key(self.explainers[model].uses_gradients(settings.path)))
         except Exception:  # noqa: BLE001 - an unknown path: the worker reports it
             return None
 

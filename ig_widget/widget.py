@@ -27,10 +27,12 @@ import traitlets as t
 
 from . import __version__
 from ._colormaps import colormaps
-from ._runner import Runner, SyncLock
+from ._runner import Job, Runner, SyncLock
+from .explore import compare_models
 from .explore import pins as pins_lib
 from .explore.convergence import convergence_figure
 from .explore.display import default_clip_percentile, display_count
+from .explore.scrubber import check_alpha
 from .explore.scrubber import scrub_point as _scrub_point
 from .modality import METHOD_OPTIONS, Result, Settings, make_explainer, plain_int
 
@@ -77,6 +79,7 @@ COMPUTE_TRAITS = (
     "generation_step",
     "steps_auto",
     "auto_tol",
+    "model_choice",
 )
 #: traits that change the static picture a displayed widget keeps in its output
 PICTURE_TRAITS = ("note", "sign", "colormap", "opacity", "clip_percentile", "top_k")
@@ -115,6 +118,11 @@ class IGWidget(anywidget.AnyWidget):
             ``image_mean`` / ``image_std``), undone for the picture under the heatmap.
         generate_steps: causal language models: continue the prompt greedily by this many
             tokens; ``generation_step`` picks which generated token is explained.
+        compare_model: a second model with the same input and outputs (e.g. another
+            checkpoint), or a ``(label, model)`` pair; ``model_choice = "compare"`` (the
+            "model" control) computes the same settings on it, so pins can hold results
+            of both. Its label defaults to its class name. Built with the same arguments
+            as ``model`` (text: each model's own embedding layer, so no ``layer=``).
 
     ``x`` may also be a string (with ``tokenizer=``), a tokenizer's encoding (every entry
     goes to the model by keyword), a pandas Series or one-row DataFrame, or a numpy array.
@@ -285,7 +293,18 @@ class IGWidget(anywidget.AnyWidget):
         "error as a fraction of |F(x) - F(x')|.",
     ).tag(sync=True)
 
+    model_choice = t.Unicode(
+        "main",
+        help="'main' | 'compare', default 'main': which model is explained; 'compare' "
+        "needs compare_model=. Labels in model_labels.",
+    ).tag(sync=True)
+
     # ------------------------------------------- exploring settings (read-only)
+    model_labels = t.Dict(
+        read_only=True,
+        help="{'main': label, 'compare': label} with compare_model= (class names unless "
+        "given), else {}; results' readouts and pins say their model's label.",
+    ).tag(sync=True)
     forward_only_paths = t.List(
         t.Unicode(),
         read_only=True,
@@ -368,6 +387,7 @@ class IGWidget(anywidget.AnyWidget):
         mean: Any = None,
         std: Any = None,
         generate_steps: int = 0,
+        compare_model: Any = None,
         **kwargs: Any,
     ) -> None:
         self._sync_lock = SyncLock()
@@ -377,9 +397,7 @@ class IGWidget(anywidget.AnyWidget):
         self._displays: dict[str, dict] = {}
         self._picture: tuple[str, bytes] | None = None
         self._pictures: Any = None
-        self._explainer = make_explainer(
-            model,
-            x,
+        explain_args = dict(
             modality=modality,
             baselines=baselines,
             additional_forward_args=additional_forward_args,
@@ -395,6 +413,20 @@ class IGWidget(anywidget.AnyWidget):
             std=std,
             generate_steps=generate_steps,
         )
+        self._explainer = make_explainer(model, x, **explain_args)
+        others, labels = {}, {}
+        if compare_model is not None:
+            label, other = compare_models.split_compare_model(compare_model)
+            others["compare"] = compare_models.build_compare_explainer(
+                self._explainer,
+                model,
+                other,
+                lambda m: make_explainer(m, x, **explain_args),
+                layer=layer,
+                generate_steps=generate_steps,
+            )
+            labels = compare_models.model_labels(model, label, other)
+        self._labels = labels
         if target is None:
             target = self._explainer.default_target
         else:  # a label (class name, token) names its output
@@ -422,9 +454,11 @@ class IGWidget(anywidget.AnyWidget):
                 self._apply,
                 self._sync_lock,
                 name=f"ig_widget-worker-{self.model_id}",
+                others=others,
+                labels=labels,
             )
             with self._sync_lock:
-                self._runner.submit(self._settings())
+                self._runner.submit(self._settings(), self.model_choice)
         except BaseException:  # even a kernel interrupt: leave no thread or comm behind
             self.close()
             raise
@@ -478,9 +512,10 @@ class IGWidget(anywidget.AnyWidget):
                 "IGWidget(model, x) to recompute."
             )
         with self._sync_lock:
-            self._explainer.forget_baselines()
+            for explainer in self._runner.explainers.values():
+                explainer.forget_baselines()
             self._runner.clear_cache()
-            self._runner.submit(self._settings())
+            self._runner.submit(self._settings(), self.model_choice)
 
     def pin(self) -> dict:
         """Pin the result on screen, to compare later settings with it; returns the pin."""
@@ -495,25 +530,100 @@ class IGWidget(anywidget.AnyWidget):
         with self._sync_lock:
             self._apply(pins=pins_lib.remove_pin(list(self.pins), pin_id))
 
-    def scrub(self, alpha: float) -> dict:
-        """Show the straight path's point at ``alpha`` (0 = baseline, 1 = input): the
-        interpolated input, the gradient there times (x - x'), and F there."""
-        point = _scrub_point(self._explainer, self.baseline, int(self.target), alpha)
-        self._apply(scrub_point=point)
-        return point
+    def compare_models(self) -> dict:
+        """Pin the result on screen, then explain the other model with the same settings
+        (the "compare models" button); returns the pin. Needs ``compare_model=``."""
+        if not self.model_labels:
+            raise ValueError(
+                "compare_models() needs a second model: build the widget with "
+                "IGWidget(model, x, compare_model=other)."
+            )
+        with self._sync_lock:
+            pin = self.pin()
+            self.model_choice = "compare" if self.model_choice == "main" else "main"
+            return pin
 
-    def convergence_curve(self) -> dict:
-        """Compute delta against n_steps for every method (current baseline and target)
-        from shared nested nodes, show it in the widget and return it."""
-        fig = convergence_figure(self._explainer, self.baseline, int(self.target), self.n_steps)
-        fig["run"] = int(self.convergence.get("run", 0)) + 1  # a rerun is a change too
-        self._apply(convergence=fig)
-        return fig
+    def scrub(self, alpha: float, timeout: float | None = None) -> dict:
+        """Show the straight path's point at ``alpha`` (0 = baseline, 1 = input): the
+        interpolated input, the gradient there times (x - x'), and F there. Computed on
+        the widget's worker after the current result; blocks until it is shown."""
+        return self._wait_job(self._scrub_job(alpha), timeout)
+
+    def convergence_curve(self, timeout: float | None = None) -> dict:
+        """Compute delta against n_steps for every method (current model, baseline and
+        target) from shared nested nodes, show it in the widget and return it. Computed
+        on the worker; a settings change meanwhile cancels it (``RuntimeError``)."""
+        return self._wait_job(self._convergence_job(), timeout)
+
+    def _job_context(self) -> tuple[Any, dict]:
+        """The explainer of the chosen model and what an exploring answer is labelled with."""
+        if self._runner is None:
+            raise RuntimeError(
+                "this widget shows a result without its model and cannot compute; build "
+                "IGWidget(model, x) to explore it."
+            )
+        label = self.model_labels.get(self.model_choice)
+        return self._runner.explainers[self.model_choice], {"model": label} if label else {}
+
+    def _scrub_job(self, alpha: Any) -> Job:
+        """Queue the point at ``alpha`` on the worker (a newer one replaces it while it
+        waits); returns at once. A bad ``alpha`` raises here."""
+        a = check_alpha(alpha)
+        with self._sync_lock:
+            explainer, label = self._job_context()
+            baseline, target = self.baseline, int(self.target)
+
+            def publish(point: dict) -> dict:
+                self._apply(scrub_point=point)
+                return point
+
+            return self._runner.enqueue(
+                Job(
+                    "scrub",
+                    lambda _check: {**_scrub_point(explainer, baseline, target, a), **label},
+                    publish,
+                    cancel_on_settings=False,
+                    request_id=self._runner.latest,
+                )
+            )
+
+    def _convergence_job(self) -> Job:
+        """Queue the convergence figure on the worker; a settings change cancels it."""
+        with self._sync_lock:
+            explainer, label = self._job_context()
+            baseline, target, n = self.baseline, int(self.target), int(self.n_steps)
+
+            def publish(fig: dict) -> dict:
+                fig = {**fig, **label, "run": int(self.convergence.get("run", 0)) + 1}
+                self._apply(convergence=fig)  # "run": a rerun is a change too
+                return fig
+
+            return self._runner.enqueue(
+                Job(
+                    "convergence",
+                    lambda check: convergence_figure(explainer, baseline, target, n, check=check),
+                    publish,
+                    cancel_on_settings=True,
+                    request_id=self._runner.latest,
+                    # the page's button waits for an answer: tell it there is none
+                    on_cancel=lambda: self.send({"type": "convergence", "cancelled": True}),
+                )
+            )
+
+    def _wait_job(self, job: Job, timeout: float | None) -> Any:
+        if self._sync_lock.held():
+            # the worker needs this lock to publish: waiting here would never end
+            raise RuntimeError(
+                "scrub() and convergence_curve() cannot wait in a trait observer or while "
+                "the widget is updating; call them from ordinary notebook code."
+            )
+        return job.wait(timeout)
 
     def _on_front_end_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
         """Messages from the page: the picture for the download button, pin and unpin,
-        the alpha scrubber, the convergence figure. A bad message ends in ``error`` (or,
-        for the picture, in an answer that says what went wrong), never a raise."""
+        "compare models", the alpha scrubber, the convergence figure. The last two only
+        queue work for the worker. A bad message ends in ``error`` (or, for the
+        picture, in an answer that says what went wrong), never a raise."""
         if not isinstance(content, dict):
             return
         if content.get("type") == "png":
@@ -524,11 +634,13 @@ class IGWidget(anywidget.AnyWidget):
                 self.pin()
             elif content.get("type") == "unpin":
                 self.unpin(content.get("id"))
+            elif content.get("type") == "compare_models":
+                self.compare_models()
             elif content.get("type") == "scrub":
-                self.scrub(content.get("alpha"))
+                self._scrub_job(content.get("alpha"))
             elif content.get("type") == "convergence":
-                self.convergence_curve()
-        except (TypeError, ValueError) as exc:
+                self._convergence_job()
+        except (TypeError, ValueError, RuntimeError, t.TraitError) as exc:
             self._apply(error=str(exc))
 
     def __repr__(self) -> str:
@@ -552,8 +664,11 @@ class IGWidget(anywidget.AnyWidget):
     # ------------------------------------------------------------ sharing
     @property
     def model_name(self) -> str:
-        """The class name of the model explained ("" when the result came without one)."""
-        model = getattr(self._explainer, "model", None)
+        """The class name of the model explained (with ``compare_model=``, of the one
+        ``model_choice`` picks; "" when the result came without one)."""
+        runner = self.__dict__.get("_runner")
+        explainer = self._explainer if runner is None else runner.explainers[self.model_choice]
+        model = getattr(explainer, "model", None)
         if model is None:
             return self.__dict__.get("_source_model", "")
         return type(model).__name__
@@ -864,6 +979,10 @@ class IGWidget(anywidget.AnyWidget):
     def _default_forward_only_paths(self) -> list[str]:
         return [p for p in self._explainer.path_options if not self._explainer.uses_gradients(p)]
 
+    @t.default("model_labels")
+    def _default_model_labels(self) -> dict:
+        return dict(self.__dict__.get("_labels") or {})
+
     @t.default("top_classes")
     def _default_top_classes(self) -> list[dict]:
         return [dict(c) for c in self._explainer.top_classes]
@@ -949,6 +1068,16 @@ class IGWidget(anywidget.AnyWidget):
         self._no_model("path")
         return self._one_of("path", proposal["value"], self.path_options)
 
+    @t.validate("model_choice")
+    def _valid_model_choice(self, proposal: Any) -> str:
+        self._no_model("model_choice")
+        if proposal["value"] == "compare" and not self.model_labels:
+            raise t.TraitError(
+                "model_choice='compare' needs a second model: build the widget with "
+                "IGWidget(model, x, compare_model=other)."
+            )
+        return self._one_of("model_choice", proposal["value"], compare_models.MODEL_KEYS)
+
     @t.validate("colormap")
     def _valid_colormap(self, proposal: Any) -> str:
         return self._one_of("colormap", proposal["value"], list(self._colormaps))
@@ -978,7 +1107,14 @@ class IGWidget(anywidget.AnyWidget):
     def _on_settings(self, change: Any) -> None:
         # runs under _sync_lock (see notify_change); only records the request
         if self._runner is not None:
-            self._runner.submit(self._settings())
+            self._runner.submit(self._settings(), self.model_choice)
+
+    @t.observe("model_choice")
+    def _on_model_choice(self, change: Any) -> None:
+        # the target picker lists the chosen model's predictions
+        if self._runner is not None:
+            ex = self._runner.explainers[change["new"]]
+            self._apply(top_classes=[dict(c) for c in ex.top_classes])
 
     @t.observe(*PICTURE_TRAITS)
     def _on_picture_setting(self, change: Any) -> None:

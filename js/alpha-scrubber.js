@@ -55,6 +55,7 @@ export function createAlphaScrubber(model, d, pathPanel) {
 
   /** @param {number} a */
   function setAlpha(a) {
+    if (current?.kind === "multi") return; // no scrubber for several inputs
     slider.value = String(Math.min(1, Math.max(0, a)));
     value.textContent = Number(slider.value).toFixed(2);
     pathPanel.mark(Number(slider.value));
@@ -78,7 +79,8 @@ export function createAlphaScrubber(model, d, pathPanel) {
     const cmap = resolveColormap(model.get("_colormaps"), model.get("colormap"), "signed");
     const clip = commonClip([grad]);
     const map = linearMap(cmap.kind, "signed", clip);
-    readout.textContent = `α = ${Number(sp.alpha).toFixed(2)} · F(x′ + α(x − x′)) = ${formatNumber(Number(sp.output), 4)} · ` +
+    readout.textContent = (sp.model ? `model: ${String(sp.model)} · ` : "") +
+      `α = ${Number(sp.alpha).toFixed(2)} · F(x′ + α(x − x′)) = ${formatNumber(Number(sp.output), 4)} · ` +
       `colour: gradient × (x − x′) there, ±${formatNumber(clip)}` +
       (cur.readout.path && cur.readout.path !== "straight" ? " · on the straight line from the baseline, not this result's path" : "");
     if (kind === "image" && sp.image && cur.width && cur.height) {
@@ -126,9 +128,11 @@ export function createAlphaScrubber(model, d, pathPanel) {
       const w = p?.trace?.outputs ? changeWindow(p.trace.alphas, p.trace.outputs) : null;
       note.textContent = saturationNote(w, (x) => x.toFixed(2));
       note.hidden = note.textContent === "";
-      el.hidden = !p;
-      pathPanel.mark(Number(slider.value));
-      if (p) request();
+      // several inputs: one point of the path is not drawn (the kernel refuses it too)
+      const shown = Boolean(p) && p?.kind !== "multi";
+      el.hidden = !shown;
+      pathPanel.mark(shown ? Number(slider.value) : null);
+      if (shown) request();
       draw();
     },
   };

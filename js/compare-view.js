@@ -4,6 +4,8 @@
 // what changed: a difference map (images), difference highlights (tokens) or paired
 // bars (tabular). Pins live in the kernel's synced `pins` trait (saved with the
 // notebook); the buttons send "pin" / "unpin" messages and the kernel edits the list.
+// With two models (compare_model=) each card's title names the model that computed
+// it, and "compare models" pins the current result and explains the other model.
 import { h, suppressShortcuts } from "./dom.js";
 import { decodeArray } from "./lib/codec.js";
 import { linearMap, lutIndex, rgbAt, cssRgb, textColorOn, resolveColormap } from "./lib/colormap.js";
@@ -23,16 +25,23 @@ import { deltaQuality } from "./lib/quality.js";
 const PAIRED_ROWS = 8;
 
 /**
- * What a card says about one result: settings line and delta.
+ * What a card says about one result: settings line and delta (its model is in the title).
  * @param {{output: number, baselineOutput: number, delta: number, target: number | null, targetLabel: string,
- *   method: string, nSteps: number | null, baseline: string, path: string, pathDetail: string}} r
+ *   method: string, nSteps: number | null, baseline: string, path: string, pathDetail: string, model?: string}} r
  */
 function describe(r) {
   const q = deltaQuality(r.delta, r.output, r.baselineOutput);
   const err = Number.isFinite(q.rel) ? ` (error ${formatShare(q.rel)})` : "";
   const target = r.targetLabel && r.targetLabel !== String(r.target) ? r.targetLabel : `class ${r.target}`;
-  return { settings: `${settingsText(r)} · target: ${target}`, delta: `${formatDelta(r.delta)}${err}`, level: q.level };
+  return { settings: `${settingsText({ ...r, model: "" })} · target: ${target}`, delta: `${formatDelta(r.delta)}${err}`, level: q.level };
 }
+
+/**
+ * A card's title: "current" or "pin #3", then the model's label when there are two models.
+ * @param {string} name
+ * @param {string | undefined} modelLabel
+ */
+const titleText = (name, modelLabel) => (modelLabel ? `${name} · ${modelLabel}` : name);
 
 /**
  * A pin's readout in the front end's names.
@@ -45,6 +54,7 @@ function pinReadout(pin) {
     target: r.target == null ? null : Number(r.target), targetLabel: String(r.target_label ?? ""),
     method: String(r.method ?? ""), nSteps: r.n_steps == null ? null : Number(r.n_steps),
     baseline: String(r.baseline ?? ""), path: String(r.path ?? ""), pathDetail: String(r.path_detail ?? ""),
+    model: String(r.model ?? ""),
   };
 }
 
@@ -124,11 +134,12 @@ function pairedBars(cur, pin, names, clip, pos, neg) {
  */
 export function createCompareView(model, d) {
   const pinButton = suppressShortcuts(/** @type {HTMLButtonElement} */ (h("button", { class: "igw-button igw-pin", text: "Pin this result", attrs: { type: "button" } })));
+  const swap = suppressShortcuts(/** @type {HTMLButtonElement} */ (h("button", { class: "igw-button igw-compare-models", attrs: { type: "button" } })));
   const hint = h("span", { class: "igw-compare-hint" });
   const caption = h("div", { class: "igw-compare-caption" });
   const cards = h("div", { class: "igw-compare-cards" });
   const el = h("section", { class: "igw-compare", attrs: { "aria-label": "compare pinned results" } }, [
-    h("div", { class: "igw-compare-head" }, [h("span", { class: "igw-panel-title", text: "Compare" }), pinButton, hint]),
+    h("div", { class: "igw-compare-head" }, [h("span", { class: "igw-panel-title", text: "Compare" }), pinButton, swap, hint]),
     caption,
     cards,
   ]);
@@ -136,13 +147,19 @@ export function createCompareView(model, d) {
   let current = null;
 
   d.on(pinButton, "click", () => model.send({ type: "pin" }));
+  d.on(swap, "click", () => model.send({ type: "compare_models" }));
 
   function draw() {
     const pins = Array.isArray(model.get("pins")) ? model.get("pins") : [];
-    pinButton.disabled = !current;
+    const labels = model.get("model_labels") ?? {};
+    const other = labels[model.get("model_choice") === "main" ? "compare" : "main"];
+    swap.hidden = !other;
+    swap.textContent = other ? `Pin and explain ${other}` : "";
+    swap.title = other ? `pin this result, then compute the same settings on the model ${other}` : "";
+    pinButton.disabled = swap.disabled = !current;
     hint.textContent = pins.length
-      ? `${pins.length} pinned · change a setting to compare`
-      : "pin a result, change the baseline, steps, method, path or target, and see both here";
+      ? `${pins.length} pinned · change a setting${other ? " or the model" : ""} to compare`
+      : `pin a result, change the ${other ? "model, " : ""}baseline, steps, method, path or target, and see both here`;
     cards.replaceChildren();
     caption.textContent = "";
     if (!current || !pins.length) return;
@@ -168,7 +185,7 @@ export function createCompareView(model, d) {
 
     const now = describe(cur.readout);
     const curCard = h("div", { class: "igw-compare-card igw-compare-current" }, [
-      h("div", { class: "igw-compare-title", text: "current" }),
+      h("div", { class: "igw-compare-title", text: titleText("current", cur.readout.model) }),
       h("div", { class: "igw-compare-settings", text: now.settings }),
       h("div", { class: `igw-compare-delta igw-delta-${now.level}`, text: now.delta }),
     ]);
@@ -182,7 +199,7 @@ export function createCompareView(model, d) {
       d.on(remove, "click", () => model.send({ type: "unpin", id: pin.id }));
       const diff = pin.kind === cur.kind ? difference(cur.attr, attr) : null;
       const card = h("div", { class: "igw-compare-card", attrs: { "data-pin": pin.id } }, [
-        h("div", { class: "igw-compare-title" }, [h("span", { text: `pin #${pin.id}` }), remove]),
+        h("div", { class: "igw-compare-title" }, [h("span", { text: titleText(`pin #${pin.id}`, r.model) }), remove]),
         h("div", { class: "igw-compare-settings", text: info.settings }),
         h("div", { class: `igw-compare-delta igw-delta-${info.level}`, text: info.delta }),
       ]);
@@ -203,7 +220,7 @@ export function createCompareView(model, d) {
     }
   }
 
-  for (const t of ["pins", "colormap", "_colormaps"]) d.model(model, `change:${t}`, draw);
+  for (const t of ["pins", "colormap", "_colormaps", "model_labels", "model_choice"]) d.model(model, `change:${t}`, draw);
   draw();
 
   return {

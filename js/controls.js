@@ -9,6 +9,7 @@ import { sliderToValue, valueToSlider, SLIDER_MAX } from "./lib/logscale.js";
 import { SIGN_MODES } from "./lib/scale.js";
 import { readableOptions } from "./lib/labels.js";
 import { createTargetPicker } from "./target-picker.js";
+import { createModelPicker } from "./model-picker.js";
 
 /** @typedef {import("./types.js").Model} Model */
 /** @typedef {import("./dom.js").Disposer} Disposer */
@@ -254,13 +255,15 @@ export function createControls(model, d) {
   }
   const autoLabel = h("label", { class: "igw-field igw-field-auto" }, [auto, h("span", { class: "igw-label", text: "auto" })]);
   const stepsField = field("steps", "steps", steps, stepsNum, autoLabel, tolField);
-  const computeInputs = [steps, stepsNum, auto, tol, method, baseline, path, ...target.inputs];
+  const modelPicker = createModelPicker(model, d); // compare_model=: which model is explained
+  const computeInputs = [steps, stepsNum, auto, tol, method, baseline, path, ...target.inputs, ...modelPicker.inputs];
   const methodField = field("method", "method", method);
   const pathField = field("path", "path", path);
   const opacityField = field("opacity", "opacity", opacity, opacityVal);
   const clipField = field("clip", "clip", clip, clipVal);
   const el = h("div", { class: "igw-controls" }, [
     h("div", { class: "igw-row igw-row-compute" }, [
+      modelPicker.el,
       field("target", "target", target.el),
       stepsField,
       methodField,

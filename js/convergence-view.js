@@ -23,23 +23,26 @@ const TOP = 10;
 export function createConvergenceView(model, d) {
   const button = suppressShortcuts(/** @type {HTMLButtonElement} */ (h("button", { class: "igw-button igw-convergence-run", text: "Delta against steps", attrs: { type: "button" } })));
   const hint = h("span", { class: "igw-compare-hint", text: "how many steps are enough, per method (one run over shared nodes)" });
+  const said = h("span", { class: "igw-compare-hint igw-convergence-said", attrs: { role: "status" } });
   const svg = s("svg", { class: "igw-convergence-chart", attrs: { viewBox: `0 0 ${VW} ${VH}`, role: "img", "aria-label": "completeness error against steps" } });
   const legend = h("div", { class: "igw-legend igw-convergence-legend" });
   const summary = h("div", { class: "igw-convergence-summary" });
   const body = h("div", { class: "igw-convergence-body" }, [svg, legend, summary]);
   const el = h("section", { class: "igw-convergence", attrs: { "aria-label": "convergence" } }, [
-    h("div", { class: "igw-compare-head" }, [h("span", { class: "igw-panel-title", text: "Convergence" }), button, hint]),
+    h("div", { class: "igw-compare-head" }, [h("span", { class: "igw-panel-title", text: "Convergence" }), button, hint, said]),
     body,
   ]);
   d.on(button, "click", () => {
     button.disabled = true;
     summary.textContent = "computing…";
+    said.textContent = "";
     model.send({ type: "convergence" });
   });
 
   function draw() {
     const c = model.get("convergence");
     button.disabled = false;
+    said.textContent = "";
     svg.replaceChildren();
     legend.replaceChildren();
     const curves = c && c.curves ? Object.entries(c.curves) : [];
@@ -76,7 +79,7 @@ export function createConvergenceView(model, d) {
       const n = stepsEnough(pts, 0.01);
       lines.push(`${readableName(method)}: ${n == null ? `not under 1% by n = ${nMax}` : `under 1% from n = ${n}`}`);
     });
-    summary.textContent = `${lines.join(" · ")}. Baseline ${c.baseline}; ${c.n_evals} gradient evaluations ` +
+    summary.textContent = `${lines.join(" · ")}. ${c.model ? `Model ${c.model}, baseline` : "Baseline"} ${c.baseline}; ${c.n_evals} gradient evaluations ` +
       `(separate runs would take ${c.n_evals_separate}).`;
   }
 
@@ -87,6 +90,16 @@ export function createConvergenceView(model, d) {
       summary.textContent = "";
     }
   });
+  // the kernel computes the figure on its worker; a settings change cancels it
+  const onMessage = (/** @type {unknown} */ msg) => {
+    const m = /** @type {{type?: unknown, cancelled?: unknown}} */ (msg);
+    if (!m || typeof m !== "object" || m.type !== "convergence" || m.cancelled !== true) return;
+    button.disabled = false;
+    summary.textContent = "";
+    said.textContent = "cancelled: the settings changed while it was computing; run it again";
+  };
+  model.on("msg:custom", onMessage);
+  d.add(() => model.off("msg:custom", onMessage));
   draw();
   return { el };
 }

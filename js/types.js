@@ -32,6 +32,7 @@
  * @property {string} [path_detail] forward-only paths: what was computed (e.g. "estimate from 64 sampled orders")
  * @property {number} [auto_tol] steps: auto: the tolerance
  * @property {number} [auto_steps] steps: auto: the gradient evaluations it took
+ * @property {string} [model] with compare_model=: the label of the model that computed it
  */
 
 /**
@@ -82,6 +83,7 @@
  * @property {string} pathDetail "" for gradient paths
  * @property {number | null} [autoTol] steps: auto: the tolerance
  * @property {number | null} [autoSteps] steps: auto: the steps it took
+ * @property {string} [model] the label of the model that computed it ("" with one model)
  */
 
 /**
@@ -161,8 +163,10 @@
  * @property {RawPin[]} pins pinned results (ig_widget/explore/pins.py)
  * @property {boolean} steps_auto
  * @property {number} auto_tol
- * @property {{curves?: Record<string, number[][]>, n_max?: number, n_evals?: number, n_evals_separate?: number, baseline?: string}} convergence delta against steps (ig_widget/explore/convergence.py)
- * @property {{alpha?: number, output?: number, grad?: ArrayRecord, image?: ArrayRecord, mix?: ArrayRecord, values?: ArrayRecord}} scrub_point the alpha scrubber's point (ig_widget/explore/scrubber.py)
+ * @property {"main" | "compare"} model_choice which model is explained
+ * @property {Record<string, string>} model_labels {main, compare} labels with compare_model=, else {}
+ * @property {{curves?: Record<string, number[][]>, n_max?: number, n_evals?: number, n_evals_separate?: number, baseline?: string, model?: string}} convergence delta against steps (ig_widget/explore/convergence.py)
+ * @property {{alpha?: number, output?: number, grad?: ArrayRecord, image?: ArrayRecord, mix?: ArrayRecord, values?: ArrayRecord, model?: string}} scrub_point the alpha scrubber's point (ig_widget/explore/scrubber.py)
  * @property {Record<string, RawColormap>} _colormaps
  * @property {RawPayload | Record<string, never>} _payload
  * @property {boolean} _provisional

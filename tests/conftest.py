@@ -215,6 +215,8 @@ def _model_guard(request, monkeypatch):
 
         def w_wrapped(self, model, *args, **kwargs):
             auto.watch(model)
+            other = kwargs.get("compare_model")
+            auto.watch(other[-1] if isinstance(other, tuple) else other)
             auto.widgets.append(weakref.ref(self))
             w_init(self, model, *args, **kwargs)
 

@@ -9,6 +9,7 @@ trait: relative errors |delta| / |F(x) - F(x')| the front end plots on log axes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..engine import IntegratedGradients, convergence_curve
@@ -29,11 +30,28 @@ def figure_n_max(n_steps: int) -> int:
     return n
 
 
-def convergence_figure(explainer: Any, baseline: str, target: int, n_steps: int) -> dict:
-    """The ``convergence`` trait's value: per method, [[n, |delta| / |F(x) - F(x')|], ...]."""
+def convergence_figure(
+    explainer: Any,
+    baseline: str,
+    target: int,
+    n_steps: int,
+    check: Callable[[], None] | None = None,
+) -> dict:
+    """The ``convergence`` trait's value: per method, [[n, |delta| / |F(x) - F(x')|], ...].
+
+    ``check()`` runs before each forward pass of the model; it stops the figure by
+    raising (the widget's worker raises ``Cancelled`` once the settings changed)."""
     n_max = figure_n_max(int(n_steps))
+    forward = explainer.forward
+    if check is not None:
+        model_forward = forward
+
+        def forward(*args: Any) -> Any:
+            check()
+            return model_forward(*args)
+
     curve = convergence_curve(
-        IntegratedGradients(explainer.forward),
+        IntegratedGradients(forward),
         explainer.inputs,
         baselines=explainer.baseline(baseline),
         target=explainer.engine_target(target),

@@ -46,6 +46,11 @@ def scrub_point(explainer: Any, baseline: str, target: int, alpha: float) -> dic
     """The ``scrub`` trait's value for ``alpha`` on the straight path from the baseline
     called ``baseline`` to the input, for output ``target``."""
     a = check_alpha(alpha)
+    if explainer.modality == "multi":
+        raise ValueError(
+            "the alpha scrubber shows one input; this widget explains several, so it has "
+            "no scrubber (the path chart shows F along the path)."
+        )
     x = explainer.inputs
     b = explainer.baseline(baseline).to(dtype=x.dtype, device=x.device)
     point = (b + a * (x - b)).detach().requires_grad_(True)

@@ -256,6 +256,7 @@ function settingsText(r) {
     r.path && r.path !== "straight" ? `path: ${readableName(r.path)}` : ""
   ];
   parts.push(r.baseline ? `baseline: ${r.baseline}` : "");
+  if (r.model) parts.unshift(`model: ${r.model}`);
   return parts.filter(Boolean).join(" \xB7 ");
 }
 function barsFooter({ shown, pool, total, mode, rest, restCount }, fmt) {
@@ -468,6 +469,33 @@ function createTargetPicker(model, d, save) {
   return { el, select: select2, inputs: [select2, search, step], sync };
 }
 
+// js/model-picker.js
+function createModelPicker(model, d) {
+  const select2 = suppressShortcuts(
+    /** @type {HTMLSelectElement} */
+    h("select", { class: "igw-input igw-model", attrs: { "aria-label": "model explained" } })
+  );
+  const el = h("label", { class: "igw-field igw-field-model" }, [h("span", { class: "igw-label", text: "model" }), select2]);
+  d.on(select2, "change", () => {
+    model.set(
+      "model_choice",
+      /** @type {"main" | "compare"} */
+      select2.value
+    );
+    model.save_changes();
+  });
+  function sync() {
+    const labels = model.get("model_labels") ?? {};
+    const keys = Object.keys(labels);
+    el.hidden = keys.length < 2;
+    select2.replaceChildren(...keys.map((k) => h("option", { text: String(labels[k]), attrs: { value: k } })));
+    select2.value = String(model.get("model_choice"));
+  }
+  for (const t of ["model_labels", "model_choice"]) d.model(model, `change:${t}`, sync);
+  sync();
+  return { el, inputs: [select2] };
+}
+
 // js/controls.js
 var STEPS_MIN = 1;
 var input = (cls, attrs) => suppressShortcuts(
@@ -640,13 +668,15 @@ function createControls(model, d) {
   }
   const autoLabel = h("label", { class: "igw-field igw-field-auto" }, [auto, h("span", { class: "igw-label", text: "auto" })]);
   const stepsField = field("steps", "steps", steps, stepsNum, autoLabel, tolField);
-  const computeInputs = [steps, stepsNum, auto, tol, method, baseline, path, ...target.inputs];
+  const modelPicker = createModelPicker(model, d);
+  const computeInputs = [steps, stepsNum, auto, tol, method, baseline, path, ...target.inputs, ...modelPicker.inputs];
   const methodField = field("method", "method", method);
   const pathField = field("path", "path", path);
   const opacityField = field("opacity", "opacity", opacity, opacityVal);
   const clipField = field("clip", "clip", clip, clipVal);
   const el = h("div", { class: "igw-controls" }, [
     h("div", { class: "igw-row igw-row-compute" }, [
+      modelPicker.el,
       field("target", "target", target.el),
       stepsField,
       methodField,
@@ -1835,8 +1865,9 @@ function describe(r) {
   const q = deltaQuality(r.delta, r.output, r.baselineOutput);
   const err = Number.isFinite(q.rel) ? ` (error ${formatShare(q.rel)})` : "";
   const target = r.targetLabel && r.targetLabel !== String(r.target) ? r.targetLabel : `class ${r.target}`;
-  return { settings: `${settingsText(r)} \xB7 target: ${target}`, delta: `${formatDelta(r.delta)}${err}`, level: q.level };
+  return { settings: `${settingsText({ ...r, model: "" })} \xB7 target: ${target}`, delta: `${formatDelta(r.delta)}${err}`, level: q.level };
 }
+var titleText = (name, modelLabel) => modelLabel ? `${name} \xB7 ${modelLabel}` : name;
 function pinReadout(pin) {
   const r = pin.readout ?? {};
   return {
@@ -1849,7 +1880,8 @@ function pinReadout(pin) {
     nSteps: r.n_steps == null ? null : Number(r.n_steps),
     baseline: String(r.baseline ?? ""),
     path: String(r.path ?? ""),
-    pathDetail: String(r.path_detail ?? "")
+    pathDetail: String(r.path_detail ?? ""),
+    model: String(r.model ?? "")
   };
 }
 function imageMap(values2, width, height, cmap, map, label) {
@@ -1901,20 +1933,30 @@ function createCompareView(model, d) {
     /** @type {HTMLButtonElement} */
     h("button", { class: "igw-button igw-pin", text: "Pin this result", attrs: { type: "button" } })
   );
+  const swap = suppressShortcuts(
+    /** @type {HTMLButtonElement} */
+    h("button", { class: "igw-button igw-compare-models", attrs: { type: "button" } })
+  );
   const hint = h("span", { class: "igw-compare-hint" });
   const caption = h("div", { class: "igw-compare-caption" });
   const cards = h("div", { class: "igw-compare-cards" });
   const el = h("section", { class: "igw-compare", attrs: { "aria-label": "compare pinned results" } }, [
-    h("div", { class: "igw-compare-head" }, [h("span", { class: "igw-panel-title", text: "Compare" }), pinButton, hint]),
+    h("div", { class: "igw-compare-head" }, [h("span", { class: "igw-panel-title", text: "Compare" }), pinButton, swap, hint]),
     caption,
     cards
   ]);
   let current = null;
   d.on(pinButton, "click", () => model.send({ type: "pin" }));
+  d.on(swap, "click", () => model.send({ type: "compare_models" }));
   function draw() {
     const pins = Array.isArray(model.get("pins")) ? model.get("pins") : [];
-    pinButton.disabled = !current;
-    hint.textContent = pins.length ? `${pins.length} pinned \xB7 change a setting to compare` : "pin a result, change the baseline, steps, method, path or target, and see both here";
+    const labels = model.get("model_labels") ?? {};
+    const other = labels[model.get("model_choice") === "main" ? "compare" : "main"];
+    swap.hidden = !other;
+    swap.textContent = other ? `Pin and explain ${other}` : "";
+    swap.title = other ? `pin this result, then compute the same settings on the model ${other}` : "";
+    pinButton.disabled = swap.disabled = !current;
+    hint.textContent = pins.length ? `${pins.length} pinned \xB7 change a setting${other ? " or the model" : ""} to compare` : `pin a result, change the ${other ? "model, " : ""}baseline, steps, method, path or target, and see both here`;
     cards.replaceChildren();
     caption.textContent = "";
     if (!current || !pins.length) return;
@@ -1934,7 +1976,7 @@ function createCompareView(model, d) {
     };
     const now = describe(cur.readout);
     const curCard = h("div", { class: "igw-compare-card igw-compare-current" }, [
-      h("div", { class: "igw-compare-title", text: "current" }),
+      h("div", { class: "igw-compare-title", text: titleText("current", cur.readout.model) }),
       h("div", { class: "igw-compare-settings", text: now.settings }),
       h("div", { class: `igw-compare-delta igw-delta-${now.level}`, text: now.delta })
     ]);
@@ -1950,7 +1992,7 @@ function createCompareView(model, d) {
       d.on(remove, "click", () => model.send({ type: "unpin", id: pin.id }));
       const diff = pin.kind === cur.kind ? difference(cur.attr, attr) : null;
       const card = h("div", { class: "igw-compare-card", attrs: { "data-pin": pin.id } }, [
-        h("div", { class: "igw-compare-title" }, [h("span", { text: `pin #${pin.id}` }), remove]),
+        h("div", { class: "igw-compare-title" }, [h("span", { text: titleText(`pin #${pin.id}`, r.model) }), remove]),
         h("div", { class: "igw-compare-settings", text: info.settings }),
         h("div", { class: `igw-compare-delta igw-delta-${info.level}`, text: info.delta })
       ]);
@@ -1970,7 +2012,7 @@ function createCompareView(model, d) {
       cards.append(card);
     }
   }
-  for (const t of ["pins", "colormap", "_colormaps"]) d.model(model, `change:${t}`, draw);
+  for (const t of ["pins", "colormap", "_colormaps", "model_labels", "model_choice"]) d.model(model, `change:${t}`, draw);
   draw();
   return {
     el,
@@ -2048,6 +2090,7 @@ function createAlphaScrubber(model, d, pathPanel) {
   const request = debounce(() => model.send({ type: "scrub", alpha: Number(slider.value) }), () => model.get("debounce_ms"));
   d.add(request.cancel);
   function setAlpha(a) {
+    if (current?.kind === "multi") return;
     slider.value = String(Math.min(1, Math.max(0, a)));
     value.textContent = Number(slider.value).toFixed(2);
     pathPanel.mark(Number(slider.value));
@@ -2070,7 +2113,7 @@ function createAlphaScrubber(model, d, pathPanel) {
     const cmap = resolveColormap(model.get("_colormaps"), model.get("colormap"), "signed");
     const clip = commonClip([grad]);
     const map = linearMap(cmap.kind, "signed", clip);
-    readout.textContent = `\u03B1 = ${Number(sp.alpha).toFixed(2)} \xB7 F(x\u2032 + \u03B1(x \u2212 x\u2032)) = ${formatNumber(Number(sp.output), 4)} \xB7 colour: gradient \xD7 (x \u2212 x\u2032) there, \xB1${formatNumber(clip)}` + (cur.readout.path && cur.readout.path !== "straight" ? " \xB7 on the straight line from the baseline, not this result's path" : "");
+    readout.textContent = (sp.model ? `model: ${String(sp.model)} \xB7 ` : "") + `\u03B1 = ${Number(sp.alpha).toFixed(2)} \xB7 F(x\u2032 + \u03B1(x \u2212 x\u2032)) = ${formatNumber(Number(sp.output), 4)} \xB7 colour: gradient \xD7 (x \u2212 x\u2032) there, \xB1${formatNumber(clip)}` + (cur.readout.path && cur.readout.path !== "straight" ? " \xB7 on the straight line from the baseline, not this result's path" : "");
     if (kind === "image" && sp.image && cur.width && cur.height) {
       const img = decodeArray(sp.image).array;
       canvas.width = cur.width;
@@ -2114,9 +2157,10 @@ function createAlphaScrubber(model, d, pathPanel) {
       const w = p?.trace?.outputs ? changeWindow(p.trace.alphas, p.trace.outputs) : null;
       note.textContent = saturationNote(w, (x) => x.toFixed(2));
       note.hidden = note.textContent === "";
-      el.hidden = !p;
-      pathPanel.mark(Number(slider.value));
-      if (p) request();
+      const shown = Boolean(p) && p?.kind !== "multi";
+      el.hidden = !shown;
+      pathPanel.mark(shown ? Number(slider.value) : null);
+      if (shown) request();
       draw();
     }
   };
@@ -2149,22 +2193,25 @@ function createConvergenceView(model, d) {
     h("button", { class: "igw-button igw-convergence-run", text: "Delta against steps", attrs: { type: "button" } })
   );
   const hint = h("span", { class: "igw-compare-hint", text: "how many steps are enough, per method (one run over shared nodes)" });
+  const said = h("span", { class: "igw-compare-hint igw-convergence-said", attrs: { role: "status" } });
   const svg = s("svg", { class: "igw-convergence-chart", attrs: { viewBox: `0 0 ${VW2} ${VH}`, role: "img", "aria-label": "completeness error against steps" } });
   const legend = h("div", { class: "igw-legend igw-convergence-legend" });
   const summary = h("div", { class: "igw-convergence-summary" });
   const body = h("div", { class: "igw-convergence-body" }, [svg, legend, summary]);
   const el = h("section", { class: "igw-convergence", attrs: { "aria-label": "convergence" } }, [
-    h("div", { class: "igw-compare-head" }, [h("span", { class: "igw-panel-title", text: "Convergence" }), button, hint]),
+    h("div", { class: "igw-compare-head" }, [h("span", { class: "igw-panel-title", text: "Convergence" }), button, hint, said]),
     body
   ]);
   d.on(button, "click", () => {
     button.disabled = true;
     summary.textContent = "computing\u2026";
+    said.textContent = "";
     model.send({ type: "convergence" });
   });
   function draw() {
     const c = model.get("convergence");
     button.disabled = false;
+    said.textContent = "";
     svg.replaceChildren();
     legend.replaceChildren();
     const curves = c && c.curves ? Object.entries(c.curves) : [];
@@ -2200,7 +2247,7 @@ function createConvergenceView(model, d) {
       const n = stepsEnough(pts, 0.01);
       lines.push(`${readableName(method)}: ${n == null ? `not under 1% by n = ${nMax}` : `under 1% from n = ${n}`}`);
     });
-    summary.textContent = `${lines.join(" \xB7 ")}. Baseline ${c.baseline}; ${c.n_evals} gradient evaluations (separate runs would take ${c.n_evals_separate}).`;
+    summary.textContent = `${lines.join(" \xB7 ")}. ${c.model ? `Model ${c.model}, baseline` : "Baseline"} ${c.baseline}; ${c.n_evals} gradient evaluations (separate runs would take ${c.n_evals_separate}).`;
   }
   d.model(model, "change:convergence", draw);
   d.model(model, "change:error", () => {
@@ -2209,6 +2256,18 @@ function createConvergenceView(model, d) {
       summary.textContent = "";
     }
   });
+  const onMessage = (msg) => {
+    const m = (
+      /** @type {{type?: unknown, cancelled?: unknown}} */
+      msg
+    );
+    if (!m || typeof m !== "object" || m.type !== "convergence" || m.cancelled !== true) return;
+    button.disabled = false;
+    summary.textContent = "";
+    said.textContent = "cancelled: the settings changed while it was computing; run it again";
+  };
+  model.on("msg:custom", onMessage);
+  d.add(() => model.off("msg:custom", onMessage));
   draw();
   return { el };
 }
@@ -2260,7 +2319,8 @@ function decodeReadout(r = {}) {
     path: str(r.path, "readout.path"),
     pathDetail: str(r.path_detail, "readout.path_detail"),
     autoTol: r.auto_tol == null ? null : num(r.auto_tol, "readout.auto_tol"),
-    autoSteps: r.auto_steps == null ? null : num(r.auto_steps, "readout.auto_steps")
+    autoSteps: r.auto_steps == null ? null : num(r.auto_steps, "readout.auto_steps"),
+    model: r.model == null ? "" : str(r.model, "readout.model")
   };
 }
 function decodeTrace(t) {

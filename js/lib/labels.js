@@ -50,9 +50,10 @@ export function targetText(target, label) {
 
 /**
  * The settings line under the readout. A forward-only path ignores steps and
- * method, so it says what it computed instead (`pathDetail` from the kernel).
+ * method, so it says what it computed instead (`pathDetail` from the kernel). With
+ * two models (compare_model=), it starts with the model's label.
  * @param {{method?: string, nSteps?: number | null, baseline?: string, path?: string, pathDetail?: string,
- *   autoTol?: number | null, autoSteps?: number | null}} r
+ *   autoTol?: number | null, autoSteps?: number | null, model?: string}} r
  * @returns {string}
  */
 export function settingsText(r) {
@@ -71,6 +72,7 @@ export function settingsText(r) {
         r.path && r.path !== "straight" ? `path: ${readableName(r.path)}` : "",
       ];
   parts.push(r.baseline ? `baseline: ${r.baseline}` : "");
+  if (r.model) parts.unshift(`model: ${r.model}`);
   return parts.filter(Boolean).join(" · ");
 }
 

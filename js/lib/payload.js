@@ -95,6 +95,7 @@ function decodeReadout(r = {}) {
     pathDetail: str(r.path_detail, "readout.path_detail"),
     autoTol: r.auto_tol == null ? null : num(r.auto_tol, "readout.auto_tol"),
     autoSteps: r.auto_steps == null ? null : num(r.auto_steps, "readout.auto_steps"),
+    model: r.model == null ? "" : str(r.model, "readout.model"),
   };
 }
 

@@ -28,6 +28,8 @@ test("settings line: gradient paths give rule and steps, forward-only paths what
   assert.ok(!s.includes("50 steps"));
   assert.equal(settingsText({ method: "gausslegendre", nSteps: 200, baseline: "zero", path: "straight", pathDetail: "", autoTol: 0.01, autoSteps: 24 }),
     "auto: 24 steps for error ≤ 1% (at most 200) · baseline: zero");
+  assert.equal(settingsText({ method: "gausslegendre", nSteps: 8, baseline: "zero", path: "straight", pathDetail: "", model: "fine-tuned" }),
+    "model: fine-tuned · Gauss–Legendre · 8 steps · baseline: zero");
 });
 
 test("the bars footer counts one set of features", () => {

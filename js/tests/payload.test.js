@@ -23,6 +23,13 @@ test("image payload decodes arrays and readout", () => {
   assert.equal(p.readout.targetLabel, "cat");
   assert.equal(p.trace.alphas.length, 5);
   assert.equal(p.trace.features[0].name, "a");
+  assert.equal(p.readout.model, "", "one model: no label");
+});
+
+test("a result of a compared model says which model", () => {
+  const p = decodePayload({ kind: "text", tokens: ["a"], attr: arr("float32", [1], [1]), readout: readout({ model: "wide" }) });
+  assert.equal(p.readout.model, "wide");
+  assert.throws(() => decodePayload({ kind: "text", tokens: ["a"], attr: arr("float32", [1], [1]), readout: readout({ model: 3 }) }), /readout.model/);
 });
 
 test("image size mismatch is reported with the field name", () => {

@@ -9,6 +9,8 @@ from ig_widget import IntegratedGradients
 from ig_widget.explore.completeness import relative_error
 from ig_widget.explore.convergence import N_MAX, figure_n_max, steps_enough
 
+from .test_scrubber import until
+
 TIMEOUT = 30
 
 
@@ -36,7 +38,8 @@ def test_figure_matches_separate_runs(make, mlp, row):
 def test_button_message_and_reruns(make, text_model, ids):
     w = make(text_model, ids)
     w.wait(TIMEOUT)
-    w._handle_custom_msg({"type": "convergence"}, [])
+    w._handle_custom_msg({"type": "convergence"}, [])  # queued on the worker
+    until(lambda: bool(w.convergence), TIMEOUT)
     first = w.convergence
     assert set(first["curves"]) == {
         "riemann_left",
@@ -46,7 +49,7 @@ def test_button_message_and_reruns(make, text_model, ids):
         "gausslegendre",
     }
     w._handle_custom_msg({"type": "convergence"}, [])
-    assert w.convergence["run"] == first["run"] + 1  # the front end sees every rerun
+    until(lambda: w.convergence["run"] == first["run"] + 1, TIMEOUT)  # every rerun shows
 
 
 def test_n_max_and_steps_enough():

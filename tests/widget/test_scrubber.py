@@ -3,6 +3,8 @@ point of the straight path, checked against the model and against IG itself."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 import torch
@@ -10,6 +12,14 @@ import torch
 from ig_widget._serialize import decode_array
 
 TIMEOUT = 20
+
+
+def until(condition, timeout: float = TIMEOUT) -> None:
+    """Wait for a worker's answer to reach the traits (a message only queues work)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the worker's answer never arrived"
+        time.sleep(0.01)
 
 
 def test_ends_of_the_path_give_f_of_baseline_and_input(make, mlp, row):
@@ -55,9 +65,10 @@ def test_bad_alpha_and_messages(make, mlp, row):
     with pytest.raises(TypeError, match="must be a number"):
         w.scrub("half")
     w._handle_custom_msg({"type": "scrub", "alpha": 0.5}, [])
-    assert w.scrub_point["alpha"] == 0.5
+    until(lambda: w.scrub_point.get("alpha") == 0.5)
     w._handle_custom_msg({"type": "scrub", "alpha": -1}, [])  # from the page: a message
     assert "outside [0, 1]" in w.error
+    assert w.scrub_point["alpha"] == 0.5  # the last good point stays
 
 
 def test_scrub_leaves_no_grad_on_the_model(make, mlp, row):
