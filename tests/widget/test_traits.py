@@ -199,5 +199,13 @@ def test_front_end_cannot_write_kernel_state(make, mlp, row):
 
 def test_the_front_end_writes_exactly_the_controls():
     # derived from the traits' read_only flags: a new control is writable, new state is not
-    # plus the exploring controls ("steps: auto" and its tolerance)
-    assert FRONT_END_TRAITS == set(PUBLIC[:13]) | {"steps_auto", "auto_tol"}
+    # plus the exploring controls ("steps: auto" and its tolerance, the distribution and
+    # its samples and noise, the image patch size)
+    assert FRONT_END_TRAITS == set(PUBLIC[:13]) | {
+        "steps_auto",
+        "auto_tol",
+        "distribution",
+        "samples",
+        "noise",
+        "patch_size",
+    }
