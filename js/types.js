@@ -32,6 +32,8 @@
  * @property {string} [path_detail] forward-only paths: what was computed (e.g. "estimate from 64 sampled orders")
  * @property {number} [auto_tol] steps: auto: the tolerance
  * @property {number} [auto_steps] steps: auto: the gradient evaluations it took
+ * @property {string} [spread_detail] a distribution: what was averaged ("SmoothGrad: 16 samples, ...")
+ * @property {string} [delta_note] a distribution: what its completeness delta means
  */
 
 /**
@@ -55,6 +57,7 @@
  * @property {string[]} [names] tabular
  * @property {ArrayRecord} [values] tabular: the input values
  * @property {RawPanel[]} [panels] multi: one payload per attributed input
+ * @property {ArrayRecord} [spread] a distribution: std across samples, shaped like attr
  */
 
 /**
@@ -82,6 +85,8 @@
  * @property {string} pathDetail "" for gradient paths
  * @property {number | null} [autoTol] steps: auto: the tolerance
  * @property {number | null} [autoSteps] steps: auto: the steps it took
+ * @property {string} [spreadDetail] a distribution: what was averaged ("" for none)
+ * @property {string} [deltaNote] a distribution: what its delta means ("" for none)
  */
 
 /**
@@ -105,6 +110,7 @@
  * @property {string[]} [names]
  * @property {NumArray | null} [values]
  * @property {Panel[]} [panels]
+ * @property {NumArray | null} [spread] a distribution's std across samples, one per attr value
  */
 
 /**
@@ -159,6 +165,12 @@
  * @property {number} generation_step
  * @property {{index: number, label: string, position: number}[]} generated_tokens
  * @property {RawPin[]} pins pinned results (ig_widget/explore/pins.py)
+ * @property {string} distribution "none" | "smoothgrad" | "expected_gradients"
+ * @property {string[]} distribution_options the distributions offered
+ * @property {number} samples the distribution's samples
+ * @property {number} noise SmoothGrad's noise, a fraction of the input's range
+ * @property {number} patch_size image grouped paths: the patch size in pixels
+ * @property {number[]} patch_size_options the patch sizes offered (images), the default first
  * @property {boolean} steps_auto
  * @property {number} auto_tol
  * @property {{curves?: Record<string, number[][]>, n_max?: number, n_evals?: number, n_evals_separate?: number, baseline?: string}} convergence delta against steps (ig_widget/explore/convergence.py)

@@ -52,7 +52,8 @@ export function targetText(target, label) {
  * The settings line under the readout. A forward-only path ignores steps and
  * method, so it says what it computed instead (`pathDetail` from the kernel).
  * @param {{method?: string, nSteps?: number | null, baseline?: string, path?: string, pathDetail?: string,
- *   autoTol?: number | null, autoSteps?: number | null}} r
+ *   autoTol?: number | null, autoSteps?: number | null, spreadDetail?: string}} r
+ *   spreadDetail: an averaged result (Expected Gradients, SmoothGrad) says what it averaged.
  * @returns {string}
  */
 export function settingsText(r) {
@@ -71,6 +72,7 @@ export function settingsText(r) {
         r.path && r.path !== "straight" ? `path: ${readableName(r.path)}` : "",
       ];
   parts.push(r.baseline ? `baseline: ${r.baseline}` : "");
+  parts.push(r.spreadDetail ?? "");
   return parts.filter(Boolean).join(" · ");
 }
 
