@@ -247,8 +247,8 @@ export function createControls(model, d) {
   const distribution = select("igw-distribution", { "aria-label": "average over" });
   const samples = input("igw-samples", { type: "number", min: SAMPLES_MIN, max: SAMPLES_MAX, step: 1, "aria-label": "samples" });
   const noise = input("igw-noise", { type: "number", min: 0, max: 1, step: 0.01, "aria-label": "noise, a fraction of the input's range" });
-  const samplesWrap = h("span", { class: "igw-samples-wrap" }, [h("span", { class: "igw-label", text: "samples" }), samples]);
-  const noiseWrap = h("span", { class: "igw-noise-wrap", attrs: { title: "the noise's standard deviation as a fraction of the input's range (max − min)" } }, [
+  const samplesWrap = h("label", { class: "igw-field igw-field-samples" }, [h("span", { class: "igw-label", text: "samples" }), samples]);
+  const noiseWrap = h("label", { class: "igw-field igw-field-noise", attrs: { title: "the noise's standard deviation as a fraction of the input's range (max − min)" } }, [
     h("span", { class: "igw-label", text: "noise" }), noise, h("span", { class: "igw-label", text: "× range" }),
   ]);
   d.on(distribution, "change", () => saveNow("distribution", distribution.value));
@@ -319,7 +319,7 @@ export function createControls(model, d) {
   const methodField = field("method", "method", method);
   const pathField = field("path", "path", path);
   const patchField = field("patch", "patch", patch);
-  const distributionField = field("average", "distribution", distribution, samplesWrap, noiseWrap);
+  const distributionField = field("average", "distribution", distribution);
   /** @type {string | null} */
   let kindNow = model.get("modality") || null;
   let computeOn = true;
@@ -334,6 +334,8 @@ export function createControls(model, d) {
       pathField,
       patchField,
       distributionField,
+      samplesWrap,
+      noiseWrap,
       computeNote,
     ]),
     h("div", { class: "igw-row igw-row-display" }, [

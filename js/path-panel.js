@@ -43,7 +43,7 @@ function chart(g, top, height, title, series) {
   const X = (/** @type {number} */ a) => x0 + a * (x1 - x0);
   const Y = (/** @type {number} */ v) => y1 - ((v - lo) / (hi - lo)) * (y1 - y0);
   g.append(s("text", { class: "igw-chart-title", text: title, attrs: { x: x0, y: top + 9 } }));
-  // at least three ticks, labels that differ (lib/ticks.js)
+  // at least two ticks, labels that differ (lib/ticks.js)
   const ticks = axisTicks(lo, hi, 4);
   const labels = tickLabels(ticks);
   ticks.forEach((t, i) => {

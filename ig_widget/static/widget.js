@@ -674,8 +674,8 @@ function createControls(model, d) {
   const distribution = select("igw-distribution", { "aria-label": "average over" });
   const samples = input("igw-samples", { type: "number", min: SAMPLES_MIN, max: SAMPLES_MAX, step: 1, "aria-label": "samples" });
   const noise = input("igw-noise", { type: "number", min: 0, max: 1, step: 0.01, "aria-label": "noise, a fraction of the input's range" });
-  const samplesWrap = h("span", { class: "igw-samples-wrap" }, [h("span", { class: "igw-label", text: "samples" }), samples]);
-  const noiseWrap = h("span", { class: "igw-noise-wrap", attrs: { title: "the noise's standard deviation as a fraction of the input's range (max \u2212 min)" } }, [
+  const samplesWrap = h("label", { class: "igw-field igw-field-samples" }, [h("span", { class: "igw-label", text: "samples" }), samples]);
+  const noiseWrap = h("label", { class: "igw-field igw-field-noise", attrs: { title: "the noise's standard deviation as a fraction of the input's range (max \u2212 min)" } }, [
     h("span", { class: "igw-label", text: "noise" }),
     noise,
     h("span", { class: "igw-label", text: "\xD7 range" })
@@ -746,7 +746,7 @@ function createControls(model, d) {
   const methodField = field("method", "method", method);
   const pathField = field("path", "path", path);
   const patchField = field("patch", "patch", patch);
-  const distributionField = field("average", "distribution", distribution, samplesWrap, noiseWrap);
+  const distributionField = field("average", "distribution", distribution);
   let kindNow = model.get("modality") || null;
   let computeOn = true;
   const opacityField = field("opacity", "opacity", opacity, opacityVal);
@@ -760,6 +760,8 @@ function createControls(model, d) {
       pathField,
       patchField,
       distributionField,
+      samplesWrap,
+      noiseWrap,
       computeNote
     ]),
     h("div", { class: "igw-row igw-row-display" }, [
@@ -1597,7 +1599,7 @@ function createReadout() {
 }
 
 // js/lib/ticks.js
-function axisTicks(lo, hi, count = 4, min = 3) {
+function axisTicks(lo, hi, count = 4, min = 2) {
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
   if (lo === hi) return [lo];
   let ticks = niceTicks(lo, hi, count);

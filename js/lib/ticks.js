@@ -1,5 +1,5 @@
 // @ts-check
-// Axis ticks that are always readable: at least `min` round values inside the range
+// Axis ticks that are always readable: at least two round values inside the range
 // (niceTicks alone can leave one, e.g. a lone "0" for a range of ±0.42, where the step
 // it picks, 0.5, fits once), and labels with enough digits that no two read the same
 // (0.006245 and 0.006249 are not both "0.00625").
@@ -15,7 +15,7 @@ import { formatNumber, formatTick } from "./format.js";
  * @param {number} [min]
  * @returns {number[]}
  */
-export function axisTicks(lo, hi, count = 4, min = 3) {
+export function axisTicks(lo, hi, count = 4, min = 2) {
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
   if (lo === hi) return [lo];
   let ticks = niceTicks(lo, hi, count);
