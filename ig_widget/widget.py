@@ -114,7 +114,10 @@ class IGWidget(anywidget.AnyWidget):
         pad_token_id: text: the id behind the "pad" baseline (default
             ``tokenizer.pad_token_id``).
         tokenizer: text: used for token strings and the pad id.
-        background: tabular: rows (N, F) whose mean is the "background mean" baseline.
+        background: examples shaped like ``x`` with a batch first: tabular rows (B, F)
+            (their mean is also the "background mean" baseline), images (B, C, H, W), or
+            token ids (B, T) of the input's length; Expected Gradients draws its
+            baselines from them (``distribution``).
         output_activation: "softmax" | "sigmoid" | "none": how the scores next to each
             class are computed (default: guessed from the model; see ``top_classes``).
         mean, std: image: per-channel normalisation of ``x`` (e.g. an image processor's

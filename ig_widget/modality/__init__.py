@@ -106,7 +106,7 @@ def make_explainer(
     kind = infer_modality(x, modality)
     misplaced = {
         "feature_names": (feature_names, "tabular"),
-        "background": (background, ("tabular", "image")),
+        "background": (background, ("tabular", "image", "text")),
         "tokens": (tokens, "text"),
         "layer": (layer, "text"),
         "tokenizer": (tokenizer, "text"),
@@ -143,6 +143,7 @@ def make_explainer(
             pad_token_id=pad_token_id,
             extras=extras,
             generate_steps=generate_steps,
+            background=background,
             **common,
         )
     return TabularExplainer(model, x, feature_names=feature_names, background=background, **common)

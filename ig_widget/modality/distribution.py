@@ -6,7 +6,8 @@ setting averages straight-line IG over many of them with the engine's functions
 
 - "expected_gradients": IG from baselines drawn from the ``background=`` rows the user
   passed (``samples`` draws with replacement; when ``samples`` reaches the number of
-  rows, every row once: the exact mean over the background set).
+  rows, every row once: the exact mean over the background set). For text the rows are
+  token ids of the input's length (or embeddings), taken to the embedding layer.
 - "smoothgrad": IG at ``samples`` noisy copies of the input, all from the selected
   baseline; the noise's standard deviation is ``noise`` times the input's range
   (max - min of the attributed input: pixels as the model gets them, features, or the
@@ -51,6 +52,12 @@ SEED = 0
 DEFAULT_SAMPLES = 16
 MAX_SAMPLES = 256
 DEFAULT_NOISE = 0.1
+#: what background= holds per modality (for the message that says how to enable EG)
+SHAPES = {
+    "image": "(B, C, H, W) images",
+    "tabular": "(B, F) rows",
+    "text": "(B, T) token-id rows of the input's length",
+}
 
 
 def check_background(background: Any, x: torch.Tensor, what: str) -> torch.Tensor:
@@ -73,19 +80,19 @@ def check_background(background: Any, x: torch.Tensor, what: str) -> torch.Tenso
 
 def unavailable(explainer: Explainer, name: str) -> str:
     """Why ``distribution=name`` is not offered, and how to enable it."""
+    if name in DISTRIBUTIONS and explainer.modality not in SHAPES:
+        return (
+            f"distribution={name!r} is not offered for several inputs (x holds more than "
+            "one tensor): the distributions average one input; use 'none'."
+        )
     if name == "expected_gradients":
         rows = explainer.background_rows
-        if explainer.modality not in ("image", "tabular"):
-            return (
-                "distribution='expected_gradients' is offered for images and tabular rows "
-                f"(this input is {explainer.modality}); use 'smoothgrad' or 'none'."
-            )
         have = "none was passed" if rows is None else f"it has {int(rows.shape[0])} row"
-        shape = "(B, C, H, W) images" if explainer.modality == "image" else "(B, F) rows"
         return (
             "distribution='expected_gradients' draws its baselines from a background set, "
             f"and {have}: build the widget with IGWidget(model, x, background=...) holding "
-            f"at least {MIN_BACKGROUND} {shape} shaped like x (training images or rows)."
+            f"at least {MIN_BACKGROUND} {SHAPES[explainer.modality]} shaped like x "
+            "(examples from the training data)."
         )
     return (
         f"distribution={name!r} is not offered; use one of "

@@ -492,8 +492,9 @@ function distributionEntries(offered, kind) {
   const list = Array.isArray(offered) ? offered.map(String) : ["none"];
   const names = { none: "none (one baseline)", smoothgrad: "SmoothGrad", expected_gradients: "expected gradients" };
   const out = list.map((v) => ({ value: v, label: names[v] ?? v }));
-  if (!list.includes("expected_gradients") && (kind === "image" || kind === "tabular")) {
-    const shape = kind === "image" ? "(B, C, H, W) images" : "(B, F) rows";
+  const shapes = { image: "(B, C, H, W) images", tabular: "(B, F) rows", text: "(B, T) token-id rows of the input's length" };
+  if (!list.includes("expected_gradients") && kind != null && shapes[kind]) {
+    const shape = shapes[kind];
     out.push({
       value: "expected_gradients",
       label: "expected gradients (needs background=)",

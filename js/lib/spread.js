@@ -61,7 +61,7 @@ export function spreadCaption(detail) {
 
 /**
  * The distribution select's entries: the offered ones, then, when Expected Gradients
- * is not offered for an image or a row, a disabled entry saying how to enable it.
+ * is not offered for an image, a text or a row, a disabled entry saying how to enable it.
  * @param {unknown} offered distribution_options
  * @param {string | null} kind the payload kind or modality
  * @returns {{value: string, label: string, disabled?: boolean, title?: string}[]}
@@ -72,8 +72,10 @@ export function distributionEntries(offered, kind) {
   const names = { none: "none (one baseline)", smoothgrad: "SmoothGrad", expected_gradients: "expected gradients" };
   /** @type {{value: string, label: string, disabled?: boolean, title?: string}[]} */
   const out = list.map((v) => ({ value: v, label: names[v] ?? v }));
-  if (!list.includes("expected_gradients") && (kind === "image" || kind === "tabular")) {
-    const shape = kind === "image" ? "(B, C, H, W) images" : "(B, F) rows";
+  /** @type {Record<string, string>} */
+  const shapes = { image: "(B, C, H, W) images", tabular: "(B, F) rows", text: "(B, T) token-id rows of the input's length" };
+  if (!list.includes("expected_gradients") && kind != null && shapes[kind]) {
+    const shape = shapes[kind];
     out.push({
       value: "expected_gradients",
       label: "expected gradients (needs background=)",

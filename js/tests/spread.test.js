@@ -35,10 +35,10 @@ test("expected gradients without a background is listed as disabled with the fix
   assert.equal(img[2].disabled, true);
   assert.match(img[2].title ?? "", /background=\.\.\.\) with at least 2 \(B, C, H, W\) images/);
   assert.match(distributionEntries(["none", "smoothgrad"], "tabular")[2].title ?? "", /\(B, F\) rows/);
-  // offered: a plain entry; text has no background: nothing disabled to show
+  assert.match(distributionEntries(["none", "smoothgrad"], "text")[2].title ?? "", /\(B, T\) token-id rows/);
+  // offered: a plain entry
   const eg = distributionEntries(["none", "smoothgrad", "expected_gradients"], "tabular");
   assert.equal(eg[2].disabled, undefined);
-  assert.equal(distributionEntries(["none", "smoothgrad"], "text").length, 2);
   assert.deepEqual(distributionEntries(null, "multi").map((e) => e.value), ["none"]);
 });
 

@@ -17,6 +17,8 @@ from ig_widget.engine.layer import embedding_forward
 from ig_widget.modality import Settings
 from ig_widget.modality.distribution import SEED, noise_sigma
 
+from .test_hf_multi_input import ImageAndFeatures, _inputs
+
 TIMEOUT = 60
 
 
@@ -152,6 +154,35 @@ def test_text_smoothgrad_at_the_embeddings(make, text_model, ids):
     spread = decode_array(w._payload["spread"])
     assert spread == pytest.approx(per_token.std(0).numpy(), rel=1e-5, abs=1e-7)
     assert res.token_attributions is not None and res.token_attributions.shape == (5,)
+
+
+def test_text_expected_gradients_from_token_rows(make, text_model, ids):
+    rows = torch.tensor([[3, 3, 3, 3, 3], [7, 1, 12, 5, 3], [0, 0, 0, 0, 0]])
+    w = make(text_model, ids, n_steps=10, background=rows)
+    assert w.distribution_options == ["none", "smoothgrad", "expected_gradients"]
+    w.distribution = "expected_gradients"
+    w.samples = 3  # every row once
+    res = w.wait(TIMEOUT)
+    emb, fwd = embedding_forward(text_model, text_model.emb, ids[None])
+    bg = torch.cat([text_model.emb(r[None]).detach() for r in rows])
+    ref = expected_gradients(fwd, emb, bg, k=None, n_steps=10, target=w.target)
+    torch.testing.assert_close(res.attributions, ref.mean[0], rtol=1e-12, atol=1e-12)
+    assert w._payload["readout"]["spread_detail"] == "expected gradients over all 3 background rows"
+    with pytest.raises(ValueError, match=r"token ids \(B, T\) or embeddings"):
+        IGWidget(text_model, ids, background=torch.zeros(2, 4, dtype=torch.long))
+
+
+def test_without_background_text_says_which_rows_enable_it(make, text_model, ids):
+    w = make(text_model, ids)
+    with pytest.raises(TraitError, match=r"\(B, T\) token-id rows of the input's length"):
+        w.distribution = "expected_gradients"
+
+
+def test_several_inputs_offer_no_distribution(make):
+    w = make(ImageAndFeatures().eval(), _inputs())
+    assert w.distribution_options == ["none"]
+    with pytest.raises(TraitError, match="not offered for several inputs"):
+        w.distribution = "smoothgrad"
 
 
 def test_same_settings_same_result_and_cache_keys(make, mlp, row, background):
