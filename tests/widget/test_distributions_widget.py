@@ -277,6 +277,16 @@ def test_pins_and_saved_records_carry_the_distribution(make, mlp, row, tmp_path)
     doc = json.loads((tmp_path / "r.json").read_text())
     assert doc["settings"]["distribution"] == "smoothgrad"
     assert doc["settings"]["samples"] == 3 and doc["settings"]["noise"] == 0.1
+    # the record loads back (the mean attributions, without the model)
+    loaded = IGWidget.load(tmp_path / "r.json")
+    try:
+        assert loaded.computable is False
+        torch.testing.assert_close(
+            torch.as_tensor(loaded.result.attributions).double(), w.result.attributions,
+            rtol=1e-6, atol=1e-7,
+        )  # fmt: skip
+    finally:
+        loaded.close()
 
 
 def test_a_newer_request_cancels_the_engine_call(make, mlp, row):
