@@ -20,7 +20,7 @@ export function createReadout() {
   const delta = h("span", { class: "igw-delta" });
   const quality = h("span", { class: "igw-delta-note" });
   const settings = h("div", { class: "igw-settings" });
-  const deltaNote = h("div", { class: "igw-settings igw-delta-meaning" });
+  const deltaNote = h("div", { class: "igw-delta-meaning" });
   /**
    * @param {string} label
    * @param {HTMLElement} value

@@ -1153,7 +1153,7 @@ function createImageView() {
   const inputFig = h("div", { class: "igw-image-cell" }, [input2, inputCaption]);
   const spreadCanvas = (
     /** @type {HTMLCanvasElement} */
-    h("canvas", { class: "igw-heatmap igw-spread-map", attrs: { role: "img", "aria-label": "spread across samples" } })
+    h("canvas", { class: "igw-spread-map", attrs: { role: "img", "aria-label": "spread across samples" } })
   );
   const spreadScale = createColorScale();
   const spreadText = h("div", { class: "igw-image-caption igw-spread-caption" });
@@ -1565,7 +1565,7 @@ function createReadout() {
   const delta = h("span", { class: "igw-delta" });
   const quality = h("span", { class: "igw-delta-note" });
   const settings = h("div", { class: "igw-settings" });
-  const deltaNote = h("div", { class: "igw-settings igw-delta-meaning" });
+  const deltaNote = h("div", { class: "igw-delta-meaning" });
   const row = (label, value, title) => [h("span", { class: "igw-key", text: label, attrs: { title } }), value];
   const el = h("div", { class: "igw-readout" }, [
     target,

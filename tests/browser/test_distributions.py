@@ -44,7 +44,7 @@ def test_image_smoothgrad_spread_panel(notebook):
     expect(spread).to_be_hidden()
     _average(root, "smoothgrad")
     try:
-        settings = root.locator(".igw-settings").first
+        settings = root.locator(".igw-settings")
         expect(settings).to_contain_text("SmoothGrad: 16 samples, noise 0.1", timeout=LONG)
         expect(spread).to_be_visible(timeout=LONG)
         expect(root.locator(".igw-samples")).to_be_visible()
@@ -79,9 +79,7 @@ def test_image_patch_size_only_for_grouped_paths(notebook):
         assert options[0].endswith("(default)") and "4 × 4 = 16 patches" in options[0], options
         small = next(o for o in options if "8 × 8" in o)
         patch.select_option(label=small)
-        expect(root.locator(".igw-settings").first).to_contain_text(
-            "8 × 8 patches of 2 px", timeout=LONG
-        )
+        expect(root.locator(".igw-settings")).to_contain_text("8 × 8 patches of 2 px", timeout=LONG)
     finally:
         patch.select_option(index=0)
         path.select_option("straight")
@@ -95,7 +93,7 @@ def test_text_smoothgrad_spread_toggle(notebook):
     expect(toggle).to_be_hidden()
     _average(root, "smoothgrad")
     try:
-        expect(root.locator(".igw-settings").first).to_contain_text("SmoothGrad", timeout=LONG)
+        expect(root.locator(".igw-settings")).to_contain_text("SmoothGrad", timeout=LONG)
         expect(toggle).to_be_visible(timeout=LONG)
         first = root.locator(".igw-token").first
         mean_colour = first.evaluate("s => s.style.backgroundColor")
@@ -112,7 +110,7 @@ def test_text_smoothgrad_spread_toggle(notebook):
         if toggle.is_visible():
             toggle.uncheck()
         _average(root, "none")
-        expect(root.locator(".igw-settings").first).not_to_contain_text("SmoothGrad", timeout=LONG)
+        expect(root.locator(".igw-settings")).not_to_contain_text("SmoothGrad", timeout=LONG)
 
 
 def test_tabular_expected_gradients_whiskers(notebook):
@@ -120,7 +118,7 @@ def test_tabular_expected_gradients_whiskers(notebook):
     root.scroll_into_view_if_needed()
     _average(root, "expected_gradients")
     try:
-        settings = root.locator(".igw-settings").first
+        settings = root.locator(".igw-settings")
         expect(settings).to_contain_text("expected gradients", timeout=LONG)
         expect(settings).to_contain_text("background rows")
         expect(root.locator(".igw-bar-whisker").first).to_be_visible(timeout=LONG)
