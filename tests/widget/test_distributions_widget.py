@@ -17,6 +17,7 @@ from ig_widget.engine.layer import embedding_forward
 from ig_widget.modality import Settings
 from ig_widget.modality.distribution import SEED, noise_sigma
 
+from .conftest import MLP
 from .test_hf_multi_input import ImageAndFeatures, _inputs
 
 TIMEOUT = 60
@@ -315,3 +316,19 @@ def test_a_stale_distribution_result_is_never_shown(make, mlp, row):
     mlp.delay = 0.0
     res = w.wait(TIMEOUT)
     assert "distribution" not in res.settings and "spread" not in w._payload
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_on_cuda_equals_the_cpu_result(make, mlp, row, background):
+    cpu = make(mlp, row, background=background, n_steps=12, distribution="expected_gradients")
+    want = cpu.wait(TIMEOUT)
+    gpu_model = MLP().cuda()
+    w = make(gpu_model, row.cuda(), background=background, n_steps=12)  # background on the CPU
+    w.distribution = "expected_gradients"
+    res = w.wait(TIMEOUT)
+    assert res.attributions.device.type == "cuda"
+    torch.testing.assert_close(res.attributions.cpu(), want.attributions, rtol=1e-9, atol=1e-12)
+    torch.testing.assert_close(res.spread.cpu(), want.spread, rtol=1e-9, atol=1e-12)
+    w.distribution = "smoothgrad"
+    assert w.wait(TIMEOUT).spread.device.type == "cuda"
