@@ -320,6 +320,12 @@ class IGWidget(anywidget.AnyWidget):
         "patch size in pixels of the extremal and all-orderings paths.",
     ).tag(sync=True)
 
+    patch_display = t.Bool(
+        False,
+        help="bool, default False: images: draw the attribution summed per patch of the "
+        "patch_size grid (display only).",
+    ).tag(sync=True)
+
     # ------------------------------------------- exploring settings (read-only)
     distribution_options = t.List(
         t.Unicode(),

@@ -278,15 +278,21 @@ export function createControls(model, d) {
     syncPath();
   }
 
-  // --- the patch size of the image paths that move patches
+  // --- the patch size of the image paths that move patches, and of the "per patch"
+  // display (the attribution summed per patch; display only)
   const patch = select("igw-patch", { "aria-label": "patch size" });
   d.on(patch, "change", () => saveNow("patch_size", Number(patch.value)));
+  const perPatch = /** @type {HTMLInputElement} */ (input("igw-per-patch", { type: "checkbox", "aria-label": "attribution summed per patch" }));
+  d.on(perPatch, "change", () => setLocal("patch_display", perPatch.checked));
   function syncPatch() {
     const sizes = model.get("patch_size_options");
     const raw = /** @type {{height?: unknown, width?: unknown}} */ (model.get("_payload") || {});
     const list = Array.isArray(sizes) ? sizes : [];
-    setOptions(patch, [{ options: list.map((v, i) => ({ value: v, label: `${patchLabel(v, raw.height, raw.width)}${i === 0 ? " (default)" : ""}` })) }], model.get("patch_size"));
-    patchField.hidden = list.length === 0 || !GROUPED_PATHS.includes(model.get("path"));
+    setOptions(patch, [{ options: list.map((v, i) => ({ value: v, label: `${patchLabel(v, raw.height, raw.width)}${i === 0 ? " default" : ""}` })) }], model.get("patch_size"));
+    const grouped = GROUPED_PATHS.includes(model.get("path"));
+    perPatch.checked = model.get("patch_display") === true;
+    perPatchField.hidden = list.length === 0;
+    patchField.hidden = list.length === 0 || !(grouped || perPatch.checked);
   }
 
   // Shown when the compute controls cannot work (no kernel, or no model).
@@ -319,6 +325,7 @@ export function createControls(model, d) {
   const methodField = field("method", "method", method);
   const pathField = field("path", "path", path);
   const patchField = field("patch", "patch", patch);
+  const perPatchField = h("label", { class: "igw-field igw-field-per-patch" }, [perPatch, h("span", { class: "igw-label", text: "per patch" })]);
   const distributionField = field("average", "distribution", distribution);
   /** @type {string | null} */
   let kindNow = model.get("modality") || null;
@@ -344,6 +351,7 @@ export function createControls(model, d) {
       opacityField,
       clipField,
       topkField,
+      perPatchField,
     ]),
   ]);
 
@@ -354,6 +362,7 @@ export function createControls(model, d) {
     generation_step: syncTarget, steps_auto: syncAuto, auto_tol: syncAuto,
     distribution: syncDistribution, distribution_options: syncDistribution, samples: syncDistribution,
     noise: syncDistribution, patch_size: syncPatch, patch_size_options: syncPatch, _payload: syncPatch,
+    patch_display: syncPatch,
     sign: syncSign, colormap: syncColormap, _colormaps: syncColormap,
     opacity: syncOpacity, clip_percentile: syncClip, top_k: syncTopk,
   };

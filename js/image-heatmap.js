@@ -6,6 +6,7 @@ import { createColorScale } from "./colorbar.js";
 import { blendHeatmap } from "./lib/raster.js";
 import { formatSigned } from "./lib/format.js";
 import { spreadCaption, spreadDisplay, withSpread } from "./lib/spread.js";
+import { patchSums } from "./lib/patches.js";
 
 /** @typedef {import("./types.js").Payload} Payload */
 /** @typedef {import("./types.js").View} View */
@@ -41,13 +42,35 @@ export function createImageView() {
   let pixels = null;
 
   const idleText = () => (p ? `${p.width} × ${p.height} px · hover for values` : "");
+  // What the overlay colours: the per-pixel attribution, or ("per patch") each pixel's
+  // patch sum; the colour scale is rebuilt only when that choice changes.
+  /** @type {{key: string, values: ArrayLike<number>, patches: ReturnType<typeof patchSums> | null}} */
+  let shown = { key: "", values: [], patches: null };
+  /** @param {import("./types.js").Display} display */
+  function source(display) {
+    if (!p) return shown;
+    const size = display.patch_display ? Math.floor(Number(display.patch_size) || 0) : 0;
+    const key = size >= 1 ? `patch ${size}` : "pixels";
+    if (key !== shown.key) {
+      const patches = size >= 1 ? patchSums(p.attr, p.height, p.width, size) : null;
+      shown = { key, values: patches ? patches.painted : p.attr, patches };
+      scale.setData(patches ? patches.painted : p.attr);
+      overlayCaption.textContent = patches
+        ? `attribution summed per patch (${patches.rows} × ${patches.cols} patches of ${size} px)`
+        : "attribution over the input";
+    }
+    return shown;
+  }
 
   d.on(canvas, "mousemove", (e) => {
     if (!p) return;
     const r = canvas.getBoundingClientRect();
     const x = Math.min(p.width - 1, Math.max(0, Math.floor(((e.clientX - r.left) / r.width) * p.width)));
     const y = Math.min(p.height - 1, Math.max(0, Math.floor(((e.clientY - r.top) / r.height) * p.height)));
-    hover.textContent = `(x ${x}, y ${y})  attribution ${withSpread(p.attr[y * p.width + x], p.spread?.[y * p.width + x], 4)}`;
+    const patches = shown.patches;
+    hover.textContent = patches
+      ? `(x ${x}, y ${y})  patch ${patches.group(x, y)}: sum ${formatSigned(patches.sums[patches.group(x, y)], 4)} · pixel ${formatSigned(p.attr[y * p.width + x], 4)}`
+      : `(x ${x}, y ${y})  attribution ${withSpread(p.attr[y * p.width + x], p.spread?.[y * p.width + x], 4)}`;
   });
   d.on(canvas, "mouseleave", () => { if (p) hover.textContent = idleText(); });
   d.on(spreadCanvas, "mousemove", (e) => {
@@ -65,7 +88,7 @@ export function createImageView() {
       if (payload.width == null || payload.height == null) throw new Error("image payload without a size");
       const q = { ...payload, width: payload.width, height: payload.height };
       p = q;
-      scale.setData(q.attr);
+      shown = { key: "", values: q.attr, patches: null }; // the next draw picks pixels or patches
       if (canvas.width !== p.width || canvas.height !== p.height || !pixels) {
         canvas.width = q.width;
         canvas.height = q.height;
@@ -93,6 +116,7 @@ export function createImageView() {
     },
     draw(display, cmap) {
       if (!p || !pixels) return;
+      source(display);
       const { values, map } = scale.apply(display, cmap);
       blendHeatmap(values, p.image ?? null, cmap.lut, map, display.opacity, pixels.data);
       ctx.putImageData(pixels, 0, 0);

@@ -171,6 +171,7 @@
  * @property {number} noise SmoothGrad's noise, a fraction of the input's range
  * @property {number} patch_size image grouped paths: the patch size in pixels
  * @property {number[]} patch_size_options the patch sizes offered (images), the default first
+ * @property {boolean} patch_display images: the attribution summed per patch (display only)
  * @property {boolean} steps_auto
  * @property {number} auto_tol
  * @property {{curves?: Record<string, number[][]>, n_max?: number, n_evals?: number, n_evals_separate?: number, baseline?: string}} convergence delta against steps (ig_widget/explore/convergence.py)
@@ -229,6 +230,8 @@
  * @property {number} opacity
  * @property {number} clip_percentile
  * @property {number} top_k
+ * @property {boolean} [patch_display] images: draw the attribution summed per patch
+ * @property {number} [patch_size] the patch side in pixels for patch_display
  */
 
 /**

@@ -490,7 +490,7 @@ function spreadCaption(detail) {
 }
 function distributionEntries(offered, kind) {
   const list = Array.isArray(offered) ? offered.map(String) : ["none"];
-  const names = { none: "none (one baseline)", smoothgrad: "SmoothGrad", expected_gradients: "expected gradients" };
+  const names = { none: "none", smoothgrad: "SmoothGrad", expected_gradients: "expected gradients" };
   const out = list.map((v) => ({ value: v, label: names[v] ?? v }));
   const shapes = { image: "(B, C, H, W) images", tabular: "(B, F) rows", text: "(B, T) token-id rows of the input's length" };
   if (!list.includes("expected_gradients") && kind != null && shapes[kind]) {
@@ -510,7 +510,7 @@ function patchLabel(size, height, width) {
   if (!(size > 0) || !(h2 > 0) || !(w > 0)) return `${size} px`;
   const rows = Math.ceil(h2 / size);
   const cols = Math.ceil(w / size);
-  return `${size} px \xB7 ${rows} \xD7 ${cols} = ${rows * cols} patches`;
+  return `${size} px (${rows} \xD7 ${cols})`;
 }
 
 // js/controls.js
@@ -709,6 +709,11 @@ function createControls(model, d) {
   }
   const patch = select("igw-patch", { "aria-label": "patch size" });
   d.on(patch, "change", () => saveNow("patch_size", Number(patch.value)));
+  const perPatch = (
+    /** @type {HTMLInputElement} */
+    input("igw-per-patch", { type: "checkbox", "aria-label": "attribution summed per patch" })
+  );
+  d.on(perPatch, "change", () => setLocal("patch_display", perPatch.checked));
   function syncPatch() {
     const sizes = model.get("patch_size_options");
     const raw = (
@@ -716,8 +721,11 @@ function createControls(model, d) {
       model.get("_payload") || {}
     );
     const list = Array.isArray(sizes) ? sizes : [];
-    setOptions(patch, [{ options: list.map((v, i) => ({ value: v, label: `${patchLabel(v, raw.height, raw.width)}${i === 0 ? " (default)" : ""}` })) }], model.get("patch_size"));
-    patchField.hidden = list.length === 0 || !GROUPED_PATHS.includes(model.get("path"));
+    setOptions(patch, [{ options: list.map((v, i) => ({ value: v, label: `${patchLabel(v, raw.height, raw.width)}${i === 0 ? " default" : ""}` })) }], model.get("patch_size"));
+    const grouped = GROUPED_PATHS.includes(model.get("path"));
+    perPatch.checked = model.get("patch_display") === true;
+    perPatchField.hidden = list.length === 0;
+    patchField.hidden = list.length === 0 || !(grouped || perPatch.checked);
   }
   const computeNote = h("div", { class: "igw-compute-note", attrs: { role: "note" } });
   computeNote.hidden = true;
@@ -747,6 +755,7 @@ function createControls(model, d) {
   const methodField = field("method", "method", method);
   const pathField = field("path", "path", path);
   const patchField = field("patch", "patch", patch);
+  const perPatchField = h("label", { class: "igw-field igw-field-per-patch" }, [perPatch, h("span", { class: "igw-label", text: "per patch" })]);
   const distributionField = field("average", "distribution", distribution);
   let kindNow = model.get("modality") || null;
   let computeOn = true;
@@ -770,7 +779,8 @@ function createControls(model, d) {
       field("colormap", "colormap", colormap),
       opacityField,
       clipField,
-      topkField
+      topkField,
+      perPatchField
     ])
   ]);
   const syncs = {
@@ -796,6 +806,7 @@ function createControls(model, d) {
     patch_size: syncPatch,
     patch_size_options: syncPatch,
     _payload: syncPatch,
+    patch_display: syncPatch,
     sign: syncSign,
     colormap: syncColormap,
     _colormaps: syncColormap,
@@ -1135,6 +1146,24 @@ function createColorScale() {
   };
 }
 
+// js/lib/patches.js
+function patchSums(attr, height, width, size) {
+  if (!(size >= 1) || attr.length !== height * width) throw new Error("patchSums: bad size");
+  const s2 = Math.floor(size);
+  const rows = Math.ceil(height / s2);
+  const cols = Math.ceil(width / s2);
+  const group = (x, y) => Math.floor(y / s2) * cols + Math.floor(x / s2);
+  const sums = new Float64Array(rows * cols);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) sums[group(x, y)] += attr[y * width + x];
+  }
+  const painted = new Float32Array(height * width);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) painted[y * width + x] = sums[group(x, y)];
+  }
+  return { painted, sums, rows, cols, group };
+}
+
 // js/image-heatmap.js
 function createImageView() {
   const d = new Disposer();
@@ -1173,12 +1202,26 @@ function createImageView() {
   let p = null;
   let pixels = null;
   const idleText = () => p ? `${p.width} \xD7 ${p.height} px \xB7 hover for values` : "";
+  let shown = { key: "", values: [], patches: null };
+  function source(display) {
+    if (!p) return shown;
+    const size = display.patch_display ? Math.floor(Number(display.patch_size) || 0) : 0;
+    const key = size >= 1 ? `patch ${size}` : "pixels";
+    if (key !== shown.key) {
+      const patches = size >= 1 ? patchSums(p.attr, p.height, p.width, size) : null;
+      shown = { key, values: patches ? patches.painted : p.attr, patches };
+      scale.setData(patches ? patches.painted : p.attr);
+      overlayCaption.textContent = patches ? `attribution summed per patch (${patches.rows} \xD7 ${patches.cols} patches of ${size} px)` : "attribution over the input";
+    }
+    return shown;
+  }
   d.on(canvas, "mousemove", (e) => {
     if (!p) return;
     const r = canvas.getBoundingClientRect();
     const x = Math.min(p.width - 1, Math.max(0, Math.floor((e.clientX - r.left) / r.width * p.width)));
     const y = Math.min(p.height - 1, Math.max(0, Math.floor((e.clientY - r.top) / r.height * p.height)));
-    hover.textContent = `(x ${x}, y ${y})  attribution ${withSpread(p.attr[y * p.width + x], p.spread?.[y * p.width + x], 4)}`;
+    const patches = shown.patches;
+    hover.textContent = patches ? `(x ${x}, y ${y})  patch ${patches.group(x, y)}: sum ${formatSigned(patches.sums[patches.group(x, y)], 4)} \xB7 pixel ${formatSigned(p.attr[y * p.width + x], 4)}` : `(x ${x}, y ${y})  attribution ${withSpread(p.attr[y * p.width + x], p.spread?.[y * p.width + x], 4)}`;
   });
   d.on(canvas, "mouseleave", () => {
     if (p) hover.textContent = idleText();
@@ -1199,7 +1242,7 @@ function createImageView() {
       if (payload.width == null || payload.height == null) throw new Error("image payload without a size");
       const q = { ...payload, width: payload.width, height: payload.height };
       p = q;
-      scale.setData(q.attr);
+      shown = { key: "", values: q.attr, patches: null };
       if (canvas.width !== p.width || canvas.height !== p.height || !pixels) {
         canvas.width = q.width;
         canvas.height = q.height;
@@ -1226,6 +1269,7 @@ function createImageView() {
     },
     draw(display, cmap) {
       if (!p || !pixels) return;
+      source(display);
       const { values: values2, map } = scale.apply(display, cmap);
       blendHeatmap(values2, p.image ?? null, cmap.lut, map, display.opacity, pixels.data);
       ctx.putImageData(pixels, 0, 0);
@@ -2572,7 +2616,7 @@ var VIEWS = {
   multi: () => createMultiView(VIEWS)
   // one panel per input, each drawn by its own kind's view
 };
-var DISPLAY_TRAITS = ["sign", "colormap", "opacity", "clip_percentile", "top_k", "_colormaps"];
+var DISPLAY_TRAITS = ["sign", "colormap", "opacity", "clip_percentile", "top_k", "_colormaps", "patch_display", "patch_size"];
 var NO_KERNEL = "Saved result: open in Jupyter with a kernel to recompute.";
 var NO_MODEL = "Result shown without its model: build IGWidget(model, x) to recompute.";
 function readDisplay(model) {
@@ -2589,7 +2633,10 @@ function readDisplay(model) {
     colormap: typeof colormap === "string" ? colormap : "",
     opacity: number("opacity"),
     clip_percentile: number("clip_percentile"),
-    top_k: number("top_k")
+    top_k: number("top_k"),
+    patch_display: model.get("patch_display") === true,
+    // images: summed per patch
+    patch_size: Number(model.get("patch_size")) || 0
   };
 }
 function shownSettings(r) {

@@ -69,7 +69,7 @@ export function spreadCaption(detail) {
 export function distributionEntries(offered, kind) {
   const list = Array.isArray(offered) ? offered.map(String) : ["none"];
   /** @type {Record<string, string>} */
-  const names = { none: "none (one baseline)", smoothgrad: "SmoothGrad", expected_gradients: "expected gradients" };
+  const names = { none: "none", smoothgrad: "SmoothGrad", expected_gradients: "expected gradients" };
   /** @type {{value: string, label: string, disabled?: boolean, title?: string}[]} */
   const out = list.map((v) => ({ value: v, label: names[v] ?? v }));
   /** @type {Record<string, string>} */
@@ -87,7 +87,7 @@ export function distributionEntries(offered, kind) {
 }
 
 /**
- * The patch-size select's label: "6 px · 2 × 2 patches" (the grid when the image size is known).
+ * The patch-size select's label: "6 px (2 × 2)", the grid in patches when the image size is known.
  * @param {number} size patch side in pixels
  * @param {unknown} height
  * @param {unknown} width
@@ -99,5 +99,5 @@ export function patchLabel(size, height, width) {
   if (!(size > 0) || !(h > 0) || !(w > 0)) return `${size} px`;
   const rows = Math.ceil(h / size);
   const cols = Math.ceil(w / size);
-  return `${size} px · ${rows} × ${cols} = ${rows * cols} patches`;
+  return `${size} px (${rows} × ${cols})`;
 }

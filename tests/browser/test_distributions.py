@@ -76,8 +76,8 @@ def test_image_patch_size_only_for_grouped_paths(notebook):
     try:
         expect(patch).to_be_visible(timeout=LONG)
         options = patch.locator("option").all_inner_texts()
-        assert options[0].endswith("(default)") and "4 × 4 = 16 patches" in options[0], options
-        small = next(o for o in options if "8 × 8" in o)
+        assert options[0] == "4 px (4 × 4) default", options
+        small = next(o for o in options if "(8 × 8)" in o)
         patch.select_option(label=small)
         expect(root.locator(".igw-settings")).to_contain_text("8 × 8 patches of 2 px", timeout=LONG)
     finally:
@@ -134,3 +134,25 @@ def test_tabular_expected_gradients_whiskers(notebook):
     finally:
         _average(root, "none")
     expect(root.locator(".igw-bar-whisker")).to_have_count(0, timeout=LONG)
+
+
+def test_image_per_patch_display(notebook):
+    root = notebook.output("image")
+    root.scroll_into_view_if_needed()
+    box = root.locator(".igw-per-patch")
+    patch = root.locator(".igw-patch")
+    expect(patch).to_be_hidden()
+    box.check()
+    try:
+        # the grid's select appears with the display that uses it
+        expect(patch).to_be_visible()
+        caption = root.locator(".igw-image-caption").nth(1)
+        expect(caption).to_contain_text("summed per patch (4 × 4 patches of 4 px)")
+        heat = root.locator("canvas.igw-heatmap")
+        heat.hover(position={"x": 5, "y": 5})
+        expect(root.locator(".igw-image-hover")).to_contain_text("patch 0: sum")
+        root.screenshot(path=artifact("distribution_image_per_patch.png"))
+    finally:
+        box.uncheck()
+    expect(patch).to_be_hidden()
+    expect(root.locator(".igw-image-caption").nth(1)).to_have_text("attribution over the input")

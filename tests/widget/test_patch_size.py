@@ -80,3 +80,13 @@ def test_default_size_keeps_the_default_settings(make, cnn, image):
     res = w.wait(TIMEOUT)
     assert "patch" not in res.settings
     assert w._payload["readout"]["path_detail"].startswith("4 × 4 patches of 3 px")
+
+
+def test_per_patch_display_is_display_only(make, cnn, image):
+    w = make(cnn, image, n_steps=8)
+    first = w.wait(TIMEOUT)
+    n = w._runner.computations
+    assert w.patch_display is False
+    w.set_state({"patch_display": True})  # as the front end writes it
+    assert w.patch_display is True and w.error == ""
+    assert w.wait(TIMEOUT) is first and w._runner.computations == n

@@ -208,4 +208,5 @@ def test_the_front_end_writes_exactly_the_controls():
         "samples",
         "noise",
         "patch_size",
+        "patch_display",
     }
