@@ -176,8 +176,9 @@ def compute(explainer: Explainer, settings: Settings, progress: Callable | None)
     # sum(mean) - delta: the mean over samples of F(input_s) - F(baseline_s)
     change = float(mean.double().sum()) - delta
     target = explainer.engine_target(settings.target)
+    at_x = _output_at(explainer, explainer.inputs, target)  # F(x) for this target and step
     if settings.distribution == "expected_gradients":
-        output = float(explainer.logits[settings.target])
+        output = at_x
         baseline_output = output - change
     else:
         baseline_output = _output_at(explainer, explainer.baseline(settings.baseline), target)
@@ -193,6 +194,7 @@ def compute(explainer: Explainer, settings: Settings, progress: Callable | None)
         spread=spread,
         n_evals=res.n_samples * settings.n_steps,
         warnings=list(explainer.notes),
+        input_output=at_x,
     )
     shown = explainer._display(mean).detach().double().cpu().numpy().astype(np.float32)
     view = explainer._view(result, shown)
@@ -208,7 +210,7 @@ def compute(explainer: Explainer, settings: Settings, progress: Callable | None)
     return result
 
 
-def readout(explainer: Explainer, settings: Settings) -> dict:
+def readout(explainer: Explainer, settings: Settings, result: Result) -> dict:
     """Readout keys saying what a distribution computed and what its delta means ({}
     without one): ``spread_detail`` for the settings line, ``delta_note`` beside the
     delta, and the settings themselves (saved records carry them)."""
@@ -238,7 +240,7 @@ def readout(explainer: Explainer, settings: Settings) -> dict:
     detail = (
         f"SmoothGrad: {k} samples, noise {settings.noise:g} of the input's range (σ = {sigma:.3g})"
     )
-    at_x = float(explainer.logits[settings.target])
+    at_x = result.input_output if result.input_output is not None else result.output
     note = (
         f"SmoothGrad: δ is the mean of the {k} per-sample deltas; F(x) is the mean "
         f"output over the noisy inputs (at x itself: {at_x:.4g})."

@@ -504,7 +504,7 @@ class Explainer:
             **self._readout_numbers(result, settings),
             "path_detail": self.path_detail_for(settings),
             **auto_readout(result, settings),
-            **distribution.readout(self, settings),
+            **distribution.readout(self, settings, result),
             **({"patch": settings.patch} if settings.patch else {}),
         }
 

@@ -114,6 +114,9 @@ class Result:
     #: a distribution's result: the standard deviation across its samples of each
     #: display value (pixel summed over channels, token, feature), flattened
     spread: torch.Tensor | None = None
+    #: a distribution's F at x itself (SmoothGrad's ``output`` is the mean over the noisy
+    #: inputs; Expected Gradients' is F(x))
+    input_output: float | None = None
     n_evals: int = 0
     warnings: list[str] = field(default_factory=list)
     #: the whole ``_payload`` the front end draws for this result (docs/architecture.md)

@@ -110,6 +110,9 @@ def test_smoothgrad_equals_the_engine_and_says_what_it_did(make, mlp, row):
         f"SmoothGrad: 5 samples, noise 0.2 of the input's range (σ = {sigma:.3g})"
     )
     assert "mean of the 5 per-sample deltas" in r["delta_note"]
+    fx = float(mlp(row[None]).detach()[0, w.target])
+    assert res.input_output == pytest.approx(fx, abs=1e-12)
+    assert f"(at x itself: {fx:.4g})" in r["delta_note"]
     assert res.settings["distribution"] == "smoothgrad" and res.settings["noise"] == 0.2
 
 
