@@ -32,9 +32,11 @@ from .explore import compare_models
 from .explore import pins as pins_lib
 from .explore.convergence import convergence_figure
 from .explore.display import default_clip_percentile, display_count
+from .explore.image_paths import GROUPED_PATHS
 from .explore.scrubber import check_alpha
 from .explore.scrubber import scrub_point as _scrub_point
 from .modality import METHOD_OPTIONS, Result, Settings, make_explainer, plain_int
+from .modality import distribution as dist
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -80,6 +82,10 @@ COMPUTE_TRAITS = (
     "steps_auto",
     "auto_tol",
     "model_choice",
+    "distribution",
+    "samples",
+    "noise",
+    "patch_size",
 )
 #: traits that change the static picture a displayed widget keeps in its output
 PICTURE_TRAITS = ("note", "sign", "colormap", "opacity", "clip_percentile", "top_k")
@@ -111,7 +117,10 @@ class IGWidget(anywidget.AnyWidget):
         pad_token_id: text: the id behind the "pad" baseline (default
             ``tokenizer.pad_token_id``).
         tokenizer: text: used for token strings and the pad id.
-        background: tabular: rows (N, F) whose mean is the "background mean" baseline.
+        background: examples shaped like ``x`` with a batch first: tabular rows (B, F)
+            (their mean is also the "background mean" baseline), images (B, C, H, W), or
+            token ids (B, T) of the input's length; Expected Gradients draws its
+            baselines from them (``distribution``).
         output_activation: "softmax" | "sigmoid" | "none": how the scores next to each
             class are computed (default: guessed from the model; see ``top_classes``).
         mean, std: image: per-channel normalisation of ``x`` (e.g. an image processor's
@@ -299,7 +308,50 @@ class IGWidget(anywidget.AnyWidget):
         "needs compare_model=. Labels in model_labels.",
     ).tag(sync=True)
 
+    distribution = t.Unicode(
+        "none",
+        help="'none' | 'smoothgrad' | 'expected_gradients' (one of distribution_options), "
+        "default 'none': average straight-line IG over noisy copies of x (SmoothGrad) or "
+        "over baselines drawn from background= (Expected Gradients); the view then also "
+        "shows the spread (std across samples).",
+    ).tag(sync=True)
+    samples = t.Int(
+        dist.DEFAULT_SAMPLES,
+        help=f"int 2..{dist.MAX_SAMPLES}, default {dist.DEFAULT_SAMPLES}: the distribution's "
+        "samples (Expected Gradients: baselines drawn; at least the background's size uses "
+        "every row once).",
+    ).tag(sync=True)
+    noise = t.Float(
+        dist.DEFAULT_NOISE,
+        min=0.0,
+        max=1.0,
+        help=f"float 0..1, default {dist.DEFAULT_NOISE}: SmoothGrad's noise standard deviation "
+        "as a fraction of the input's range (max - min of x).",
+    ).tag(sync=True)
+    patch_size = t.Int(
+        0,
+        help="int, one of patch_size_options (images; default the 4 x 4 grid's size): the "
+        "patch size in pixels of the extremal and all-orderings paths.",
+    ).tag(sync=True)
+
+    patch_display = t.Bool(
+        False,
+        help="bool, default False: images: draw the attribution summed per patch of the "
+        "patch_size grid (display only).",
+    ).tag(sync=True)
+
     # ------------------------------------------- exploring settings (read-only)
+    distribution_options = t.List(
+        t.Unicode(),
+        read_only=True,
+        help="list[str]: the distributions offered ('expected_gradients' needs background=).",
+    ).tag(sync=True)
+    patch_size_options = t.List(
+        t.Int(),
+        read_only=True,
+        help="list[int]: the patch sizes (pixels) offered for images, the default first; "
+        "empty for other inputs.",
+    ).tag(sync=True)
     model_labels = t.Dict(
         read_only=True,
         help="{'main': label, 'compare': label} with compare_model= (class names unless "
@@ -982,6 +1034,46 @@ class IGWidget(anywidget.AnyWidget):
     @t.default("model_labels")
     def _default_model_labels(self) -> dict:
         return dict(self.__dict__.get("_labels") or {})
+    @t.default("distribution_options")
+    def _default_distribution_options(self) -> list[str]:
+        return list(getattr(self._explainer, "distribution_options", ["none"]))
+
+    @t.default("patch_size_options")
+    def _default_patch_size_options(self) -> list[int]:
+        return list(getattr(self._explainer, "patch_sizes", []))
+
+    @t.default("patch_size")
+    def _default_patch_size(self) -> int:
+        return (self.patch_size_options or [0])[0]
+
+    @t.validate("distribution")
+    def _valid_distribution(self, proposal: Any) -> str:
+        self._no_model("distribution")
+        if proposal["value"] not in self.distribution_options:
+            raise t.TraitError(dist.unavailable(self._explainer, proposal["value"]))
+        return proposal["value"]
+
+    @t.validate("samples")
+    def _valid_samples(self, proposal: Any) -> int:
+        self._no_model("samples")
+        n = proposal["value"]
+        if isinstance(n, bool) or not 2 <= n <= dist.MAX_SAMPLES:
+            raise t.TraitError(
+                f"samples={n!r} must be a whole number from 2 (a spread needs two) to "
+                f"{dist.MAX_SAMPLES}; each sample costs n_steps gradient evaluations."
+            )
+        return n
+
+    @t.validate("patch_size")
+    def _valid_patch_size(self, proposal: Any) -> int:
+        self._no_model("patch_size")
+        options, n = self.patch_size_options or [0], proposal["value"]
+        if isinstance(n, bool) or n not in options:
+            raise t.TraitError(
+                f"patch_size={n!r} is not offered; use one of {', '.join(map(str, options))} "
+                "(pixels; patch_size_options lists them)."
+            )
+        return n
 
     @t.default("top_classes")
     def _default_top_classes(self) -> list[dict]:
@@ -1092,7 +1184,10 @@ class IGWidget(anywidget.AnyWidget):
 
     # ------------------------------------------------------------------ syncing
     def _settings(self) -> Settings:
-        auto = self.steps_auto and self.path not in self.forward_only_paths
+        averaged = self.distribution != "none"  # the distribution's steps are fixed
+        auto = self.steps_auto and self.path not in self.forward_only_paths and not averaged
+        sizes = self.patch_size_options
+        grouped = self.path in GROUPED_PATHS and sizes and self.patch_size != sizes[0]
         return Settings(
             int(self.n_steps),
             self.method,
@@ -1101,6 +1196,10 @@ class IGWidget(anywidget.AnyWidget):
             int(self.target),
             step=int(self.generation_step),
             tol=float(self.auto_tol) if auto else None,
+            distribution=self.distribution,
+            samples=int(self.samples) if averaged else 0,
+            noise=float(self.noise) if self.distribution == "smoothgrad" else 0.0,
+            patch=int(self.patch_size) if grouped else 0,
         )
 
     @t.observe(*COMPUTE_TRAITS)

@@ -10,12 +10,17 @@ import { SIGN_MODES } from "./lib/scale.js";
 import { readableOptions } from "./lib/labels.js";
 import { createTargetPicker } from "./target-picker.js";
 import { createModelPicker } from "./model-picker.js";
+import { distributionEntries, patchLabel } from "./lib/spread.js";
 
 /** @typedef {import("./types.js").Model} Model */
 /** @typedef {import("./dom.js").Disposer} Disposer */
 /** @typedef {import("./types.js").Traits} Traits */
 
 const STEPS_MIN = 1; // one gradient evaluation; the largest comes from the kernel (max_steps)
+const SAMPLES_MIN = 2; // a spread needs two samples; the kernel refuses more than 256
+const SAMPLES_MAX = 256;
+/** the paths that move groups of pixels (the patch-size control applies to them) */
+const GROUPED_PATHS = ["extremal", "all_orderings"];
 
 /** @typedef {{value: string | number, label: string}} Option */
 /** @typedef {{label?: string, options: Option[]}} OptionGroup */
@@ -188,6 +193,14 @@ export function createControls(model, d) {
     const off = Array.isArray(fwd) && fwd.includes(model.get("path"));
     for (const c of [steps, stepsNum, method, auto]) c.disabled = off;
     if (!off && model.get("steps_auto")) method.disabled = true;
+    const averaged = model.get("distribution") !== "none";
+    syncPatch();
+    if (!computeOn) return; // offline: every compute control stays off
+    auto.disabled = off || averaged; // a distribution integrates with fixed steps
+    path.disabled = averaged && model.get("path") === "straight";
+    path.title = path.disabled ? "averaging over a distribution uses the straight line: set 'average' to none to pick another path" : "";
+    distribution.disabled = model.get("path") !== "straight" && !averaged;
+    distribution.title = distribution.disabled ? "averaging uses the straight-line path" : "";
     for (const f of [stepsField, methodField]) {
       f.classList.toggle("igw-field-off", off);
       f.title = off ? "this path is computed with forward passes only: steps and method do not apply" : "";
@@ -229,6 +242,60 @@ export function createControls(model, d) {
   }
   const syncTopk = () => { if (document.activeElement !== topk) topk.value = String(model.get("top_k")); };
 
+  // --- averaging over a distribution (Expected Gradients, SmoothGrad): its samples and
+  // noise; straight-line IG only, so the path select rests while one is on (and the
+  // other way round)
+  const distribution = select("igw-distribution", { "aria-label": "average over" });
+  const samples = input("igw-samples", { type: "number", min: SAMPLES_MIN, max: SAMPLES_MAX, step: 1, "aria-label": "samples" });
+  const noise = input("igw-noise", { type: "number", min: 0, max: 1, step: 0.01, "aria-label": "noise, a fraction of the input's range" });
+  const samplesWrap = h("label", { class: "igw-field igw-field-samples" }, [h("span", { class: "igw-label", text: "samples" }), samples]);
+  const noiseWrap = h("label", { class: "igw-field igw-field-noise", attrs: { title: "the noise's standard deviation as a fraction of the input's range (max − min)" } }, [
+    h("span", { class: "igw-label", text: "noise" }), noise, h("span", { class: "igw-label", text: "× range" }),
+  ]);
+  d.on(distribution, "change", () => saveNow("distribution", distribution.value));
+  d.on(samples, "change", () => {
+    const n = Math.round(Number(samples.value));
+    if (Number.isFinite(n) && n >= SAMPLES_MIN && n <= SAMPLES_MAX) saveNow("samples", n);
+    else syncDistribution(); // undo bad typing
+  });
+  d.on(noise, "change", () => {
+    const v = Number(noise.value);
+    if (noise.value.trim() !== "" && Number.isFinite(v) && v >= 0 && v <= 1) saveNow("noise", v);
+    else syncDistribution();
+  });
+  function syncDistribution() {
+    const entries = distributionEntries(model.get("distribution_options"), kindNow);
+    distribution.replaceChildren(...entries.map((o) => {
+      const opt = h("option", { text: o.label, attrs: { value: o.value, disabled: Boolean(o.disabled), title: o.title } });
+      return opt;
+    }));
+    distribution.value = String(model.get("distribution"));
+    const on = model.get("distribution") !== "none";
+    samples.value = String(model.get("samples"));
+    noise.value = String(model.get("noise"));
+    samplesWrap.hidden = !on;
+    noiseWrap.hidden = model.get("distribution") !== "smoothgrad";
+    distributionField.hidden = entries.length <= 1; // several inputs: nothing to choose
+    syncPath();
+  }
+
+  // --- the patch size of the image paths that move patches, and of the "per patch"
+  // display (the attribution summed per patch; display only)
+  const patch = select("igw-patch", { "aria-label": "patch size" });
+  d.on(patch, "change", () => saveNow("patch_size", Number(patch.value)));
+  const perPatch = /** @type {HTMLInputElement} */ (input("igw-per-patch", { type: "checkbox", "aria-label": "attribution summed per patch" }));
+  d.on(perPatch, "change", () => setLocal("patch_display", perPatch.checked));
+  function syncPatch() {
+    const sizes = model.get("patch_size_options");
+    const raw = /** @type {{height?: unknown, width?: unknown}} */ (model.get("_payload") || {});
+    const list = Array.isArray(sizes) ? sizes : [];
+    setOptions(patch, [{ options: list.map((v, i) => ({ value: v, label: `${patchLabel(v, raw.height, raw.width)}${i === 0 ? " default" : ""}` })) }], model.get("patch_size"));
+    const grouped = GROUPED_PATHS.includes(model.get("path"));
+    perPatch.checked = model.get("patch_display") === true;
+    perPatchField.hidden = list.length === 0;
+    patchField.hidden = list.length === 0 || !(grouped || perPatch.checked);
+  }
+
   // Shown when the compute controls cannot work (no kernel, or no model).
   const computeNote = h("div", { class: "igw-compute-note", attrs: { role: "note" } });
   computeNote.hidden = true;
@@ -256,9 +323,15 @@ export function createControls(model, d) {
   const autoLabel = h("label", { class: "igw-field igw-field-auto" }, [auto, h("span", { class: "igw-label", text: "auto" })]);
   const stepsField = field("steps", "steps", steps, stepsNum, autoLabel, tolField);
   const modelPicker = createModelPicker(model, d); // compare_model=: which model is explained
-  const computeInputs = [steps, stepsNum, auto, tol, method, baseline, path, ...target.inputs, ...modelPicker.inputs];
+  const computeInputs = [steps, stepsNum, auto, tol, method, baseline, path, distribution, samples, noise, patch, ...target.inputs, ...modelPicker.inputs];
   const methodField = field("method", "method", method);
   const pathField = field("path", "path", path);
+  const patchField = field("patch", "patch", patch);
+  const perPatchField = h("label", { class: "igw-field igw-field-per-patch" }, [perPatch, h("span", { class: "igw-label", text: "per patch" })]);
+  const distributionField = field("average", "distribution", distribution);
+  /** @type {string | null} */
+  let kindNow = model.get("modality") || null;
+  let computeOn = true;
   const opacityField = field("opacity", "opacity", opacity, opacityVal);
   const clipField = field("clip", "clip", clip, clipVal);
   const el = h("div", { class: "igw-controls" }, [
@@ -269,6 +342,10 @@ export function createControls(model, d) {
       methodField,
       field("baseline", "baseline", baseline),
       pathField,
+      patchField,
+      distributionField,
+      samplesWrap,
+      noiseWrap,
       computeNote,
     ]),
     h("div", { class: "igw-row igw-row-display" }, [
@@ -277,6 +354,7 @@ export function createControls(model, d) {
       opacityField,
       clipField,
       topkField,
+      perPatchField,
     ]),
   ]);
 
@@ -285,6 +363,9 @@ export function createControls(model, d) {
     baseline_options: syncBaseline, path: syncPath, path_options: syncPath, forward_only_paths: syncPath,
     target: syncTarget, top_classes: syncTarget, class_labels: syncTarget, generated_tokens: syncTarget,
     generation_step: syncTarget, steps_auto: syncAuto, auto_tol: syncAuto,
+    distribution: syncDistribution, distribution_options: syncDistribution, samples: syncDistribution,
+    noise: syncDistribution, patch_size: syncPatch, patch_size_options: syncPatch, _payload: syncPatch,
+    patch_display: syncPatch,
     sign: syncSign, colormap: syncColormap, _colormaps: syncColormap,
     opacity: syncOpacity, clip_percentile: syncClip, top_k: syncTopk,
   };
@@ -299,8 +380,10 @@ export function createControls(model, d) {
      * @param {string} why
      */
     setCompute(enabled, why) {
+      computeOn = enabled;
       for (const c of computeInputs) c.disabled = !enabled;
-      if (enabled) syncPath(); // steps and method stay off where the path ignores them
+      if (enabled) syncPath(); // steps and method stay off where the path ignores them (and
+      // the path or the distribution where the other one is on)
       computeNote.textContent = enabled ? "" : why;
       computeNote.hidden = enabled;
       el.classList.toggle("igw-compute-off", !enabled);
@@ -310,6 +393,10 @@ export function createControls(model, d) {
      * @param {string | null} kind
      */
     setKind(kind) {
+      if (kind !== kindNow) {
+        kindNow = kind;
+        syncDistribution();
+      }
       topkField.hidden = kind !== "tabular" && kind !== "multi";
       opacityField.hidden = kind !== "image" && kind !== "multi"; // only the image view blends
       clipField.hidden = kind === "tabular"; // bars scale to the largest |attr|

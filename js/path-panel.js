@@ -4,8 +4,9 @@
 // saturated model gains everything near α = 0).
 import { h, s, Disposer } from "./dom.js";
 import { CATEGORICAL } from "./lib/colormap.js";
-import { extent, niceTicks } from "./lib/scale.js";
-import { formatNumber, formatSigned, formatTick } from "./lib/format.js";
+import { extent } from "./lib/scale.js";
+import { formatNumber, formatSigned } from "./lib/format.js";
+import { axisTicks, tickLabels } from "./lib/ticks.js";
 import { pointsText } from "./lib/labels.js";
 
 const VW = 320; // viewBox units; the SVG scales to the panel width
@@ -42,12 +43,13 @@ function chart(g, top, height, title, series) {
   const X = (/** @type {number} */ a) => x0 + a * (x1 - x0);
   const Y = (/** @type {number} */ v) => y1 - ((v - lo) / (hi - lo)) * (y1 - y0);
   g.append(s("text", { class: "igw-chart-title", text: title, attrs: { x: x0, y: top + 9 } }));
-  const ticks = niceTicks(lo, hi, 4);
-  const step = ticks.length > 1 ? ticks[1] - ticks[0] : 0;
-  for (const t of ticks) {
+  // at least two ticks, labels that differ (lib/ticks.js)
+  const ticks = axisTicks(lo, hi, 4);
+  const labels = tickLabels(ticks);
+  ticks.forEach((t, i) => {
     g.append(s("line", { class: t === 0 ? "igw-chart-zero" : "igw-chart-grid", attrs: { x1: x0, x2: x1, y1: Y(t), y2: Y(t) } }));
-    g.append(s("text", { class: "igw-chart-tick", text: formatTick(t, step), attrs: { x: x0 - 4, y: Y(t) + 3, "text-anchor": "end" } }));
-  }
+    g.append(s("text", { class: "igw-chart-tick", text: labels[i], attrs: { x: x0 - 4, y: Y(t) + 3, "text-anchor": "end" } }));
+  });
   g.append(s("rect", { class: "igw-chart-frame", attrs: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } }));
   for (const ser of series) {
     // Non-finite points are skipped so one NaN does not blank the whole line.

@@ -20,6 +20,7 @@ export function createReadout() {
   const delta = h("span", { class: "igw-delta" });
   const quality = h("span", { class: "igw-delta-note" });
   const settings = h("div", { class: "igw-settings" });
+  const deltaNote = h("div", { class: "igw-delta-meaning" });
   /**
    * @param {string} label
    * @param {HTMLElement} value
@@ -36,6 +37,7 @@ export function createReadout() {
       ...row("completeness", h("span", {}, [delta, quality]), "δ = Σ attributions − (F(x) − F(x′))"),
     ]),
     settings,
+    deltaNote,
   ]);
 
   /** @param {Readout} r */
@@ -53,6 +55,8 @@ export function createReadout() {
     const basis = q.basis === "change" ? "|F(x) − F(x′)|" : "max(|F(x)|, |F(x′)|, 1), since F(x) ≈ F(x′)";
     delta.title = Number.isFinite(q.rel) ? `|δ| is ${formatShare(q.rel)} of ${basis}; good < 1%, fair < 5%` : "not a finite number";
     settings.textContent = settingsText(r);
+    deltaNote.textContent = r.deltaNote ?? ""; // an averaged result: what its delta means
+    deltaNote.hidden = !r.deltaNote;
   }
 
   return { el, update };

@@ -7,6 +7,7 @@ import { linearMap, lutIndex, rgbAt, cssRgb } from "./lib/colormap.js";
 import { topByMagnitude } from "./lib/scale.js";
 import { formatValue, formatSigned } from "./lib/format.js";
 import { barsFooter } from "./lib/labels.js";
+import { spreadCaption, whisker, withSpread } from "./lib/spread.js";
 
 // Near (not at) the LUT ends: the extreme entries of e.g. RdBu are almost black.
 const END = 0.8;
@@ -33,7 +34,11 @@ export function createTabularView() {
   const rows = h("div", { class: "igw-bars" });
   const foot = h("div", { class: "igw-bars-foot" });
   const head = h("div", { class: "igw-bars-head" }, ["feature", "value", "attribution", ""].map((t) => h("span", { text: t })));
-  const el = h("div", { class: "igw-view igw-tabular-view" }, [head, rows, foot]);
+  // An averaged result (Expected Gradients, SmoothGrad): a whisker of ± one standard
+  // deviation across samples on every bar, and the spread beside the number.
+  const spreadNote = h("div", { class: "igw-spread-caption" });
+  spreadNote.hidden = true;
+  const el = h("div", { class: "igw-view igw-tabular-view" }, [head, rows, foot, spreadNote]);
   /** @type {(Payload & {names: string[]}) | null} */
   let p = null;
   let maxAbs = 0;
@@ -45,6 +50,9 @@ export function createTabularView() {
       p = q;
       maxAbs = 0;
       for (const v of q.attr) if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
+      spreadNote.hidden = !q.spread;
+      el.classList.toggle("igw-with-spread", Boolean(q.spread));
+      spreadNote.textContent = q.spread ? `${spreadCaption(q.readout.spreadDetail ?? "")}; whiskers: mean ± one std` : "";
     },
     draw(display, cmap) {
       const q = p;
@@ -71,13 +79,16 @@ export function createTabularView() {
         fill.style.backgroundColor = a < 0 ? neg : pos;
         const name = q.names[i];
         const value = q.values ? formatValue(q.values[i]) : "";
+        const sd = q.spread ? q.spread[i] : null;
+        const w = sd == null ? null : whisker(a, sd, maxAbs, oneSided);
+        const whiskerEl = w ? h("div", { class: "igw-bar-whisker", style: { left: `${w.left.toFixed(2)}%`, width: `${w.width.toFixed(2)}%` } }) : null;
         const row = h("div", { class: "igw-bar", attrs: { "data-index": i } }, [
           h("span", { class: "igw-bar-name", text: name, attrs: { title: name } }),
           h("span", { class: "igw-bar-input", text: value }),
-          h("div", { class: "igw-bar-track" }, [h("div", { class: "igw-bar-axis" }), fill]),
-          h("span", { class: "igw-bar-value", text: formatSigned(a, 3) }),
+          h("div", { class: "igw-bar-track" }, [h("div", { class: "igw-bar-axis" }), fill, whiskerEl]),
+          h("span", { class: "igw-bar-value", text: withSpread(a, sd, 3) }),
         ]);
-        row.title = `${name} = ${value}: attribution ${formatSigned(a, 4)}`;
+        row.title = `${name} = ${value}: attribution ${withSpread(a, sd, 4)}`;
         return row;
       }));
       // What the hidden rows add up to, so the shown bars are not mistaken for the total.

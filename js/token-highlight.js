@@ -10,6 +10,7 @@ import { lutIndex, rgbAt, cssRgb, textColorOn, parseCssColor, mixRgb, strength }
 import { joinSubwords } from "./lib/subwords.js";
 import { groupWords } from "./lib/words.js";
 import { formatSigned } from "./lib/format.js";
+import { spreadCaption, spreadDisplay, withSpread } from "./lib/spread.js";
 
 /** @typedef {import("./types.js").Payload} Payload */
 /** @typedef {import("./types.js").View} View */
@@ -24,7 +25,16 @@ export function createTextView() {
   const scale = createColorScale();
   const wordsBox = /** @type {HTMLInputElement} */ (h("input", { class: "igw-words", attrs: { type: "checkbox", "aria-label": "sum subword pieces into words" } }));
   const wordsToggle = h("label", { class: "igw-word-toggle" }, [wordsBox, h("span", { text: " per word" })]);
-  const el = h("div", { class: "igw-view igw-text-view" }, [wordsToggle, tokensEl, scale.el, hover]);
+  // An averaged result (Expected Gradients, SmoothGrad): colour the tokens by their
+  // spread (std across samples) instead of the mean. A word's spread is not the sum of
+  // its pieces' spreads, so the spread is shown per token.
+  const spreadBox = /** @type {HTMLInputElement} */ (h("input", { class: "igw-show-spread", attrs: { type: "checkbox", "aria-label": "colour tokens by their spread across samples" } }));
+  const spreadToggle = h("label", { class: "igw-word-toggle igw-spread-toggle" }, [spreadBox, h("span", { text: " spread" })]);
+  const spreadNote = h("div", { class: "igw-spread-caption" });
+  spreadToggle.hidden = true;
+  spreadNote.hidden = true;
+  const toggles = h("div", { class: "igw-text-toggles" }, [wordsToggle, spreadToggle]);
+  const el = h("div", { class: "igw-view igw-text-view" }, [toggles, tokensEl, scale.el, spreadNote, hover]);
   /** @type {(Payload & {tokens: string[]}) | null} */
   let p = null;
   /** @type {HTMLElement[]} */
@@ -41,14 +51,21 @@ export function createTextView() {
     const span = /** @type {HTMLElement | null} */ (target?.closest?.(".igw-token") ?? null);
     if (!span || !p) return;
     const i = Number(span.dataset.index);
-    hover.textContent = `#${i} ${JSON.stringify(shown.label[i])}  attribution ${formatSigned(Number(shown.values[i]), 4)}`;
+    const spread = !wordsBox.checked ? p.spread?.[i] : null;
+    hover.textContent = `#${i} ${JSON.stringify(shown.label[i])}  attribution ${withSpread(Number(shown.values[i]), spread, 4)}`;
   });
   d.on(tokensEl, "mouseleave", () => { if (p) hover.textContent = idleText(); });
+
+  const spreadOn = () => Boolean(p?.spread) && spreadBox.checked;
 
   function build() {
     if (!p) return;
     const q = p;
     const frag = document.createDocumentFragment();
+    wordsBox.disabled = spreadOn();
+    if (spreadOn()) wordsBox.checked = false;
+    spreadNote.hidden = !spreadOn();
+    spreadNote.textContent = spreadOn() ? `${spreadCaption(q.readout.spreadDetail ?? "")}; colours show the spread, hover for mean ± spread` : "";
     if (wordsBox.checked) {
       const { words, attr } = groupWords(q.tokens, q.attr);
       shown = { label: words.map((w) => q.tokens.slice(w.first, w.first + w.count).join(" ")), values: attr };
@@ -72,11 +89,11 @@ export function createTextView() {
         if (piece.special) cls.push("igw-token-special");
         if (piece.text === "") cls.push("igw-token-blank");
         const span = h("span", { class: cls.join(" "), text: piece.text, attrs: { "data-index": i } });
-        span.title = `${q.tokens[i]}: ${formatSigned(q.attr[i], 4)}`;
+        span.title = `${q.tokens[i]}: ${withSpread(q.attr[i], q.spread?.[i], 4)}`;
         frag.append(span);
         return span;
       });
-      scale.setData(q.attr);
+      scale.setData(spreadOn() && q.spread ? q.spread : q.attr);
     }
     tokensEl.replaceChildren(frag);
     hover.textContent = idleText();
@@ -85,6 +102,7 @@ export function createTextView() {
   /** @type {{display: import("./types.js").Display, cmap: import("./types.js").Colormap} | null} */
   let last = null;
   d.on(wordsBox, "change", () => { build(); if (last) paint(last.display, last.cmap); });
+  d.on(spreadBox, "change", () => { build(); if (last) paint(last.display, last.cmap); });
 
   /**
    * @param {import("./types.js").Display} display
@@ -92,7 +110,7 @@ export function createTextView() {
    */
   function paint(display, cmap) {
     if (!p) return;
-    const { values, clip, map } = scale.apply(display, cmap);
+    const { values, clip, map } = scale.apply(spreadOn() ? spreadDisplay(display) : display, cmap);
     // Weak attributions fade into the card background (white centre boxes glare in
     // dark themes); text colour is picked against the colour actually shown.
     const bg = parseCssColor(getComputedStyle(el.closest(".igw-root") ?? el).backgroundColor) ?? [255, 255, 255];
@@ -107,6 +125,7 @@ export function createTextView() {
     el,
     setData(payload) {
       p = { ...payload, tokens: payload.tokens ?? [] };
+      spreadToggle.hidden = !p.spread;
       build();
     },
     draw(display, cmap) {

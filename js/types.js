@@ -33,6 +33,8 @@
  * @property {number} [auto_tol] steps: auto: the tolerance
  * @property {number} [auto_steps] steps: auto: the gradient evaluations it took
  * @property {string} [model] with compare_model=: the label of the model that computed it
+ * @property {string} [spread_detail] a distribution: what was averaged ("SmoothGrad: 16 samples, ...")
+ * @property {string} [delta_note] a distribution: what its completeness delta means
  */
 
 /**
@@ -56,6 +58,7 @@
  * @property {string[]} [names] tabular
  * @property {ArrayRecord} [values] tabular: the input values
  * @property {RawPanel[]} [panels] multi: one payload per attributed input
+ * @property {ArrayRecord} [spread] a distribution: std across samples, shaped like attr
  */
 
 /**
@@ -84,6 +87,8 @@
  * @property {number | null} [autoTol] steps: auto: the tolerance
  * @property {number | null} [autoSteps] steps: auto: the steps it took
  * @property {string} [model] the label of the model that computed it ("" with one model)
+ * @property {string} [spreadDetail] a distribution: what was averaged ("" for none)
+ * @property {string} [deltaNote] a distribution: what its delta means ("" for none)
  */
 
 /**
@@ -107,6 +112,7 @@
  * @property {string[]} [names]
  * @property {NumArray | null} [values]
  * @property {Panel[]} [panels]
+ * @property {NumArray | null} [spread] a distribution's std across samples, one per attr value
  */
 
 /**
@@ -161,6 +167,13 @@
  * @property {number} generation_step
  * @property {{index: number, label: string, position: number}[]} generated_tokens
  * @property {RawPin[]} pins pinned results (ig_widget/explore/pins.py)
+ * @property {string} distribution "none" | "smoothgrad" | "expected_gradients"
+ * @property {string[]} distribution_options the distributions offered
+ * @property {number} samples the distribution's samples
+ * @property {number} noise SmoothGrad's noise, a fraction of the input's range
+ * @property {number} patch_size image grouped paths: the patch size in pixels
+ * @property {number[]} patch_size_options the patch sizes offered (images), the default first
+ * @property {boolean} patch_display images: the attribution summed per patch (display only)
  * @property {boolean} steps_auto
  * @property {number} auto_tol
  * @property {"main" | "compare"} model_choice which model is explained
@@ -221,6 +234,8 @@
  * @property {number} opacity
  * @property {number} clip_percentile
  * @property {number} top_k
+ * @property {boolean} [patch_display] images: draw the attribution summed per patch
+ * @property {number} [patch_size] the patch side in pixels for patch_display
  */
 
 /**

@@ -34,7 +34,7 @@ const VIEWS = {
   tabular: createTabularView,
   multi: () => createMultiView(VIEWS), // one panel per input, each drawn by its own kind's view
 };
-const DISPLAY_TRAITS = ["sign", "colormap", "opacity", "clip_percentile", "top_k", "_colormaps"];
+const DISPLAY_TRAITS = ["sign", "colormap", "opacity", "clip_percentile", "top_k", "_colormaps", "patch_display", "patch_size"];
 /** Why the compute controls are off: no kernel behind the page, or no model behind the result. */
 const NO_KERNEL = "Saved result: open in Jupyter with a kernel to recompute.";
 const NO_MODEL = "Result shown without its model: build IGWidget(model, x) to recompute.";
@@ -60,6 +60,8 @@ function readDisplay(model) {
     opacity: number("opacity"),
     clip_percentile: number("clip_percentile"),
     top_k: number("top_k"),
+    patch_display: model.get("patch_display") === true, // images: summed per patch
+    patch_size: Number(model.get("patch_size")) || 0,
   };
 }
 

@@ -82,8 +82,8 @@ def build_compare_explainer(
                 f"{main.n_outputs} ({what} differs); the two models must have the same "
                 "outputs (e.g. the same classes) to be compared."
             )
-    for what in ("baseline_options", "path_options"):
-        a, b = list(getattr(main, what)), list(getattr(other, what))
+    for what in ("baseline_options", "path_options", "distribution_options"):
+        a, b = list(getattr(main, what, [])), list(getattr(other, what, []))
         if a != b:
             raise ValueError(
                 f"compare_model offers {what.split('_')[0]}s {b}, model offers {a}; the two "

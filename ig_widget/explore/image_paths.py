@@ -5,10 +5,12 @@ Guided IG builds its own path from the gradients in ``GUIDED_STEPS`` steps (the
 steps and method controls do not apply); Blur IG goes from a Gaussian blur of the
 input (sigma ``BLUR_SIGMA`` pixels) to the input and makes its own baseline, so the
 baseline select does not apply to it. Moving pixels one at a time is hopeless, so the
-extremal and all-orderings paths move a ``GRID`` x ``GRID`` grid of patches, each patch as
-one feature (its value shared evenly among its pixels, so the heatmap shows the patches);
-all orderings enumerates up to 12 patches and samples ``PATCH_SAMPLES`` orders above
-that. Each says so in the readout's ``path_detail``.
+extremal and all-orderings paths move a grid of patches, each patch as one feature (its
+value shared evenly among its pixels, so the heatmap shows the patches): by default
+``GRID`` x ``GRID``, and the patch-size control offers the sizes of ``patch_sizes``
+(``GRIDS`` patches per side). All orderings enumerates every order of up to
+``EXACT_PATCHES`` patches and samples ``PATCH_SAMPLES`` orders above that, whatever the
+size. Each says so in the readout's ``path_detail``.
 """
 
 from __future__ import annotations
@@ -28,24 +30,47 @@ GRID = 4
 EXACT_PATCHES = 12
 PATCH_SAMPLES = 64
 
+#: patches per side of the sizes the patch-size control offers (up to 256 patches: the
+#: extremal path costs one forward pass per patch)
+GRIDS = (2, 3, 4, 6, 8, 12, 16)
+
 #: the image path names after "straight"
 IMAGE_PATHS = ("guided", "blur", "extremal", "all_orderings")
+#: the paths that move patches (the patch-size control applies to them)
+GROUPED_PATHS = ("extremal", "all_orderings")
 
 
-def patch_grid(height: int, width: int) -> tuple[int, int, int]:
-    """(patch size in pixels, rows, columns) of the grid the grouped paths move."""
-    size = max(1, math.ceil(max(height, width) / GRID))
+def default_patch(height: int, width: int) -> int:
+    """The patch size of the default ``GRID`` x ``GRID`` grid, in pixels."""
+    return max(1, math.ceil(max(height, width) / GRID))
+
+
+def patch_sizes(height: int, width: int) -> list[int]:
+    """The patch sizes (pixels) offered for an image, the default first, then from the
+    largest patches (fewest groups) to the smallest; sizes that give the same grid
+    appear once."""
+    side = max(height, width)
+    sizes = sorted({max(1, math.ceil(side / g)) for g in GRIDS}, reverse=True)
+    first = default_patch(height, width)
+    return [first] + [s for s in sizes if s != first]
+
+
+def patch_grid(height: int, width: int, patch: int = 0) -> tuple[int, int, int]:
+    """(patch size in pixels, rows, columns) of the grid the grouped paths move;
+    ``patch=0`` is the default grid."""
+    size = int(patch) or default_patch(height, width)
     return size, math.ceil(height / size), math.ceil(width / size)
 
 
-def image_path(name: str, height: int, width: int) -> Path | None:
-    """The engine path for ``name``, or None for a name this module does not offer."""
+def image_path(name: str, height: int, width: int, patch: int = 0) -> Path | None:
+    """The engine path for ``name``, or None for a name this module does not offer;
+    ``patch``: the grouped paths' patch size in pixels (0: the default grid)."""
     if name == "guided":
         return GuidedPath(steps=GUIDED_STEPS)
     if name == "blur":
         return BlurPath(max_sigma=BLUR_SIGMA)
-    if name in ("extremal", "all_orderings"):
-        size, rows, cols = patch_grid(height, width)
+    if name in GROUPED_PATHS:
+        size, rows, cols = patch_grid(height, width, patch)
         seg = patch_segments(height, width, size)
         if name == "extremal":
             return Extremal(groups=seg)
@@ -55,12 +80,12 @@ def image_path(name: str, height: int, width: int) -> Path | None:
     return None
 
 
-def image_path_detail(name: str, height: int, width: int) -> str:
+def image_path_detail(name: str, height: int, width: int, patch: int = 0) -> str:
     """What the settings line says about ``name`` ("" for the straight line)."""
     if name == "guided":
         return f"{GUIDED_STEPS} gradient steps, lowest-gradient pixels moved first"
-    if name in ("extremal", "all_orderings"):
-        size, rows, cols = patch_grid(height, width)
+    if name in GROUPED_PATHS:
+        size, rows, cols = patch_grid(height, width, patch)
         grid = f"{rows} × {cols} patches of {size} px"
         if name == "extremal":
             return f"{grid}, one forward pass per patch"

@@ -78,7 +78,8 @@ def _meta(w: IGWidget, payload: dict) -> dict:
         "modality": w.modality,
         "target": r.get("target"),
         "target_label": r.get("target_label"),
-        "settings": {k: r.get(k) for k in ("n_steps", "method", "baseline", "path")},
+        "settings": {k: r.get(k) for k in ("n_steps", "method", "baseline", "path")}
+        | {k: r[k] for k in ("distribution", "samples", "noise", "patch") if k in r},
         "output": r.get("output"),
         "baseline_output": r.get("baseline_output"),
         "sum": r.get("sum"),

@@ -106,7 +106,7 @@ def make_explainer(
     kind = infer_modality(x, modality)
     misplaced = {
         "feature_names": (feature_names, "tabular"),
-        "background": (background, "tabular"),
+        "background": (background, ("tabular", "image", "text")),
         "tokens": (tokens, "text"),
         "layer": (layer, "text"),
         "tokenizer": (tokenizer, "text"),
@@ -116,10 +116,12 @@ def make_explainer(
         "std": (std, "image"),
     }
     for arg, (value, applies) in misplaced.items():
-        if value is not None and applies != kind:
+        kinds = (applies,) if isinstance(applies, str) else applies
+        if value is not None and kind not in kinds:
             raise ValueError(
-                f"{arg}= applies to {applies} inputs, but this input is {kind} ({_describe(x)}); "
-                f"drop it, or pass modality='{applies}' if the input is {applies}."
+                f"{arg}= applies to {' or '.join(kinds)} inputs, but this input is {kind} "
+                f"({_describe(x)}); drop it, or pass modality='{kinds[0]}' if the input is "
+                f"{kinds[0]}."
             )
     common = {
         "baselines": baselines,
@@ -127,8 +129,10 @@ def make_explainer(
         "class_names": class_names,
         "output_activation": output_activation,
     }
+    if background is not None:
+        background = as_tensor(from_table(background, "background")[0], "background")
     if kind == "image":
-        return ImageExplainer(model, x, mean=mean, std=std, **common)
+        return ImageExplainer(model, x, mean=mean, std=std, background=background, **common)
     if kind == "text":
         return TextExplainer(
             model,
@@ -139,8 +143,7 @@ def make_explainer(
             pad_token_id=pad_token_id,
             extras=extras,
             generate_steps=generate_steps,
+            background=background,
             **common,
         )
-    if background is not None:
-        background = as_tensor(from_table(background, "background")[0], "background")
     return TabularExplainer(model, x, feature_names=feature_names, background=background, **common)

@@ -38,7 +38,7 @@ from ..engine.quadrature import METHODS
 from ..explore.auto_steps import auto_readout, steps_arguments
 from ..explore.completeness import completeness_note
 from ..payload.names import one_per
-from . import hf
+from . import distribution, hf
 from .errors import ModelError
 from .infer import _describe, as_tensor, with_batch
 from .records import Result, Settings
@@ -66,6 +66,8 @@ class Explainer:
 
     modality = ""
     path_options: tuple[str, ...] = ("straight",)
+    #: rows (B, *example) that Expected Gradients draws its baselines from, or None
+    background_rows: torch.Tensor | None = None
 
     def __init__(
         self,
@@ -309,6 +311,20 @@ class Explainer:
     def uses_gradients(self, path: str) -> bool:
         return self.path(path).uses_gradients
 
+    def path_for(self, settings: Settings) -> Path:
+        """The engine path ``settings`` ask for (the image adapter adds the patch size)."""
+        return self.path(settings.path)
+
+    def path_detail_for(self, settings: Settings) -> str:
+        return self.path_detail(settings.path)
+
+    @property
+    def distribution_options(self) -> list[str]:
+        """What the distribution select offers: Expected Gradients needs background rows."""
+        rows = self.background_rows
+        eg = rows is not None and rows.shape[0] >= distribution.MIN_BACKGROUND
+        return [d for d in distribution.DISTRIBUTIONS if d != "expected_gradients" or eg]
+
     # -- computing ----------------------------------------------------------------------
     @property
     def inputs(self) -> torch.Tensor:
@@ -368,13 +384,15 @@ class Explainer:
                 f"built and the widget's input is there; move the model back with "
                 f"model.to('{self.device}'), or build a new IGWidget for the model where it is."
             )
+        if settings.distribution != "none":
+            return distribution.compute(self, settings, progress)
         ig = IntegratedGradients(self._watched(self.forward))
         res = ig.attribute_detailed(
             self.inputs,
             baselines=self.baseline(settings.baseline),
             target=self.engine_target(settings.target),
             additional_forward_args=self.args or None,
-            path=self.path(settings.path),
+            path=self.path_for(settings),
             trace=True,
             **steps_arguments(settings),
             progress=progress,
@@ -484,8 +502,10 @@ class Explainer:
         """The payload's numbers line for ``result``, labelled with ``settings``."""
         return {
             **self._readout_numbers(result, settings),
-            "path_detail": self.path_detail(settings.path),
+            "path_detail": self.path_detail_for(settings),
             **auto_readout(result, settings),
+            **distribution.readout(self, settings, result),
+            **({"patch": settings.patch} if settings.patch else {}),
         }
 
     def _readout_numbers(self, result: Result, settings: Settings) -> dict:

@@ -12,17 +12,27 @@ from .. import payload
 from .._serialize import encode_array
 from ..engine import baselines as bl
 from ..engine.paths import Path
-from ..explore.image_paths import IMAGE_PATHS, image_path, image_path_detail
-from .explainer import Explainer, Result, _numpy
+from ..explore.image_paths import IMAGE_PATHS, image_path, image_path_detail, patch_sizes
+from .distribution import check_background
+from .explainer import Explainer, Result, Settings, _numpy
 
 
 class ImageExplainer(Explainer):
     modality = "image"
 
     def __init__(
-        self, model: Any, x: torch.Tensor, *, mean: Any = None, std: Any = None, **kw: Any
+        self,
+        model: Any,
+        x: torch.Tensor,
+        *,
+        mean: Any = None,
+        std: Any = None,
+        background: Any = None,
+        **kw: Any,
     ) -> None:
         super().__init__(model, x, **kw)
+        if background is not None:
+            self.background_rows = check_background(background, self.x, "images")
         self.rgba = payload.to_rgba(denormalise(_numpy(self.x[0]).astype(np.float32), mean, std))
         self._rgba_record = encode_array(self.rgba)  # encoded once, shared by every result
         self.width = int(self.x.shape[-1])
@@ -32,13 +42,25 @@ class ImageExplainer(Explainer):
 
     path_options = ("straight", *IMAGE_PATHS)
 
-    def path(self, name: str) -> Path:
+    def path(self, name: str, patch: int = 0) -> Path:
         h, w = self.x.shape[-2:]
-        return image_path(name, int(h), int(w)) or super().path(name)
+        return image_path(name, int(h), int(w), patch) or super().path(name)
 
-    def path_detail(self, name: str) -> str:
+    def path_detail(self, name: str, patch: int = 0) -> str:
         h, w = self.x.shape[-2:]
-        return image_path_detail(name, int(h), int(w))
+        return image_path_detail(name, int(h), int(w), patch)
+
+    def path_for(self, settings: Settings) -> Path:
+        return self.path(settings.path, settings.patch)
+
+    def path_detail_for(self, settings: Settings) -> str:
+        return self.path_detail(settings.path, settings.patch)
+
+    @property
+    def patch_sizes(self) -> list[int]:
+        """The patch sizes (pixels) the grouped paths offer, the default first."""
+        h, w = self.x.shape[-2:]
+        return patch_sizes(int(h), int(w))
 
     def _display(self, attr: torch.Tensor, nodes: bool = False) -> torch.Tensor:
         # sum over channels: (C, H, W) -> (H*W,), (m, C, H, W) -> (m, H*W)

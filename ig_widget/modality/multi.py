@@ -129,6 +129,9 @@ class MultiExplainer(Explainer):
         with torch.no_grad(), buffers_kept([self.model]):
             return self._call(self.parts, *self.args)
 
+    #: the distributions average one input tensor: several inputs offer none
+    distribution_options = ["none"]  # type: ignore[assignment]
+
     @property
     def inputs(self) -> tuple[torch.Tensor, ...]:  # type: ignore[override]
         return tuple(self.parts[i] for i in self.attributed)

@@ -24,9 +24,22 @@ class Settings:
     step: int = 0
     #: "steps: auto": the completeness tolerance, n_steps then the most steps to spend
     tol: float | None = None
+    #: averaging over a distribution (``distribution.py``): "none", "smoothgrad" or
+    #: "expected_gradients"; ``samples`` draws, ``noise`` (SmoothGrad) the noise's
+    #: standard deviation as a fraction of the input's range (max - min)
+    distribution: str = "none"
+    samples: int = 0
+    noise: float = 0.0
+    #: image grouped paths (extremal, all orderings): the patch size in pixels (0: the
+    #: default grid of ``explore/image_paths.py``)
+    patch: int = 0
 
     def key(self, uses_gradients: bool) -> tuple:
-        """Forward-only paths ignore ``n_steps`` and ``method``, so they share results."""
+        """Forward-only paths ignore ``n_steps`` and ``method``, so they share results;
+        the distribution's controls count only for the distribution that uses them."""
+        spread = (self.distribution, self.samples, self.noise if self.smoothgrad else 0.0)
+        if self.distribution == "none":
+            spread = ("none", 0, 0.0)
         if uses_gradients:
             return (
                 self.n_steps,
@@ -36,8 +49,24 @@ class Settings:
                 self.target,
                 self.step,
                 self.tol,
+                *spread,
+                self.patch,
             )
-        return (None, None, self.baseline, self.path, self.target, self.step, None)
+        return (
+            None,
+            None,
+            self.baseline,
+            self.path,
+            self.target,
+            self.step,
+            None,
+            *spread,
+            self.patch,
+        )
+
+    @property
+    def smoothgrad(self) -> bool:
+        return self.distribution == "smoothgrad"
 
     def as_dict(self) -> dict:
         out = {
@@ -51,6 +80,13 @@ class Settings:
             out["step"] = self.step
         if self.tol is not None:  # only "steps: auto" results say their tolerance
             out["tol"] = self.tol
+        if self.distribution != "none":  # only averaged results say how
+            out["distribution"] = self.distribution
+            out["samples"] = self.samples
+            if self.smoothgrad:
+                out["noise"] = self.noise
+        if self.patch:
+            out["patch"] = self.patch
         return out
 
 
@@ -75,6 +111,12 @@ class Result:
     #: (``attributions`` then holds them flattened and concatenated)
     input_attributions: tuple[torch.Tensor, ...] | None = None
     trace: PathTrace | None = None
+    #: a distribution's result: the standard deviation across its samples of each
+    #: display value (pixel summed over channels, token, feature), flattened
+    spread: torch.Tensor | None = None
+    #: a distribution's F at x itself (SmoothGrad's ``output`` is the mean over the noisy
+    #: inputs; Expected Gradients' is F(x))
+    input_output: float | None = None
     n_evals: int = 0
     warnings: list[str] = field(default_factory=list)
     #: the whole ``_payload`` the front end draws for this result (docs/architecture.md)

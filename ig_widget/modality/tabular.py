@@ -12,6 +12,7 @@ from .. import payload
 from ..engine import AllOrderings, Extremal
 from ..engine import baselines as bl
 from ..engine.paths import Path
+from .distribution import check_background
 from .explainer import Explainer, Result, _numpy
 from .infer import as_tensor
 
@@ -39,6 +40,7 @@ class TabularExplainer(Explainer):
         self._background = None
         if background is not None:
             self._background = bl.background_mean(self.x, as_tensor(background))
+            self.background_rows = check_background(background, self.x, "rows")
 
     def _builtin_baselines(self) -> dict[str, Callable[[], torch.Tensor]]:
         out = {"zeros": lambda: bl.zero(self.x)}

@@ -26,6 +26,7 @@ from ..engine.layer_integrated_gradients import LayerIntegratedGradients
 from ..engine.model_state import buffers_kept
 from ..engine.outputs import output_tensor
 from . import hf
+from .distribution import check_background
 from .explainer import Explainer, Result, Settings, _model_device
 from .infer import as_tensor
 
@@ -45,6 +46,7 @@ class TextExplainer(Explainer):
         extras: dict[str, torch.Tensor] | None = None,
         additional_forward_args: Any = None,
         generate_steps: int = 0,
+        background: Any = None,
         **kw: Any,
     ) -> None:
         if layer is None:
@@ -89,6 +91,8 @@ class TextExplainer(Explainer):
         super().__init__(
             model, x.long(), additional_forward_args=extra_values + user_args or None, **kw
         )
+        if background is not None:
+            self.background_rows = self._background_embeddings(background)
 
     def _caller(self, model: Any) -> Callable:
         """``f(ids, *extras, *args)``: the model on the ids with the encoding's other
@@ -195,6 +199,17 @@ class TextExplainer(Explainer):
                 f"{tuple(self.x.shape)}; the widget needs (1, {t}, embedding_dim), batch first."
             )
         return emb
+
+    def _background_embeddings(self, background: Any) -> torch.Tensor:
+        """Expected Gradients' rows for text: token ids (B, T) of the input's length (other
+        texts, padded or cut to it), each row's embeddings as the model makes them (one
+        forward pass per row, with the input's other arguments), or embeddings (B, T, D)."""
+        bg = as_tensor(background, "background")
+        t = int(self.x.shape[1])
+        if not bg.is_floating_point() and bg.dim() in (1, 2) and bg.shape[-1] == t:
+            rows = bg.reshape(-1, t).to(device=self.x.device, dtype=torch.long)
+            return torch.cat([self._id_embeddings(r.reshape(1, -1)) for r in rows])
+        return check_background(bg, self._embeddings, "token ids (B, T) or embeddings")
 
     def _id_embeddings(self, ids: torch.Tensor) -> torch.Tensor:
         """The embedding layer's output when the model runs on token ids ``ids``."""

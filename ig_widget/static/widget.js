@@ -256,6 +256,7 @@ function settingsText(r) {
     r.path && r.path !== "straight" ? `path: ${readableName(r.path)}` : ""
   ];
   parts.push(r.baseline ? `baseline: ${r.baseline}` : "");
+  parts.push(r.spreadDetail ?? "");
   if (r.model) parts.unshift(`model: ${r.model}`);
   return parts.filter(Boolean).join(" \xB7 ");
 }
@@ -496,8 +497,55 @@ function createModelPicker(model, d) {
   return { el, inputs: [select2] };
 }
 
+// js/lib/spread.js
+function spreadDisplay(display) {
+  return { ...display, sign: "absolute" };
+}
+function whisker(mean, spread, maxAbs, oneSided) {
+  if (!(maxAbs > 0) || !Number.isFinite(mean) || !Number.isFinite(spread) || spread <= 0) return null;
+  const at = oneSided ? (v) => v / maxAbs * 100 : (v) => 50 + v / maxAbs * 50;
+  const centre = oneSided ? Math.abs(mean) : mean;
+  const lo = Math.min(100, Math.max(0, at(centre - spread)));
+  const hi = Math.min(100, Math.max(0, at(centre + spread)));
+  return hi > lo ? { left: lo, width: hi - lo } : null;
+}
+function withSpread(mean, spread, digits = 3) {
+  const m = formatSigned(mean, digits);
+  return spread == null || !Number.isFinite(spread) ? m : `${m} \xB1 ${formatNumber(spread, 2)}`;
+}
+function spreadCaption(detail) {
+  return detail ? `spread: std across samples (${detail})` : "spread: std across samples";
+}
+function distributionEntries(offered, kind) {
+  const list = Array.isArray(offered) ? offered.map(String) : ["none"];
+  const names = { none: "none", smoothgrad: "SmoothGrad", expected_gradients: "expected gradients" };
+  const out = list.map((v) => ({ value: v, label: names[v] ?? v }));
+  const shapes = { image: "(B, C, H, W) images", tabular: "(B, F) rows", text: "(B, T) token-id rows of the input's length" };
+  if (!list.includes("expected_gradients") && kind != null && shapes[kind]) {
+    const shape = shapes[kind];
+    out.push({
+      value: "expected_gradients",
+      label: "expected gradients (needs background=)",
+      disabled: true,
+      title: `pass IGWidget(model, x, background=...) with at least 2 ${shape} to enable it`
+    });
+  }
+  return out;
+}
+function patchLabel(size, height, width) {
+  const h2 = Number(height);
+  const w = Number(width);
+  if (!(size > 0) || !(h2 > 0) || !(w > 0)) return `${size} px`;
+  const rows = Math.ceil(h2 / size);
+  const cols = Math.ceil(w / size);
+  return `${size} px (${rows} \xD7 ${cols})`;
+}
+
 // js/controls.js
 var STEPS_MIN = 1;
+var SAMPLES_MIN = 2;
+var SAMPLES_MAX = 256;
+var GROUPED_PATHS = ["extremal", "all_orderings"];
 var input = (cls, attrs) => suppressShortcuts(
   /** @type {HTMLInputElement} */
   h("input", { class: `igw-input ${cls}`, attrs })
@@ -602,6 +650,14 @@ function createControls(model, d) {
     const off = Array.isArray(fwd) && fwd.includes(model.get("path"));
     for (const c of [steps, stepsNum, method, auto]) c.disabled = off;
     if (!off && model.get("steps_auto")) method.disabled = true;
+    const averaged = model.get("distribution") !== "none";
+    syncPatch();
+    if (!computeOn) return;
+    auto.disabled = off || averaged;
+    path.disabled = averaged && model.get("path") === "straight";
+    path.title = path.disabled ? "averaging over a distribution uses the straight line: set 'average' to none to pick another path" : "";
+    distribution.disabled = model.get("path") !== "straight" && !averaged;
+    distribution.title = distribution.disabled ? "averaging uses the straight-line path" : "";
     for (const f of [stepsField, methodField]) {
       f.classList.toggle("igw-field-off", off);
       f.title = off ? "this path is computed with forward passes only: steps and method do not apply" : "";
@@ -644,6 +700,61 @@ function createControls(model, d) {
   const syncTopk = () => {
     if (document.activeElement !== topk) topk.value = String(model.get("top_k"));
   };
+  const distribution = select("igw-distribution", { "aria-label": "average over" });
+  const samples = input("igw-samples", { type: "number", min: SAMPLES_MIN, max: SAMPLES_MAX, step: 1, "aria-label": "samples" });
+  const noise = input("igw-noise", { type: "number", min: 0, max: 1, step: 0.01, "aria-label": "noise, a fraction of the input's range" });
+  const samplesWrap = h("label", { class: "igw-field igw-field-samples" }, [h("span", { class: "igw-label", text: "samples" }), samples]);
+  const noiseWrap = h("label", { class: "igw-field igw-field-noise", attrs: { title: "the noise's standard deviation as a fraction of the input's range (max \u2212 min)" } }, [
+    h("span", { class: "igw-label", text: "noise" }),
+    noise,
+    h("span", { class: "igw-label", text: "\xD7 range" })
+  ]);
+  d.on(distribution, "change", () => saveNow("distribution", distribution.value));
+  d.on(samples, "change", () => {
+    const n = Math.round(Number(samples.value));
+    if (Number.isFinite(n) && n >= SAMPLES_MIN && n <= SAMPLES_MAX) saveNow("samples", n);
+    else syncDistribution();
+  });
+  d.on(noise, "change", () => {
+    const v = Number(noise.value);
+    if (noise.value.trim() !== "" && Number.isFinite(v) && v >= 0 && v <= 1) saveNow("noise", v);
+    else syncDistribution();
+  });
+  function syncDistribution() {
+    const entries = distributionEntries(model.get("distribution_options"), kindNow);
+    distribution.replaceChildren(...entries.map((o) => {
+      const opt = h("option", { text: o.label, attrs: { value: o.value, disabled: Boolean(o.disabled), title: o.title } });
+      return opt;
+    }));
+    distribution.value = String(model.get("distribution"));
+    const on = model.get("distribution") !== "none";
+    samples.value = String(model.get("samples"));
+    noise.value = String(model.get("noise"));
+    samplesWrap.hidden = !on;
+    noiseWrap.hidden = model.get("distribution") !== "smoothgrad";
+    distributionField.hidden = entries.length <= 1;
+    syncPath();
+  }
+  const patch = select("igw-patch", { "aria-label": "patch size" });
+  d.on(patch, "change", () => saveNow("patch_size", Number(patch.value)));
+  const perPatch = (
+    /** @type {HTMLInputElement} */
+    input("igw-per-patch", { type: "checkbox", "aria-label": "attribution summed per patch" })
+  );
+  d.on(perPatch, "change", () => setLocal("patch_display", perPatch.checked));
+  function syncPatch() {
+    const sizes = model.get("patch_size_options");
+    const raw = (
+      /** @type {{height?: unknown, width?: unknown}} */
+      model.get("_payload") || {}
+    );
+    const list = Array.isArray(sizes) ? sizes : [];
+    setOptions(patch, [{ options: list.map((v, i) => ({ value: v, label: `${patchLabel(v, raw.height, raw.width)}${i === 0 ? " default" : ""}` })) }], model.get("patch_size"));
+    const grouped = GROUPED_PATHS.includes(model.get("path"));
+    perPatch.checked = model.get("patch_display") === true;
+    perPatchField.hidden = list.length === 0;
+    patchField.hidden = list.length === 0 || !(grouped || perPatch.checked);
+  }
   const computeNote = h("div", { class: "igw-compute-note", attrs: { role: "note" } });
   computeNote.hidden = true;
   const topkField = field("top k", "topk", topk);
@@ -669,9 +780,14 @@ function createControls(model, d) {
   const autoLabel = h("label", { class: "igw-field igw-field-auto" }, [auto, h("span", { class: "igw-label", text: "auto" })]);
   const stepsField = field("steps", "steps", steps, stepsNum, autoLabel, tolField);
   const modelPicker = createModelPicker(model, d);
-  const computeInputs = [steps, stepsNum, auto, tol, method, baseline, path, ...target.inputs, ...modelPicker.inputs];
+  const computeInputs = [steps, stepsNum, auto, tol, method, baseline, path, distribution, samples, noise, patch, ...target.inputs, ...modelPicker.inputs];
   const methodField = field("method", "method", method);
   const pathField = field("path", "path", path);
+  const patchField = field("patch", "patch", patch);
+  const perPatchField = h("label", { class: "igw-field igw-field-per-patch" }, [perPatch, h("span", { class: "igw-label", text: "per patch" })]);
+  const distributionField = field("average", "distribution", distribution);
+  let kindNow = model.get("modality") || null;
+  let computeOn = true;
   const opacityField = field("opacity", "opacity", opacity, opacityVal);
   const clipField = field("clip", "clip", clip, clipVal);
   const el = h("div", { class: "igw-controls" }, [
@@ -682,6 +798,10 @@ function createControls(model, d) {
       methodField,
       field("baseline", "baseline", baseline),
       pathField,
+      patchField,
+      distributionField,
+      samplesWrap,
+      noiseWrap,
       computeNote
     ]),
     h("div", { class: "igw-row igw-row-display" }, [
@@ -689,7 +809,8 @@ function createControls(model, d) {
       field("colormap", "colormap", colormap),
       opacityField,
       clipField,
-      topkField
+      topkField,
+      perPatchField
     ])
   ]);
   const syncs = {
@@ -708,6 +829,14 @@ function createControls(model, d) {
     generation_step: syncTarget,
     steps_auto: syncAuto,
     auto_tol: syncAuto,
+    distribution: syncDistribution,
+    distribution_options: syncDistribution,
+    samples: syncDistribution,
+    noise: syncDistribution,
+    patch_size: syncPatch,
+    patch_size_options: syncPatch,
+    _payload: syncPatch,
+    patch_display: syncPatch,
     sign: syncSign,
     colormap: syncColormap,
     _colormaps: syncColormap,
@@ -725,6 +854,7 @@ function createControls(model, d) {
      * @param {string} why
      */
     setCompute(enabled, why) {
+      computeOn = enabled;
       for (const c of computeInputs) c.disabled = !enabled;
       if (enabled) syncPath();
       computeNote.textContent = enabled ? "" : why;
@@ -736,6 +866,10 @@ function createControls(model, d) {
      * @param {string | null} kind
      */
     setKind(kind) {
+      if (kind !== kindNow) {
+        kindNow = kind;
+        syncDistribution();
+      }
       topkField.hidden = kind !== "tabular" && kind !== "multi";
       opacityField.hidden = kind !== "image" && kind !== "multi";
       clipField.hidden = kind === "tabular";
@@ -1042,6 +1176,24 @@ function createColorScale() {
   };
 }
 
+// js/lib/patches.js
+function patchSums(attr, height, width, size) {
+  if (!(size >= 1) || attr.length !== height * width) throw new Error("patchSums: bad size");
+  const s2 = Math.floor(size);
+  const rows = Math.ceil(height / s2);
+  const cols = Math.ceil(width / s2);
+  const group = (x, y) => Math.floor(y / s2) * cols + Math.floor(x / s2);
+  const sums = new Float64Array(rows * cols);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) sums[group(x, y)] += attr[y * width + x];
+  }
+  const painted = new Float32Array(height * width);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) painted[y * width + x] = sums[group(x, y)];
+  }
+  return { painted, sums, rows, cols, group };
+}
+
 // js/image-heatmap.js
 function createImageView() {
   const d = new Disposer();
@@ -1058,23 +1210,60 @@ function createImageView() {
   const inputCaption = h("div", { class: "igw-image-caption", text: "input" });
   const overlayCaption = h("div", { class: "igw-image-caption", text: "attribution over the input" });
   const inputFig = h("div", { class: "igw-image-cell" }, [input2, inputCaption]);
-  const pair = h("div", { class: "igw-image-pair" }, [inputFig, h("div", { class: "igw-image-cell" }, [canvas, overlayCaption])]);
+  const spreadCanvas = (
+    /** @type {HTMLCanvasElement} */
+    h("canvas", { class: "igw-spread-map", attrs: { role: "img", "aria-label": "spread across samples" } })
+  );
+  const spreadScale = createColorScale();
+  const spreadText = h("div", { class: "igw-image-caption igw-spread-caption" });
+  const spreadFig = h("div", { class: "igw-image-cell igw-spread-cell" }, [spreadCanvas, spreadText, spreadScale.el]);
+  spreadFig.hidden = true;
+  const pair = h("div", { class: "igw-image-pair" }, [inputFig, h("div", { class: "igw-image-cell" }, [canvas, overlayCaption]), spreadFig]);
   const el = h("div", { class: "igw-view igw-image-view" }, [h("div", { class: "igw-canvas-wrap" }, [pair]), scale.el, hover]);
   const ctx = (
     /** @type {CanvasRenderingContext2D} */
     canvas.getContext("2d")
   );
+  const spreadCtx = (
+    /** @type {CanvasRenderingContext2D} */
+    spreadCanvas.getContext("2d")
+  );
+  let spreadPixels = null;
   let p = null;
   let pixels = null;
   const idleText = () => p ? `${p.width} \xD7 ${p.height} px \xB7 hover for values` : "";
+  let shown = { key: "", values: [], patches: null };
+  function source(display) {
+    if (!p) return shown;
+    const size = display.patch_display ? Math.floor(Number(display.patch_size) || 0) : 0;
+    const key = size >= 1 ? `patch ${size}` : "pixels";
+    if (key !== shown.key) {
+      const patches = size >= 1 ? patchSums(p.attr, p.height, p.width, size) : null;
+      shown = { key, values: patches ? patches.painted : p.attr, patches };
+      scale.setData(patches ? patches.painted : p.attr);
+      overlayCaption.textContent = patches ? `attribution summed per patch (${patches.rows} \xD7 ${patches.cols} patches of ${size} px)` : "attribution over the input";
+    }
+    return shown;
+  }
   d.on(canvas, "mousemove", (e) => {
     if (!p) return;
     const r = canvas.getBoundingClientRect();
     const x = Math.min(p.width - 1, Math.max(0, Math.floor((e.clientX - r.left) / r.width * p.width)));
     const y = Math.min(p.height - 1, Math.max(0, Math.floor((e.clientY - r.top) / r.height * p.height)));
-    hover.textContent = `(x ${x}, y ${y})  attribution ${formatSigned(p.attr[y * p.width + x], 4)}`;
+    const patches = shown.patches;
+    hover.textContent = patches ? `(x ${x}, y ${y})  patch ${patches.group(x, y)}: sum ${formatSigned(patches.sums[patches.group(x, y)], 4)} \xB7 pixel ${formatSigned(p.attr[y * p.width + x], 4)}` : `(x ${x}, y ${y})  attribution ${withSpread(p.attr[y * p.width + x], p.spread?.[y * p.width + x], 4)}`;
   });
   d.on(canvas, "mouseleave", () => {
+    if (p) hover.textContent = idleText();
+  });
+  d.on(spreadCanvas, "mousemove", (e) => {
+    if (!p?.spread) return;
+    const r = spreadCanvas.getBoundingClientRect();
+    const x = Math.min(p.width - 1, Math.max(0, Math.floor((e.clientX - r.left) / r.width * p.width)));
+    const y = Math.min(p.height - 1, Math.max(0, Math.floor((e.clientY - r.top) / r.height * p.height)));
+    hover.textContent = `(x ${x}, y ${y})  attribution ${withSpread(p.attr[y * p.width + x], p.spread[y * p.width + x], 4)}`;
+  });
+  d.on(spreadCanvas, "mouseleave", () => {
     if (p) hover.textContent = idleText();
   });
   return {
@@ -1083,7 +1272,7 @@ function createImageView() {
       if (payload.width == null || payload.height == null) throw new Error("image payload without a size");
       const q = { ...payload, width: payload.width, height: payload.height };
       p = q;
-      scale.setData(q.attr);
+      shown = { key: "", values: q.attr, patches: null };
       if (canvas.width !== p.width || canvas.height !== p.height || !pixels) {
         canvas.width = q.width;
         canvas.height = q.height;
@@ -1095,13 +1284,30 @@ function createImageView() {
         input2.height = q.height;
         input2.getContext("2d")?.putImageData(new ImageData(Uint8ClampedArray.from(q.image), q.width, q.height), 0, 0);
       }
+      spreadFig.hidden = !q.spread;
+      pair.classList.toggle("igw-image-triple", Boolean(q.spread));
+      if (q.spread) {
+        spreadScale.setData(q.spread);
+        spreadText.textContent = spreadCaption(q.readout.spreadDetail ?? "");
+        if (spreadCanvas.width !== q.width || spreadCanvas.height !== q.height || !spreadPixels) {
+          spreadCanvas.width = q.width;
+          spreadCanvas.height = q.height;
+          spreadPixels = spreadCtx.createImageData(q.width, q.height);
+        }
+      }
       hover.textContent = idleText();
     },
     draw(display, cmap) {
       if (!p || !pixels) return;
+      source(display);
       const { values: values2, map } = scale.apply(display, cmap);
       blendHeatmap(values2, p.image ?? null, cmap.lut, map, display.opacity, pixels.data);
       ctx.putImageData(pixels, 0, 0);
+      if (p.spread && spreadPixels) {
+        const s2 = spreadScale.apply(spreadDisplay(display), cmap);
+        blendHeatmap(s2.values, null, cmap.lut, s2.map, 1, spreadPixels.data);
+        spreadCtx.putImageData(spreadPixels, 0, 0);
+      }
     },
     destroy: () => d.dispose()
   };
@@ -1179,7 +1385,16 @@ function createTextView() {
     h("input", { class: "igw-words", attrs: { type: "checkbox", "aria-label": "sum subword pieces into words" } })
   );
   const wordsToggle = h("label", { class: "igw-word-toggle" }, [wordsBox, h("span", { text: " per word" })]);
-  const el = h("div", { class: "igw-view igw-text-view" }, [wordsToggle, tokensEl, scale.el, hover]);
+  const spreadBox = (
+    /** @type {HTMLInputElement} */
+    h("input", { class: "igw-show-spread", attrs: { type: "checkbox", "aria-label": "colour tokens by their spread across samples" } })
+  );
+  const spreadToggle = h("label", { class: "igw-word-toggle igw-spread-toggle" }, [spreadBox, h("span", { text: " spread" })]);
+  const spreadNote = h("div", { class: "igw-spread-caption" });
+  spreadToggle.hidden = true;
+  spreadNote.hidden = true;
+  const toggles = h("div", { class: "igw-text-toggles" }, [wordsToggle, spreadToggle]);
+  const el = h("div", { class: "igw-view igw-text-view" }, [toggles, tokensEl, scale.el, spreadNote, hover]);
   let p = null;
   let spans = [];
   let shown = { label: [], values: [] };
@@ -1195,15 +1410,21 @@ function createTextView() {
     );
     if (!span || !p) return;
     const i = Number(span.dataset.index);
-    hover.textContent = `#${i} ${JSON.stringify(shown.label[i])}  attribution ${formatSigned(Number(shown.values[i]), 4)}`;
+    const spread = !wordsBox.checked ? p.spread?.[i] : null;
+    hover.textContent = `#${i} ${JSON.stringify(shown.label[i])}  attribution ${withSpread(Number(shown.values[i]), spread, 4)}`;
   });
   d.on(tokensEl, "mouseleave", () => {
     if (p) hover.textContent = idleText();
   });
+  const spreadOn = () => Boolean(p?.spread) && spreadBox.checked;
   function build2() {
     if (!p) return;
     const q = p;
     const frag = document.createDocumentFragment();
+    wordsBox.disabled = spreadOn();
+    if (spreadOn()) wordsBox.checked = false;
+    spreadNote.hidden = !spreadOn();
+    spreadNote.textContent = spreadOn() ? `${spreadCaption(q.readout.spreadDetail ?? "")}; colours show the spread, hover for mean \xB1 spread` : "";
     if (wordsBox.checked) {
       const { words, attr } = groupWords(q.tokens, q.attr);
       shown = { label: words.map((w) => q.tokens.slice(w.first, w.first + w.count).join(" ")), values: attr };
@@ -1226,11 +1447,11 @@ function createTextView() {
         if (piece.special) cls.push("igw-token-special");
         if (piece.text === "") cls.push("igw-token-blank");
         const span = h("span", { class: cls.join(" "), text: piece.text, attrs: { "data-index": i } });
-        span.title = `${q.tokens[i]}: ${formatSigned(q.attr[i], 4)}`;
+        span.title = `${q.tokens[i]}: ${withSpread(q.attr[i], q.spread?.[i], 4)}`;
         frag.append(span);
         return span;
       });
-      scale.setData(q.attr);
+      scale.setData(spreadOn() && q.spread ? q.spread : q.attr);
     }
     tokensEl.replaceChildren(frag);
     hover.textContent = idleText();
@@ -1240,9 +1461,13 @@ function createTextView() {
     build2();
     if (last) paint(last.display, last.cmap);
   });
+  d.on(spreadBox, "change", () => {
+    build2();
+    if (last) paint(last.display, last.cmap);
+  });
   function paint(display, cmap) {
     if (!p) return;
-    const { values: values2, clip, map } = scale.apply(display, cmap);
+    const { values: values2, clip, map } = scale.apply(spreadOn() ? spreadDisplay(display) : display, cmap);
     const bg = parseCssColor(getComputedStyle(el.closest(".igw-root") ?? el).backgroundColor) ?? [255, 255, 255];
     spans.forEach((span, i) => {
       const rgb2 = mixRgb(bg, rgbAt(cmap.lut, lutIndex(map, values2[i])), Math.min(1, FADE * strength(values2[i], clip)));
@@ -1254,6 +1479,7 @@ function createTextView() {
     el,
     setData(payload) {
       p = { ...payload, tokens: payload.tokens ?? [] };
+      spreadToggle.hidden = !p.spread;
       build2();
     },
     draw(display, cmap) {
@@ -1276,7 +1502,9 @@ function createTabularView() {
   const rows = h("div", { class: "igw-bars" });
   const foot = h("div", { class: "igw-bars-foot" });
   const head = h("div", { class: "igw-bars-head" }, ["feature", "value", "attribution", ""].map((t) => h("span", { text: t })));
-  const el = h("div", { class: "igw-view igw-tabular-view" }, [head, rows, foot]);
+  const spreadNote = h("div", { class: "igw-spread-caption" });
+  spreadNote.hidden = true;
+  const el = h("div", { class: "igw-view igw-tabular-view" }, [head, rows, foot, spreadNote]);
   let p = null;
   let maxAbs = 0;
   return {
@@ -1286,6 +1514,9 @@ function createTabularView() {
       p = q;
       maxAbs = 0;
       for (const v of q.attr) if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
+      spreadNote.hidden = !q.spread;
+      el.classList.toggle("igw-with-spread", Boolean(q.spread));
+      spreadNote.textContent = q.spread ? `${spreadCaption(q.readout.spreadDetail ?? "")}; whiskers: mean \xB1 one std` : "";
     },
     draw(display, cmap) {
       const q = p;
@@ -1311,13 +1542,16 @@ function createTabularView() {
         fill.style.backgroundColor = a < 0 ? neg : pos;
         const name = q.names[i];
         const value = q.values ? formatValue(q.values[i]) : "";
+        const sd = q.spread ? q.spread[i] : null;
+        const w = sd == null ? null : whisker(a, sd, maxAbs, oneSided);
+        const whiskerEl = w ? h("div", { class: "igw-bar-whisker", style: { left: `${w.left.toFixed(2)}%`, width: `${w.width.toFixed(2)}%` } }) : null;
         const row = h("div", { class: "igw-bar", attrs: { "data-index": i } }, [
           h("span", { class: "igw-bar-name", text: name, attrs: { title: name } }),
           h("span", { class: "igw-bar-input", text: value }),
-          h("div", { class: "igw-bar-track" }, [h("div", { class: "igw-bar-axis" }), fill]),
-          h("span", { class: "igw-bar-value", text: formatSigned(a, 3) })
+          h("div", { class: "igw-bar-track" }, [h("div", { class: "igw-bar-axis" }), fill, whiskerEl]),
+          h("span", { class: "igw-bar-value", text: withSpread(a, sd, 3) })
         ]);
-        row.title = `${name} = ${value}: attribution ${formatSigned(a, 4)}`;
+        row.title = `${name} = ${value}: attribution ${withSpread(a, sd, 4)}`;
         return row;
       }));
       let rest = 0;
@@ -1405,6 +1639,7 @@ function createReadout() {
   const delta = h("span", { class: "igw-delta" });
   const quality = h("span", { class: "igw-delta-note" });
   const settings = h("div", { class: "igw-settings" });
+  const deltaNote = h("div", { class: "igw-delta-meaning" });
   const row = (label, value, title) => [h("span", { class: "igw-key", text: label, attrs: { title } }), value];
   const el = h("div", { class: "igw-readout" }, [
     target,
@@ -1415,7 +1650,8 @@ function createReadout() {
       ...row("\u03A3 attributions", sum, "sum of all attributions"),
       ...row("completeness", h("span", {}, [delta, quality]), "\u03B4 = \u03A3 attributions \u2212 (F(x) \u2212 F(x\u2032))")
     ]),
-    settings
+    settings,
+    deltaNote
   ]);
   function update(r) {
     target.textContent = targetText(r.target, r.targetLabel);
@@ -1431,8 +1667,30 @@ function createReadout() {
     const basis = q.basis === "change" ? "|F(x) \u2212 F(x\u2032)|" : "max(|F(x)|, |F(x\u2032)|, 1), since F(x) \u2248 F(x\u2032)";
     delta.title = Number.isFinite(q.rel) ? `|\u03B4| is ${formatShare(q.rel)} of ${basis}; good < 1%, fair < 5%` : "not a finite number";
     settings.textContent = settingsText(r);
+    deltaNote.textContent = r.deltaNote ?? "";
+    deltaNote.hidden = !r.deltaNote;
   }
   return { el, update };
+}
+
+// js/lib/ticks.js
+function axisTicks(lo, hi, count = 4, min = 2) {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
+  if (lo === hi) return [lo];
+  let ticks = niceTicks(lo, hi, count);
+  for (let n = count + 1; ticks.length < min && n <= 4 * count + 8; n++) ticks = niceTicks(lo, hi, n);
+  return ticks;
+}
+function tickLabels(ticks) {
+  const step = ticks.length > 1 ? ticks[1] - ticks[0] : 0;
+  let labels = ticks.map((t) => formatTick(t, step));
+  for (let digits = 3; digits <= 12 && !distinct(labels); digits++) {
+    labels = ticks.map((t) => t === 0 ? "0" : formatNumber(t, digits));
+  }
+  return labels;
+}
+function distinct(labels) {
+  return new Set(labels).size === labels.length;
 }
 
 // js/path-panel.js
@@ -1457,12 +1715,12 @@ function chart(g, top, height, title, series) {
   const X = (a) => x0 + a * (x1 - x0);
   const Y = (v) => y1 - (v - lo) / (hi - lo) * (y1 - y0);
   g.append(s("text", { class: "igw-chart-title", text: title, attrs: { x: x0, y: top + 9 } }));
-  const ticks = niceTicks(lo, hi, 4);
-  const step = ticks.length > 1 ? ticks[1] - ticks[0] : 0;
-  for (const t of ticks) {
+  const ticks = axisTicks(lo, hi, 4);
+  const labels = tickLabels(ticks);
+  ticks.forEach((t, i) => {
     g.append(s("line", { class: t === 0 ? "igw-chart-zero" : "igw-chart-grid", attrs: { x1: x0, x2: x1, y1: Y(t), y2: Y(t) } }));
-    g.append(s("text", { class: "igw-chart-tick", text: formatTick(t, step), attrs: { x: x0 - 4, y: Y(t) + 3, "text-anchor": "end" } }));
-  }
+    g.append(s("text", { class: "igw-chart-tick", text: labels[i], attrs: { x: x0 - 4, y: Y(t) + 3, "text-anchor": "end" } }));
+  });
   g.append(s("rect", { class: "igw-chart-frame", attrs: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } }));
   for (const ser of series) {
     const pts = Array.from(ser.xs, (a, i) => Number.isFinite(ser.ys[i]) ? `${X(a).toFixed(1)},${Y(ser.ys[i]).toFixed(1)}` : "").filter(Boolean).join(" ");
@@ -2320,7 +2578,9 @@ function decodeReadout(r = {}) {
     pathDetail: str(r.path_detail, "readout.path_detail"),
     autoTol: r.auto_tol == null ? null : num(r.auto_tol, "readout.auto_tol"),
     autoSteps: r.auto_steps == null ? null : num(r.auto_steps, "readout.auto_steps"),
-    model: r.model == null ? "" : str(r.model, "readout.model")
+    model: r.model == null ? "" : str(r.model, "readout.model"),
+    spreadDetail: str(r.spread_detail, "readout.spread_detail"),
+    deltaNote: str(r.delta_note, "readout.delta_note")
   };
 }
 function decodeTrace(t) {
@@ -2404,6 +2664,7 @@ function decodePayload(p) {
     out.attr = lengthOf(attr, names.length, "attr (one per feature)");
     out.values = p.values ? lengthOf(values(p.values, "values"), names.length, "values") : null;
   }
+  out.spread = p.spread ? lengthOf(finite(values(p.spread, "spread"), "spread"), out.attr.length, "spread") : null;
   return out;
 }
 
@@ -2415,7 +2676,7 @@ var VIEWS = {
   multi: () => createMultiView(VIEWS)
   // one panel per input, each drawn by its own kind's view
 };
-var DISPLAY_TRAITS = ["sign", "colormap", "opacity", "clip_percentile", "top_k", "_colormaps"];
+var DISPLAY_TRAITS = ["sign", "colormap", "opacity", "clip_percentile", "top_k", "_colormaps", "patch_display", "patch_size"];
 var NO_KERNEL = "Saved result: open in Jupyter with a kernel to recompute.";
 var NO_MODEL = "Result shown without its model: build IGWidget(model, x) to recompute.";
 function readDisplay(model) {
@@ -2432,7 +2693,10 @@ function readDisplay(model) {
     colormap: typeof colormap === "string" ? colormap : "",
     opacity: number("opacity"),
     clip_percentile: number("clip_percentile"),
-    top_k: number("top_k")
+    top_k: number("top_k"),
+    patch_display: model.get("patch_display") === true,
+    // images: summed per patch
+    patch_size: Number(model.get("patch_size")) || 0
   };
 }
 function shownSettings(r) {

@@ -53,7 +53,9 @@ export function targetText(target, label) {
  * method, so it says what it computed instead (`pathDetail` from the kernel). With
  * two models (compare_model=), it starts with the model's label.
  * @param {{method?: string, nSteps?: number | null, baseline?: string, path?: string, pathDetail?: string,
- *   autoTol?: number | null, autoSteps?: number | null, model?: string}} r
+ *   autoTol?: number | null, autoSteps?: number | null, model?: string,
+ *   spreadDetail?: string}} r
+ *   spreadDetail: an averaged result (Expected Gradients, SmoothGrad) says what it averaged.
  * @returns {string}
  */
 export function settingsText(r) {
@@ -72,6 +74,7 @@ export function settingsText(r) {
         r.path && r.path !== "straight" ? `path: ${readableName(r.path)}` : "",
       ];
   parts.push(r.baseline ? `baseline: ${r.baseline}` : "");
+  parts.push(r.spreadDetail ?? "");
   if (r.model) parts.unshift(`model: ${r.model}`);
   return parts.filter(Boolean).join(" · ");
 }

@@ -96,6 +96,8 @@ function decodeReadout(r = {}) {
     autoTol: r.auto_tol == null ? null : num(r.auto_tol, "readout.auto_tol"),
     autoSteps: r.auto_steps == null ? null : num(r.auto_steps, "readout.auto_steps"),
     model: r.model == null ? "" : str(r.model, "readout.model"),
+    spreadDetail: str(r.spread_detail, "readout.spread_detail"),
+    deltaNote: str(r.delta_note, "readout.delta_note"),
   };
 }
 
@@ -198,5 +200,7 @@ export function decodePayload(p) {
     out.attr = lengthOf(attr, names.length, "attr (one per feature)");
     out.values = p.values ? lengthOf(values(p.values, "values"), names.length, "values") : null;
   }
+  // an averaged result's std across samples, one per display value
+  out.spread = p.spread ? lengthOf(finite(values(p.spread, "spread"), "spread"), out.attr.length, "spread") : null;
   return out;
 }

@@ -199,5 +199,15 @@ def test_front_end_cannot_write_kernel_state(make, mlp, row):
 
 def test_the_front_end_writes_exactly_the_controls():
     # derived from the traits' read_only flags: a new control is writable, new state is not
-    # plus the exploring controls ("steps: auto" and its tolerance, the model compared)
-    assert FRONT_END_TRAITS == set(PUBLIC[:13]) | {"steps_auto", "auto_tol", "model_choice"}
+    # plus the exploring controls ("steps: auto" and its tolerance, the model compared, the
+    # distribution and its samples and noise, the image patch size)
+    assert FRONT_END_TRAITS == set(PUBLIC[:13]) | {
+        "steps_auto",
+        "auto_tol",
+        "model_choice",
+        "distribution",
+        "samples",
+        "noise",
+        "patch_size",
+        "patch_display",
+    }
