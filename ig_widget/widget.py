@@ -1034,6 +1034,7 @@ class IGWidget(anywidget.AnyWidget):
     @t.default("model_labels")
     def _default_model_labels(self) -> dict:
         return dict(self.__dict__.get("_labels") or {})
+
     @t.default("distribution_options")
     def _default_distribution_options(self) -> list[str]:
         return list(getattr(self._explainer, "distribution_options", ["none"]))
