@@ -186,6 +186,8 @@ class Target:
     #: per index position, the smallest and largest index asked for (host ints, so the
     #: range check costs no device synchronisation)
     bounds: tuple[tuple[int, int], ...] = ()
+    #: ``per_example`` as host ints (a cache key that needs no device synchronisation)
+    indices: tuple[tuple[int, ...], ...] | None = None
 
     def check_range(self, out: torch.Tensor) -> None:
         """Refuse indices outside the output; call once, on the first output seen."""
@@ -336,6 +338,7 @@ def _per_example(cols: list[list[int]], batch: int, device: torch.device) -> Tar
         per_example=tuple(torch.tensor(c, device=device, dtype=torch.long) for c in cols),
         batch=batch,
         bounds=tuple((min(c), max(c)) for c in cols),
+        indices=tuple(tuple(c) for c in cols),
     )
 
 

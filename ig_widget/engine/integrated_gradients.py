@@ -24,7 +24,7 @@ from typing import Any, Literal, TypeVar, overload
 
 import torch
 
-from . import quadrature
+from . import lean, quadrature
 from .core import Attribution, Cancelled, Core, NodePlan, Options, PathTrace
 from .inputs import (
     check_additional_args,
@@ -38,10 +38,11 @@ from .model_state import (
     buffers_kept,
     find_modules,
     in_training,
+    model_facts,
     parameter_dtype,
     train_mode_note,
 )
-from .paths import Path, check_path
+from .paths import Path, StraightLine, check_path
 
 __all__ = ["Attribution", "Cancelled", "IntegratedGradients", "PathTrace", "compute_gradients"]
 
@@ -280,26 +281,43 @@ class IntegratedGradients:
         check_additional_args(args, batch)
         modules = find_modules(self.forward_func)
         notes: list[str] = []
-        xs, bs, forward_dtypes, result_dtypes = _precision(xs, bs, modules, notes)
-        training = in_training(modules)
+        model_dtype, any_training = model_facts(modules)  # one walk for both
+        xs, bs, forward_dtypes, result_dtypes = _precision(xs, bs, model_dtype, notes)
+        training = in_training(modules) if any_training else []
         if training:
             notes.append(train_mode_note(training))
         core = Core(self._forward, tgt, args, batch, internal_batch_size, progress, forward_dtypes)
         core.nodes = _nodes
-        options = Options(
-            method=method,
-            n_steps="auto" if auto else n_steps,
-            tol=tol,
-            max_steps=max_steps,
-            multiply_by_inputs=self._multiply_by_inputs,
-            trace=trace,
+        # the common call (one input, straight line, fixed rule, nothing to trace)
+        # takes the lean path when its points fit in one chunk: same result, fewer ops
+        take_lean = lean.applies(
+            xs,
+            forward_dtypes,
+            straight=type(path_obj) is StraightLine,
+            fixed_rule=not auto,
+            plain=not trace and _nodes is None and not training,
         )
         # modules in training mode with buffers are exactly the ones ``in_training``
         # lists: with none, there is nothing to save and restore
         kept = buffers_kept(modules) if training else contextlib.nullcontext()
         try:
             with kept:
-                res = path_obj.attribute(core, xs, bs, options)
+                res = None
+                if take_lean:
+                    weights, alphas = quadrature.rule_tensors(method, n_steps, device, xs[0].dtype)
+                    res = lean.attribute(
+                        core, xs[0], bs[0], weights, alphas, self._multiply_by_inputs
+                    )
+                if res is None:
+                    options = Options(
+                        method=method,
+                        n_steps="auto" if auto else n_steps,
+                        tol=tol,
+                        max_steps=max_steps,
+                        multiply_by_inputs=self._multiply_by_inputs,
+                        trace=trace,
+                    )
+                    res = path_obj.attribute(core, xs, bs, options)
         except RuntimeError as err:
             _explain_device_mismatch(self.forward_func, device, err)
             raise
@@ -344,7 +362,7 @@ class IntegratedGradients:
         args = format_additional_args(additional_forward_args)
         check_additional_args(args, batch)
         modules = find_modules(self.forward_func)
-        ends, starts, forward_dtypes, _ = _precision(ends, starts, modules, [])
+        ends, starts, forward_dtypes, _ = _precision(ends, starts, parameter_dtype(modules), [])
         core = Core(self.forward_func, tgt, args, batch, None, None, forward_dtypes)
         with buffers_kept(modules), torch.no_grad():
             end_out = core.outputs(list(ends), 1)
@@ -378,17 +396,17 @@ def compute_gradients(
 def _precision(
     xs: tuple[torch.Tensor, ...],
     bs: tuple[torch.Tensor, ...],
-    modules: list[torch.nn.Module],
+    model_dtype: torch.dtype | None,
     notes: list[str],
 ) -> tuple[tuple, tuple, tuple[torch.dtype, ...], tuple[torch.dtype, ...]]:
     """Choose, per input, the dtype of the path points, of the forward pass and of the
     result, and cast the inputs and baselines to the first.
 
     The forward pass runs in the model's parameter dtype (the input's when the model
-    cannot be seen). The result is in the more precise of the input's and the model's
-    dtype. Path points are never built in half precision: float32 at least.
+    cannot be seen: ``model_dtype`` None). The result is in the more precise of the
+    input's and the model's dtype. Path points are never built in half precision:
+    float32 at least.
     """
-    model_dtype = parameter_dtype(modules)
     forward, result, new_xs, new_bs = [], [], [], []
     for i, (x, b) in enumerate(zip(xs, bs, strict=True)):
         fwd = model_dtype if model_dtype is not None else x.dtype

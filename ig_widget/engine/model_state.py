@@ -80,6 +80,38 @@ def parameter_dtype(modules: list[torch.nn.Module]) -> torch.dtype | None:
     return None
 
 
+def model_facts(modules: list[torch.nn.Module]) -> tuple[torch.dtype | None, bool]:
+    """``(parameter_dtype(modules), bool(in_training(modules)))`` in one walk over the
+    submodules: what every call needs to know about the model, at half the cost of
+    asking the two questions apart (the walk is a visible share of a small model's call).
+    """
+    dtype, training = None, False
+    for m in modules:
+        # as ``parameter_dtype``: a module's parameters first, then its buffers
+        p_dtype = b_dtype = None
+        for sub in submodules(m):
+            if sub.training:
+                training = True
+            if p_dtype is None:
+                p_dtype = _first_float(sub._parameters)
+                if p_dtype is None and b_dtype is None:
+                    b_dtype = _first_float(sub._buffers)
+            elif training:
+                break  # nothing more to learn from this module
+        if dtype is None:
+            dtype = p_dtype if p_dtype is not None else b_dtype
+        if training and dtype is not None:
+            break
+    return dtype, training
+
+
+def _first_float(tensors: dict[str, torch.Tensor | None]) -> torch.dtype | None:
+    for t in tensors.values():
+        if t is not None and t.is_floating_point():
+            return t.dtype
+    return None
+
+
 def submodules(m: torch.nn.Module) -> Iterator[torch.nn.Module]:
     """Every module under ``m`` once, pre-order, without building names (a module shared
     by two parents may come at another place than in ``m.modules()``)."""
