@@ -478,7 +478,10 @@ def _check_finite(res: Attribution) -> None:
     """
     acc = res.delta.dtype
     n = res.delta.shape[0]
-    values = torch.cat([res.delta, res.output.to(acc), res.baseline_output.to(acc)]).tolist()
+    out, base = res.output, res.baseline_output
+    out = out if out.dtype == acc else out.to(acc)
+    base = base if base.dtype == acc else base.to(acc)
+    values = torch.cat([res.delta, out, base]).tolist()
     deltas = values[:n]
     gaps = [a - b for a, b in zip(values[n : 2 * n], values[2 * n :], strict=True)]
     if not all(math.isfinite(v) for v in values):

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 
 import torch
 
-from .batching import is_out_of_memory, release_memory
+from .batching import CPU_CHUNK_ELEMENTS, is_out_of_memory, release_memory
 from .core import FOLD_ENDS_MAX_ELEMENTS, Attribution, Core, delta
 from .inputs import Target
 
@@ -69,7 +69,11 @@ def attribute(
     the rule (``weights``, ``alphas``) in ``x``'s dtype; None when the points do not fit
     in one chunk (or memory ran out), so that the general path takes over."""
     n, N = alphas.shape[0], core.batch
-    if core.planner(n, (x,)).steps < n:
+    if core.internal_batch_size is None and x.device.type == "cpu":
+        fits = CPU_CHUNK_ELEMENTS // max(1, x.numel()) >= n  # the planner's rule, inline
+    else:
+        fits = core.planner(n, (x,)).steps >= n
+    if not fits:
         return None
     try:
         return _attribute(core, x, b, weights, alphas, multiply_by_inputs, n, N)

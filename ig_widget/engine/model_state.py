@@ -31,6 +31,8 @@ MAX_DEPTH = 4
 
 def find_modules(fn: Any) -> list[torch.nn.Module]:
     """The ``nn.Module`` objects ``fn`` is or wraps (outermost first, no duplicates)."""
+    if isinstance(fn, torch.nn.Module):
+        return [fn]  # the common call: the model itself
     found: list[torch.nn.Module] = []
     seen: set[int] = set()
 
