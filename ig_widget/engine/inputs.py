@@ -26,7 +26,8 @@ _REAL = (torch.float32, torch.float64, torch.float16, torch.bfloat16)
 def format_inputs(inputs: Any) -> tuple[tuple[torch.Tensor, ...], bool]:
     """Return (tuple of tensors, whether the user passed a tuple)."""
     if type(inputs) is torch.Tensor and inputs.dtype in _REAL and inputs.dim() and inputs.numel():
-        return (inputs.detach(),), False  # the common call, in a few attribute reads
+        # the common call, in a few attribute reads (a tensor without grad needs no detach)
+        return (inputs.detach() if inputs.requires_grad else inputs,), False
     is_tuple = isinstance(inputs, (tuple, list))
     items = tuple(inputs) if is_tuple else (inputs,)
     if not items:
@@ -88,7 +89,8 @@ def format_baselines(
             and baselines.dtype == x.dtype
             and baselines.device == x.device
         ):
-            return (baselines.detach(),)  # the common call: one baseline shaped like the input
+            # the common call: one baseline shaped like the input
+            return (baselines.detach() if baselines.requires_grad else baselines,)
     if baselines is None:
         items: tuple = (None,) * len(inputs)
     elif isinstance(baselines, (tuple, list)):

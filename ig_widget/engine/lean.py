@@ -32,7 +32,8 @@ from collections.abc import Sequence
 
 import torch
 
-from .batching import CPU_CHUNK_ELEMENTS, is_out_of_memory, release_memory
+from . import batching
+from .batching import is_out_of_memory, release_memory
 from .core import FOLD_ENDS_MAX_ELEMENTS, Attribution, Core, delta
 from .inputs import Target
 
@@ -70,7 +71,8 @@ def attribute(
     in one chunk (or memory ran out), so that the general path takes over."""
     n, N = alphas.shape[0], core.batch
     if core.internal_batch_size is None and x.device.type == "cpu":
-        fits = CPU_CHUNK_ELEMENTS // max(1, x.numel()) >= n  # the planner's rule, inline
+        # the planner's rule, inline (read at call time: tests lower the cap)
+        fits = batching.CPU_CHUNK_ELEMENTS // max(1, x.numel()) >= n
     else:
         fits = core.planner(n, (x,)).steps >= n
     if not fits:

@@ -303,3 +303,17 @@ def test_fold_threshold_is_the_cores(spy: Spy, monkeypatch) -> None:
     fast = ig.attribute_detailed(x, target=1, n_steps=12)
     assert spy.taken == 1
     assert_identical(fast, general(monkeypatch, ig, x, target=1, n_steps=12))
+
+
+def test_a_lowered_chunk_cap_is_obeyed(spy: Spy, monkeypatch) -> None:
+    """Code that lowers ``batching.CPU_CHUNK_ELEMENTS`` (tests of progress and
+    cancellation between chunks) gets chunks, not the lean path's single pass."""
+    from ig_widget.engine import batching
+
+    monkeypatch.setattr(batching, "CPU_CHUNK_ELEMENTS", 24)  # 2 steps of 1 x 12 per chunk
+    seen: list[float] = []
+    IntegratedGradients(mlp()).attribute_detailed(
+        torch.randn(1, 12), target=0, n_steps=6, progress=seen.append
+    )
+    assert (spy.calls, spy.taken) == (1, 0)
+    assert seen == pytest.approx([1 / 3, 2 / 3, 1.0])
