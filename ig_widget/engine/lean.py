@@ -102,7 +102,7 @@ def _attribute(
     fold = x.numel() <= FOLD_ENDS_MAX_ELEMENTS
     ends = None if fold else core.endpoint_outputs((x,), (b,))
     pts = torch.addcmul(b, alphas.view((-1,) + (1,) * x.dim()), diff)
-    rows = pts.view((kN,) + x.shape[1:])
+    rows = pts.reshape((kN,) + x.shape[1:])  # a view, unless an odd layout forbids it
     if fold:
         rows = torch.cat([rows, x, b])
     rows.requires_grad_()  # a fresh tensor: no detach needed

@@ -317,3 +317,21 @@ def test_a_lowered_chunk_cap_is_obeyed(spy: Spy, monkeypatch) -> None:
     )
     assert (spy.calls, spy.taken) == (1, 0)
     assert seen == pytest.approx([1 / 3, 2 / 3, 1.0])
+
+
+@pytest.mark.parametrize("layout", ["channels_last", "transposed batch", "expanded baseline"])
+def test_input_layouts(layout: str, spy: Spy, monkeypatch) -> None:
+    model = SmallCNN().eval()
+    x = torch.randn(3, 3, 6, 6)
+    b = torch.zeros(1, 3, 6, 6)
+    if layout == "channels_last":
+        x = x.contiguous(memory_format=torch.channels_last)
+    elif layout == "transposed batch":
+        x = torch.randn(3, 6, 6, 3).permute(0, 3, 1, 2)
+    else:
+        b = torch.randn(1, 3, 1, 1)
+    ig = IntegratedGradients(model)
+    kwargs = dict(baselines=b, target=torch.tensor([0, 4, 2]), n_steps=7)
+    fast = ig.attribute_detailed(x, **kwargs)
+    assert spy.taken == 1
+    assert_identical(fast, general(monkeypatch, ig, x, **kwargs))
