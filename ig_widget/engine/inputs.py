@@ -168,7 +168,7 @@ def format_additional_args(args: Any) -> tuple:
 
 def expand_additional_args(args: tuple, reps: int) -> tuple:
     """Repeat batched tensors ``reps`` times along dim 0 (step-major), like the inputs."""
-    if reps == 1:
+    if reps == 1 or not args:
         return args
     return tuple(
         torch.cat([a] * reps, dim=0) if isinstance(a, torch.Tensor) and a.dim() > 0 else a

@@ -482,9 +482,9 @@ def _check_finite(res: Attribution) -> None:
     out = out if out.dtype == acc else out.to(acc)
     base = base if base.dtype == acc else base.to(acc)
     values = torch.cat([res.delta, out, base]).tolist()
-    deltas = values[:n]
-    gaps = [a - b for a, b in zip(values[n : 2 * n], values[2 * n :], strict=True)]
-    if not all(math.isfinite(v) for v in values):
+    # NaN or inf anywhere makes the sum NaN or inf; a finite sum of huge values that
+    # overflows only costs the exact check below, which then passes
+    if not math.isfinite(sum(values)):
         checks = [
             ("F(x)", res.output),
             ("F(baseline)", res.baseline_output),
@@ -499,9 +499,12 @@ def _check_finite(res: Attribution) -> None:
                 )
     # a cheap filter for the exact check below (the gap here is taken in float64 on the
     # host, the delta's in the accumulation dtype: equal up to that rounding)
-    suspicious = any(
-        g != 0 and math.isclose(d, -g, rel_tol=1e-5) for d, g in zip(deltas, gaps, strict=True)
-    )
+    suspicious = False
+    for i in range(n):
+        gap = values[n + i] - values[2 * n + i]
+        if gap != 0 and math.isclose(values[i], -gap, rel_tol=1e-5):
+            suspicious = True
+            break
     if suspicious and all(bool((a == 0).all()) for a in res.attributions):
         res.warnings.append(
             "All attributions are exactly zero although F(x) != F(baseline): the output "
