@@ -53,6 +53,8 @@ TensorOrTuple = torch.Tensor | tuple[torch.Tensor, ...]
 F = TypeVar("F", bound=Callable[..., Any])
 
 HALF = (torch.float16, torch.bfloat16)
+#: dtypes the path points are built in
+_FULL = (torch.float32, torch.float64)
 #: order of the floating dtypes by precision (the result takes the more precise one)
 _PRECISION = {torch.float16: 1, torch.bfloat16: 1, torch.float32: 2, torch.float64: 3}
 
@@ -321,10 +323,11 @@ class IntegratedGradients:
         except RuntimeError as err:
             _explain_device_mismatch(self.forward_func, device, err)
             raise
-        res.attributions = tuple(
-            a if a.dtype == d else a.to(d)
-            for a, d in zip(res.attributions, result_dtypes, strict=True)
-        )
+        if any(a.dtype != d for a, d in zip(res.attributions, result_dtypes, strict=True)):
+            res.attributions = tuple(
+                a if a.dtype == d else a.to(d)
+                for a, d in zip(res.attributions, result_dtypes, strict=True)
+            )
         res.warnings = notes + res.warnings
         _check_finite(res)
         return res
@@ -407,6 +410,10 @@ def _precision(
     input's and the model's dtype. Path points are never built in half precision:
     float32 at least.
     """
+    if len(xs) == 1:
+        dtype = xs[0].dtype
+        if dtype in _FULL and (model_dtype is None or model_dtype == dtype):
+            return xs, bs, (dtype,), (dtype,)  # the common call: nothing to cast or say
     forward, result, new_xs, new_bs = [], [], [], []
     for i, (x, b) in enumerate(zip(xs, bs, strict=True)):
         fwd = model_dtype if model_dtype is not None else x.dtype

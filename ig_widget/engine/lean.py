@@ -39,6 +39,9 @@ from .inputs import Target
 
 #: the most seeds kept (one per output shape, target and number of path rows)
 MAX_SEEDS = 64
+#: seeds larger than this many values (models with an output per pixel) are built per
+#: call, as the selection's backward would build them, rather than kept
+MAX_SEED_ELEMENTS = 1 << 20
 
 
 def applies(
@@ -167,9 +170,10 @@ def _seed(target: Target, out: torch.Tensor, path_rows: int, reps: int) -> torch
             head[(slice(None),) + target.shared] = 1
         else:
             head.fill_(1)
-        if len(_SEEDS) >= MAX_SEEDS:
-            _SEEDS.clear()
-        _SEEDS[key] = seed
+        if seed.numel() <= MAX_SEED_ELEMENTS:
+            if len(_SEEDS) >= MAX_SEEDS:
+                _SEEDS.clear()
+            _SEEDS[key] = seed
     return seed
 
 

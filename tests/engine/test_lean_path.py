@@ -335,3 +335,14 @@ def test_input_layouts(layout: str, spy: Spy, monkeypatch) -> None:
     fast = ig.attribute_detailed(x, **kwargs)
     assert spy.taken == 1
     assert_identical(fast, general(monkeypatch, ig, x, **kwargs))
+
+
+def test_large_seeds_are_not_kept(spy: Spy, monkeypatch) -> None:
+    """A model with many outputs per row (one per pixel) gets a fresh seed each call."""
+    monkeypatch.setattr(lean, "MAX_SEED_ELEMENTS", 10)
+    monkeypatch.setattr(lean, "_SEEDS", {})
+    model, x = mlp(), torch.randn(2, 12)
+    ig = IntegratedGradients(model)
+    fast = ig.attribute_detailed(x, target=1, n_steps=6)
+    assert spy.taken == 1 and lean._SEEDS == {}
+    assert_identical(fast, general(monkeypatch, ig, x, target=1, n_steps=6))
