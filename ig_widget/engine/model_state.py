@@ -83,15 +83,19 @@ def parameter_dtype(modules: list[torch.nn.Module]) -> torch.dtype | None:
 
 
 def model_facts(modules: list[torch.nn.Module]) -> tuple[torch.dtype | None, bool]:
-    """``(parameter_dtype(modules), bool(in_training(modules)))`` in one walk over the
-    submodules: what every call needs to know about the model, at half the cost of
-    asking the two questions apart (the walk is a visible share of a small model's call).
-    """
+    """``parameter_dtype(modules)`` and whether any submodule is in training mode, in
+    one walk over the submodules: what every call needs to know about the model, at
+    half the cost of asking apart (the walk is a visible share of a small model's call).
+    Only when some submodule trains does ``in_training`` need to name the ones that
+    matter (the second answer is its quick filter, not its result)."""
     dtype, training = None, False
     for m in modules:
-        # as ``parameter_dtype``: a module's parameters first, then its buffers
+        # as ``parameter_dtype``: a module's parameters first, then its buffers; the
+        # walk is ``submodules`` written out (pre-order), as this runs on every call
         p_dtype = b_dtype = None
-        for sub in submodules(m):
+        stack, seen = [m], {id(m)}
+        while stack:
+            sub = stack.pop()
             if sub.training:
                 training = True
             if p_dtype is None:
@@ -100,6 +104,10 @@ def model_facts(modules: list[torch.nn.Module]) -> tuple[torch.dtype | None, boo
                     b_dtype = _first_float(sub._buffers)
             elif training:
                 break  # nothing more to learn from this module
+            if sub._modules:
+                children = [c for c in sub._modules.values() if c is not None and id(c) not in seen]
+                seen.update(id(c) for c in children)
+                stack.extend(reversed(children))
         if dtype is None:
             dtype = p_dtype if p_dtype is not None else b_dtype
         if training and dtype is not None:
