@@ -1,7 +1,9 @@
 """``IntegratedGradients``: a drop-in for ``captum.attr.IntegratedGradients``.
 
 The public ``attribute`` validates everything (see ``inputs.py``), then hands the work
-to the path (``paths.py``), which integrates with the shared core (``core.py``). Every
+to the path (``paths.py``), which integrates with the shared core (``core.py``). The
+common call (one input, the straight line, a fixed rule, points that fit in one pass)
+takes ``lean.py`` instead: the same arithmetic, bit for bit, in fewer tensor operations. Every
 public member of captum's class (and of its ``GradientAttribution`` base) is here with
 the same behaviour, so captum's ``NoiseTunnel`` wraps this class as it wraps its own:
 ``attribute.__wrapped__`` is the undecorated method, as captum's logging decorator
