@@ -4,9 +4,16 @@
 (the predicted class), all-zero baselines. The proxy is one forward and one backward
 pass over the same n_steps x 64 Gauss-Legendre path rows, built outside the timing;
 ``ours / proxy`` is what the engine spends beyond it (goal: <= 1.10). Timings
-alternate and report medians of wall and of process CPU time.
+alternate and report medians of wall and of process CPU time. The line above the
+table says how many chunks (forward and backward passes) the engine splits the rows
+into: on the CPU it caps a chunk at ``batching.CPU_CHUNK_ELEMENTS`` input values unless
+``--internal-batch-size`` says otherwise, and a single chunk takes the lean path
+(``ig_widget.engine.lean``). ``--channels-last`` stores the images (and so the path
+rows of both contenders) in channels-last order, which oneDNN convolutions on the CPU
+run faster; the model is not changed.
 
     PYTHONPATH=$PWD python -m benchmarks.batch [--n-steps 8] [--repeats 7] [--threads 1]
+        [--internal-batch-size ROWS] [--channels-last]
 """
 
 from __future__ import annotations
@@ -35,6 +42,17 @@ def proxy_fn(model, x, baseline, target, n_steps):
     return proxy
 
 
+def chunks(x: torch.Tensor, n_steps: int, internal_batch_size: int | None) -> str:
+    """How the engine's planner splits the path rows on the CPU (``batching.py``)."""
+    from ig_widget.engine import batching
+
+    planner = batching.ChunkPlanner(
+        n_steps, x.shape[0], x[0].numel(), x.device, internal_batch_size
+    )
+    count = -(-n_steps // planner.steps)
+    return f"{count} chunk(s) of up to {planner.steps} steps ({planner.steps * x.shape[0]} rows)"
+
+
 def cpu_alternate(fns, repeats):
     times = {name: [] for name in fns}
     for _ in range(repeats):
@@ -52,6 +70,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--internal-batch-size", type=int, default=None)
     parser.add_argument("--threads", type=int, default=0, help="0: torch's default")
+    parser.add_argument("--channels-last", action="store_true", help="images in NHWC order")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -59,7 +78,9 @@ def main() -> None:
 
     model, x_test, _ = models.train_cnn()
     x = x_test[: args.batch].contiguous()
-    baseline = torch.zeros_like(x)
+    if args.channels_last:
+        x = x.contiguous(memory_format=torch.channels_last)
+    baseline = torch.zeros_like(x)  # same memory format as x
     with torch.no_grad():
         target = model(x).argmax(1)
     ig = IntegratedGradients(model)
@@ -78,10 +99,12 @@ def main() -> None:
     wall = alternate(fns, args.repeats, warmup=1, device=x.device)
     cpu = cpu_alternate(fns, args.repeats)
     rows = args.n_steps * args.batch
+    layout = "channels-last" if args.channels_last else "contiguous (NCHW)"
     print(
-        f"CNN 3x64x64, {args.batch} examples x n_steps={args.n_steps} = {rows} rows, "
-        f"{args.repeats} alternating repeats, {torch.get_num_threads()} thread(s); medians"
+        f"CNN 3x64x64 {layout}, {args.batch} examples x n_steps={args.n_steps} = {rows} "
+        f"rows, {args.repeats} alternating repeats, {torch.get_num_threads()} thread(s); medians"
     )
+    print(f"ours: {chunks(x, args.n_steps, args.internal_batch_size)}")
     print(f"{'':14s}{'wall s':>10s}{'CPU s':>10s}")
     res = {n: (median(wall[n]), median(cpu[n])) for n in fns}
     for name, (w, c) in res.items():

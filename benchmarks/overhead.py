@@ -4,9 +4,11 @@ On the 100-feature tabular MLP the model itself is cheap, so what the engine spe
 around the model (validation, the path, weighting, the delta, the checks) shows. This
 prints ``ours / proxy`` (the proxy is one forward and one backward pass over the same
 n_steps path rows, see ``benchmarks/contenders.py``) from alternating, many-repeat
-timings, and with ``--profile`` the cProfile listing of the engine's own calls.
+timings. ``--profile`` prints the cProfile listing of the engine's own Python calls and
+``--ops`` torch.profiler's table of aten operators, per call, for ours and for the proxy
+(both after a warm-up, so imports and first-call caches do not show).
 
-    PYTHONPATH=$PWD python -m benchmarks.overhead [--repeats 400] [--profile]
+    PYTHONPATH=$PWD python -m benchmarks.overhead [--repeats 400] [--profile] [--ops]
 """
 
 from __future__ import annotations
@@ -40,12 +42,30 @@ def ratios(fns: dict[str, Callable[[], object]], repeats: int, device) -> dict[s
     return {name: (median(wall[name]), median(cpu[name])) for name in fns}
 
 
+def print_ops(fns: dict[str, Callable[[], object]], repeats: int) -> None:
+    """torch.profiler's aten operators per call (count and self CPU time) for each fn."""
+    from torch.profiler import ProfilerActivity, profile
+
+    for name, fn in fns.items():
+        with profile(activities=[ProfilerActivity.CPU]) as prof:
+            for _ in range(repeats):
+                fn()
+        rows = [e for e in prof.key_averages() if e.key.startswith("aten::")]
+        calls = sum(e.count for e in rows) / repeats
+        print(f"== {name}: {calls:.0f} aten operator calls per call (nested ones included)")
+        print(f"{'operator':34s}{'calls':>7s}{'self us':>10s}")
+        for e in sorted(rows, key=lambda e: -e.self_cpu_time_total)[:25]:
+            per_call = e.self_cpu_time_total / repeats
+            print(f"{e.key:34s}{e.count / repeats:7.1f}{per_call:10.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=400)
     parser.add_argument("--n-steps", type=int, default=50)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="cProfile of ours")
+    parser.add_argument("--ops", action="store_true", help="aten operators of ours and the proxy")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     from ig_widget import IntegratedGradients
@@ -56,6 +76,12 @@ def main() -> None:
         "ours": lambda: contenders.attribute(ig, case, case.n_steps),
         "proxy": contenders.proxy_fn(case, case.n_steps),
     }
+    for _ in range(50):  # warm-up: imports, caches, the allocator
+        for fn in fns.values():
+            fn()
+    if args.ops:
+        print_ops(fns, args.repeats)
+        return
     if args.profile:
         prof = cProfile.Profile()
         prof.enable()

@@ -157,6 +157,13 @@ class Core:
 
     def outputs(self, rows: Sequence[torch.Tensor], reps: int) -> torch.Tensor:
         """The selected output of every row of ``rows`` ((reps * batch) rows each)."""
+        return self.target.select(self.forward(rows, reps), reps)
+
+    def forward(self, rows: torch.Tensor | Sequence[torch.Tensor], reps: int) -> torch.Tensor:
+        """The model's output tensor for ``rows`` (a tensor, or one per input) of
+        (reps * batch) rows each, before the target is selected."""
+        if isinstance(rows, torch.Tensor):
+            rows = (rows,)
         if self.forward_dtypes is not None:
             rows = [_to(r, d) for r, d in zip(rows, self.forward_dtypes, strict=True)]
         try:
@@ -175,7 +182,7 @@ class Core:
         if not self.range_checked:
             self.target.check_range(check_output(out, reps * self.batch))
             self.range_checked = True
-        return self.target.select(out, reps)
+        return out
 
     def planner(self, n: int, xs: Sequence[torch.Tensor]) -> ChunkPlanner:
         per_row = sum(x[0].numel() for x in xs)

@@ -9,6 +9,7 @@ that knows how to pick one scalar per row of a step-major batch.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,9 +19,15 @@ from typing import Any
 import numpy as np
 import torch
 
+#: floating dtypes that need no further check in ``format_inputs``
+_REAL = (torch.float32, torch.float64, torch.float16, torch.bfloat16)
+
 
 def format_inputs(inputs: Any) -> tuple[tuple[torch.Tensor, ...], bool]:
     """Return (tuple of tensors, whether the user passed a tuple)."""
+    if type(inputs) is torch.Tensor and inputs.dtype in _REAL and inputs.dim() and inputs.numel():
+        # the common call, in a few attribute reads (a tensor without grad needs no detach)
+        return (inputs.detach() if inputs.requires_grad else inputs,), False
     is_tuple = isinstance(inputs, (tuple, list))
     items = tuple(inputs) if is_tuple else (inputs,)
     if not items:
@@ -75,6 +82,15 @@ def format_baselines(
     baselines: Any, inputs: tuple[torch.Tensor, ...], input_is_tuple: bool
 ) -> tuple[torch.Tensor, ...]:
     """Broadcast None / scalars / tensors (or a tuple mixing them) to the inputs' shapes."""
+    if len(inputs) == 1 and type(baselines) is torch.Tensor:
+        x = inputs[0]
+        if (
+            baselines.shape == x.shape
+            and baselines.dtype == x.dtype
+            and baselines.device == x.device
+        ):
+            # the common call: one baseline shaped like the input
+            return (baselines.detach() if baselines.requires_grad else baselines,)
     if baselines is None:
         items: tuple = (None,) * len(inputs)
     elif isinstance(baselines, (tuple, list)):
@@ -152,7 +168,7 @@ def format_additional_args(args: Any) -> tuple:
 
 def expand_additional_args(args: tuple, reps: int) -> tuple:
     """Repeat batched tensors ``reps`` times along dim 0 (step-major), like the inputs."""
-    if reps == 1:
+    if reps == 1 or not args:
         return args
     return tuple(
         torch.cat([a] * reps, dim=0) if isinstance(a, torch.Tensor) and a.dim() > 0 else a
@@ -186,6 +202,8 @@ class Target:
     #: per index position, the smallest and largest index asked for (host ints, so the
     #: range check costs no device synchronisation)
     bounds: tuple[tuple[int, int], ...] = ()
+    #: ``per_example`` as host ints (a cache key that needs no device synchronisation)
+    indices: tuple[tuple[int, ...], ...] | None = None
 
     def check_range(self, out: torch.Tensor) -> None:
         """Refuse indices outside the output; call once, on the first output seen."""
@@ -327,7 +345,9 @@ def format_target(target: Any, batch: int, device: torch.device) -> Target:
     )
 
 
+@functools.lru_cache(maxsize=256)
 def _shared(index: tuple[int, ...], batch: int) -> Target:
+    """One shared index for every row; cached (a frozen record of ints: safe to share)."""
     return Target(shared=index, batch=batch, bounds=tuple((i, i) for i in index))
 
 
@@ -336,6 +356,7 @@ def _per_example(cols: list[list[int]], batch: int, device: torch.device) -> Tar
         per_example=tuple(torch.tensor(c, device=device, dtype=torch.long) for c in cols),
         batch=batch,
         bounds=tuple((min(c), max(c)) for c in cols),
+        indices=tuple(tuple(c) for c in cols),
     )
 
 

@@ -31,6 +31,8 @@ MAX_DEPTH = 4
 
 def find_modules(fn: Any) -> list[torch.nn.Module]:
     """The ``nn.Module`` objects ``fn`` is or wraps (outermost first, no duplicates)."""
+    if isinstance(fn, torch.nn.Module):
+        return [fn]  # the common call: the model itself
     found: list[torch.nn.Module] = []
     seen: set[int] = set()
 
@@ -77,6 +79,46 @@ def parameter_dtype(modules: list[torch.nn.Module]) -> torch.dtype | None:
                 for t in getattr(sub, kind).values():
                     if t is not None and t.is_floating_point():
                         return t.dtype
+    return None
+
+
+def model_facts(modules: list[torch.nn.Module]) -> tuple[torch.dtype | None, bool]:
+    """``parameter_dtype(modules)`` and whether any submodule is in training mode, in
+    one walk over the submodules: what every call needs to know about the model, at
+    half the cost of asking apart (the walk is a visible share of a small model's call).
+    Only when some submodule trains does ``in_training`` need to name the ones that
+    matter (the second answer is its quick filter, not its result)."""
+    dtype, training = None, False
+    for m in modules:
+        # as ``parameter_dtype``: a module's parameters first, then its buffers; the
+        # walk is ``submodules`` written out (pre-order), as this runs on every call
+        p_dtype = b_dtype = None
+        stack, seen = [m], {id(m)}
+        while stack:
+            sub = stack.pop()
+            if sub.training:
+                training = True
+            if p_dtype is None:
+                p_dtype = _first_float(sub._parameters)
+                if p_dtype is None and b_dtype is None:
+                    b_dtype = _first_float(sub._buffers)
+            elif training:
+                break  # nothing more to learn from this module
+            if sub._modules:
+                children = [c for c in sub._modules.values() if c is not None and id(c) not in seen]
+                seen.update(id(c) for c in children)
+                stack.extend(reversed(children))
+        if dtype is None:
+            dtype = p_dtype if p_dtype is not None else b_dtype
+        if training and dtype is not None:
+            break
+    return dtype, training
+
+
+def _first_float(tensors: dict[str, torch.Tensor | None]) -> torch.dtype | None:
+    for t in tensors.values():
+        if t is not None and t.is_floating_point():
+            return t.dtype
     return None
 
 
