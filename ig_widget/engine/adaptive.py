@@ -19,6 +19,7 @@ plots; each panel is a ``Panel``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
@@ -161,18 +162,19 @@ def integrate_adaptive(
     core: Core, path, xs: Tensors, bs: Tensors, tol: float, max_steps: int, with_trace: bool
 ) -> Attribution:
     """Attribute along ``path`` (a ``GradientPath``) until the completeness error is at
-    most ``tol`` of |F(x) - F(x')| or ``max_steps`` gradient nodes are spent."""
+    most ``tol`` of |F(x) - F(x')| or ``max_steps`` gradient nodes are spent.
+
+    Several examples on the straight line (and no trace asked for) get their own nodes
+    each (``integrate_per_example``); otherwise the nodes are shared by the batch."""
+    from .paths import StraightLine  # paths imports this module
+
+    if core.batch > 1 and type(path) is StraightLine and not with_trace:
+        return integrate_per_example(core, xs, bs, tol, max_steps)
     refiner = _Refiner(core, path, xs, bs, max_steps)
     f_x, f_b = core.endpoint_outputs(xs, bs)
     f_x, f_b = f_x.to(refiner.acc), f_b.to(refiner.acc)
     panels, total = _planned_panels(refiner, f_x, f_b, tol, max_steps)
     attrs = assemble(panels, xs)
-    warnings = []
-    if total > tol:
-        warnings.append(
-            f"n_steps='auto' stopped at max_steps={max_steps} with a completeness error of "
-            f"{total:.2g} of |F(x) - F(x')| (tol={tol:g}); raise max_steps or tol."
-        )
     dtype = xs[0].dtype
     return Attribution(
         attributions=attrs,
@@ -182,5 +184,141 @@ def integrate_adaptive(
         n_evals=refiner.n_grad,
         n_forward=refiner.n_grad + refiner.n_forward,
         trace=trace(panels, f_b, f_x, xs) if with_trace else None,
-        warnings=warnings,
+        warnings=_stopped(total, tol, max_steps),
+    )
+
+
+def _stopped(total: float, tol: float, max_steps: int) -> list[str]:
+    if total <= tol:
+        return []
+    return [
+        f"n_steps='auto' stopped at max_steps={max_steps} with a completeness error of "
+        f"{total:.2g} of |F(x) - F(x')| (tol={tol:g}); raise max_steps or tol."
+    ]
+
+
+class _Rows:
+    """F and gradients at points x'_e + alpha (x_e - x'_e) with alphas of each example's
+    own (straight line), for all examples in shared model calls.
+
+    The calls keep the engine's row layout, step-major ``reps`` times the batch (layer
+    attributions and additional forward arguments rely on it): a round where example e
+    asks for k_e points runs max(k_e) steps, each example's list padded with its own
+    last alpha, whose results are dropped (``padded_rows`` counts them)."""
+
+    def __init__(self, core: Core, xs: Tensors, bs: Tensors, max_steps: int) -> None:
+        self.core, self.xs, self.bs, self.max_steps = core, xs, bs, max_steps
+        self.dtype, self.device = xs[0].dtype, xs[0].device
+        self.acc = accumulation_dtype(self.dtype)
+        self.diffs = tuple(x - b for x, b in zip(xs, bs, strict=True))
+        #: per example: per input contributions (k, features) at its gradient nodes
+        self.node_c: list[list[list[torch.Tensor]]] = [[] for _ in range(core.batch)]
+        self.grad_rows = self.value_rows = self.padded_rows = 0
+
+    def _grid(self, asked: dict[int, torch.Tensor]) -> torch.Tensor:
+        """(steps, batch) alphas: each example's own in its column, padded."""
+        steps = max(len(a) for a in asked.values())
+        grid = torch.ones(steps, self.core.batch, dtype=torch.float64)
+        for i, a in asked.items():
+            grid[: len(a), i] = a
+            grid[len(a) :, i] = a[-1]
+        self.padded_rows += steps * self.core.batch - sum(len(a) for a in asked.values())
+        return grid.to(self.device, self.dtype)
+
+    def _points(self, grid: torch.Tensor) -> list[torch.Tensor]:
+        k, n = grid.shape
+        return [
+            torch.addcmul(
+                b.unsqueeze(0), grid.view((k, n) + (1,) * (x.dim() - 1)), d.unsqueeze(0)
+            ).reshape((k * n,) + tuple(x.shape[1:]))
+            for x, b, d in zip(self.xs, self.bs, self.diffs, strict=True)
+        ]
+
+    def values(self, asked: dict[int, torch.Tensor]) -> dict[int, torch.Tensor]:
+        """F at each example's own alphas, without graph."""
+        grid = self._grid(asked)
+        k = grid.shape[0]
+        out = torch.empty(k, self.core.batch, dtype=self.acc, device=self.device)
+        planner = self.core.planner(k, self.xs)
+
+        def run(s0: int, s1: int) -> None:
+            with torch.no_grad():
+                f = self.core.outputs(self._points(grid[s0:s1]), s1 - s0)
+            out[s0:s1] = f.reshape(s1 - s0, -1).to(self.acc)
+
+        start = 0
+        while start < k:
+            _, start = planner.run(start, run)
+        self.value_rows += sum(len(a) for a in asked.values())
+        return {i: out[: len(a), i] for i, a in asked.items()}
+
+    def gradients(self, asked: dict[int, torch.Tensor]) -> dict[int, torch.Tensor]:
+        """H at each example's own alphas; keeps the per-feature contributions."""
+        grid = self._grid(asked)
+        k, n, acc = grid.shape[0], self.core.batch, self.acc
+        contribs = [
+            torch.empty(k, n, d[0].numel(), dtype=acc, device=self.device) for d in self.diffs
+        ]
+        planner = self.core.planner(k, self.xs)
+
+        def run(s0: int, s1: int) -> None:
+            rows = [p.detach().requires_grad_() for p in self._points(grid[s0:s1])]
+            with torch.enable_grad():
+                sel = self.core.outputs(rows, s1 - s0)
+                grads = (None,) * len(rows)
+                if sel.requires_grad:
+                    grads = torch.autograd.grad(sel.sum(), rows, allow_unused=True)
+            for c, gr, d in zip(contribs, grads, self.diffs, strict=True):
+                if gr is None:
+                    c[s0:s1] = 0
+                else:
+                    c[s0:s1] = gr.reshape(s1 - s0, n, -1).to(acc) * d.reshape(1, n, -1).to(acc)
+
+        start = 0
+        while start < k:
+            _, start = planner.run(start, run)
+        self.grad_rows += sum(len(a) for a in asked.values())
+        self.core.report(min(self.grad_rows / n, self.max_steps), self.max_steps)
+        out = {}
+        for i, a in asked.items():
+            parts = [c[: len(a), i] for c in contribs]
+            self.node_c[i].append(parts)
+            out[i] = sum(p.sum(1) for p in parts)
+        return out
+
+
+def integrate_per_example(
+    core: Core, xs: Tensors, bs: Tensors, tol: float, max_steps: int
+) -> Attribution:
+    """``n_steps="auto"`` with nodes planned and refined per example (``probe.integrate_each``):
+    every example spends the gradient nodes its own integrand needs, while the model
+    sees all examples in shared calls (``_Rows``).
+
+    ``n_evals`` is the gradient evaluations per example on average (the examples' own
+    gradient nodes summed, over the batch size, rounded up): the count a fixed rule of
+    n nodes spends as n. ``n_forward`` likewise. Padding rows of the shared calls are
+    not counted."""
+    rows = _Rows(core, xs, bs, max_steps)
+    f_x, f_b = core.endpoint_outputs(xs, bs)
+    f_x, f_b = f_x.to(rows.acc), f_b.to(rows.acc)
+    plans = probe.integrate_each(rows.values, rows.gradients, f_b, f_x, tol, max_steps, rows.dtype)
+    attrs = [
+        torch.zeros(core.batch, d[0].numel(), dtype=rows.acc, device=rows.device)
+        for d in rows.diffs
+    ]
+    for e, plan in enumerate(plans):
+        weights = plan.node_weights.to(rows.device, rows.acc)
+        for i, a in enumerate(attrs):
+            a[e] = weights @ torch.cat([c[i] for c in rows.node_c[e]])
+    out = tuple(a.reshape(x.shape).to(x.dtype) for a, x in zip(attrs, xs, strict=True))
+    n = core.batch
+    dtype = xs[0].dtype
+    return Attribution(
+        attributions=out,
+        delta=delta(out, f_x, f_b),
+        output=f_x.to(dtype),
+        baseline_output=f_b.to(dtype),
+        n_evals=math.ceil(rows.grad_rows / n),
+        n_forward=math.ceil((rows.grad_rows + rows.value_rows) / n) + 2,
+        warnings=_stopped(max(p.error for p in plans), tol, max_steps),
     )
