@@ -20,11 +20,12 @@ plots; each panel is a ``Panel``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 
 from . import probe
+from .batching import ChunkPlanner
 from .core import Attribution, Core, PathTrace, Tensors, accumulation_dtype, delta
 
 
@@ -201,87 +202,132 @@ class _Rows:
     """F and gradients at points x'_e + alpha (x_e - x'_e) with alphas of each example's
     own (straight line), for all examples in shared model calls.
 
-    The calls keep the engine's row layout, step-major ``reps`` times the batch (layer
-    attributions and additional forward arguments rely on it): a round where example e
-    asks for k_e points runs max(k_e) steps, each example's list padded with its own
-    last alpha, whose results are dropped (``padded_rows`` counts them)."""
+    The rows asked for are packed one after another, each run with its own example's
+    target and additional arguments. A forward marked ``step_major`` (the layer
+    attributions' replay, which pairs row r with example r mod batch) keeps the
+    engine's layout instead, ``reps`` times the batch: a round where example e asks
+    for k_e points runs max(k_e) steps, each example's list padded with its own last
+    alpha, whose results are dropped (``padded_rows`` counts them)."""
 
     def __init__(self, core: Core, xs: Tensors, bs: Tensors, max_steps: int) -> None:
         self.core, self.xs, self.bs, self.max_steps = core, xs, bs, max_steps
         self.dtype, self.device = xs[0].dtype, xs[0].device
         self.acc = accumulation_dtype(self.dtype)
         self.diffs = tuple(x - b for x, b in zip(xs, bs, strict=True))
+        self.packed = not getattr(core.fwd, "step_major", False)
         #: per example: per input contributions (k, features) at its gradient nodes
         self.node_c: list[list[list[torch.Tensor]]] = [[] for _ in range(core.batch)]
         self.grad_rows = self.value_rows = self.padded_rows = 0
 
-    def _grid(self, asked: dict[int, torch.Tensor]) -> torch.Tensor:
-        """(steps, batch) alphas: each example's own in its column, padded."""
+    def _layout(self, asked: dict[int, torch.Tensor]):
+        """(example of each row (R,), alpha of each row (R,), rows per model unit,
+        positions of each example's answers)."""
+        n = self.core.batch
+        if self.packed:
+            rows_of = torch.cat(
+                [torch.full((len(a),), i, dtype=torch.long) for i, a in asked.items()]
+            )
+            alphas = torch.cat(list(asked.values()))
+            take, at = {}, 0
+            for i, a in asked.items():
+                take[i] = torch.arange(at, at + len(a))
+                at += len(a)
+            return rows_of, alphas, 1, take
         steps = max(len(a) for a in asked.values())
-        grid = torch.ones(steps, self.core.batch, dtype=torch.float64)
+        grid = torch.ones(steps, n, dtype=torch.float64)
         for i, a in asked.items():
             grid[: len(a), i] = a
             grid[len(a) :, i] = a[-1]
-        self.padded_rows += steps * self.core.batch - sum(len(a) for a in asked.values())
-        return grid.to(self.device, self.dtype)
+        self.padded_rows += steps * n - sum(len(a) for a in asked.values())
+        take = {i: torch.arange(len(a)) * n + i for i, a in asked.items()}
+        return torch.arange(n).repeat(steps), grid.reshape(-1), n, take
 
-    def _points(self, grid: torch.Tensor) -> list[torch.Tensor]:
-        k, n = grid.shape
+    def _caller(self, rows_of: torch.Tensor, unit: int):
+        """A function rows -> selected outputs for the rows of examples ``rows_of``."""
+        core = self.core
+        if not self.packed:
+            return lambda rows: core.outputs(rows, len(rows_of) // unit)
+        target = core.target
+        if target.per_example is not None:
+            target = replace(target, per_example=tuple(i[rows_of] for i in target.per_example))
+        target = replace(target, batch=len(rows_of))
+        args = tuple(
+            a[rows_of.to(a.device)] if isinstance(a, torch.Tensor) and a.dim() > 0 else a
+            for a in core.args
+        )
+        sub = Core(core.fwd, target, args, len(rows_of), None, None, core.forward_dtypes)
+        sub.range_checked = True  # checked on the end points
+        return lambda rows: sub.outputs(rows, 1)
+
+    def _points(self, rows_of: torch.Tensor, alphas: torch.Tensor) -> list[torch.Tensor]:
+        a = alphas.to(self.device, self.dtype)
+        idx = rows_of.to(self.device)
         return [
-            torch.addcmul(
-                b.unsqueeze(0), grid.view((k, n) + (1,) * (x.dim() - 1)), d.unsqueeze(0)
-            ).reshape((k * n,) + tuple(x.shape[1:]))
+            torch.addcmul(b[idx], a.view((-1,) + (1,) * (x.dim() - 1)), d[idx])
             for x, b, d in zip(self.xs, self.bs, self.diffs, strict=True)
         ]
 
-    def values(self, asked: dict[int, torch.Tensor]) -> dict[int, torch.Tensor]:
-        """F at each example's own alphas, without graph."""
-        grid = self._grid(asked)
-        k = grid.shape[0]
-        out = torch.empty(k, self.core.batch, dtype=self.acc, device=self.device)
-        planner = self.core.planner(k, self.xs)
+    def _run(self, asked: dict[int, torch.Tensor], with_grad: bool):
+        """(F (R,), per input contributions (R, features) or None, positions per example)."""
+        rows_of, alphas, unit, take = self._layout(asked)
+        n_rows, acc = len(alphas), self.acc
+        f = torch.empty(n_rows, dtype=acc, device=self.device)
+        contribs = None
+        if with_grad:
+            contribs = [
+                torch.empty(n_rows, d[0].numel(), dtype=acc, device=self.device) for d in self.diffs
+            ]
+        batch = 1 if self.packed else self.core.batch
+        planner = ChunkPlanner(
+            n_rows // unit,
+            batch,
+            sum(x[0].numel() for x in self.xs),
+            self.device,
+            self.core.internal_batch_size,
+        )
 
         def run(s0: int, s1: int) -> None:
-            with torch.no_grad():
-                f = self.core.outputs(self._points(grid[s0:s1]), s1 - s0)
-            out[s0:s1] = f.reshape(s1 - s0, -1).to(self.acc)
-
-        start = 0
-        while start < k:
-            _, start = planner.run(start, run)
-        self.value_rows += sum(len(a) for a in asked.values())
-        return {i: out[: len(a), i] for i, a in asked.items()}
-
-    def gradients(self, asked: dict[int, torch.Tensor]) -> dict[int, torch.Tensor]:
-        """H at each example's own alphas; keeps the per-feature contributions."""
-        grid = self._grid(asked)
-        k, n, acc = grid.shape[0], self.core.batch, self.acc
-        contribs = [
-            torch.empty(k, n, d[0].numel(), dtype=acc, device=self.device) for d in self.diffs
-        ]
-        planner = self.core.planner(k, self.xs)
-
-        def run(s0: int, s1: int) -> None:
-            rows = [p.detach().requires_grad_() for p in self._points(grid[s0:s1])]
+            r0, r1 = s0 * unit, s1 * unit
+            call = self._caller(rows_of[r0:r1], unit)
+            rows = self._points(rows_of[r0:r1], alphas[r0:r1])
+            if not with_grad:
+                with torch.no_grad():
+                    f[r0:r1] = call(rows).to(acc)
+                return
+            rows = [r.detach().requires_grad_() for r in rows]
             with torch.enable_grad():
-                sel = self.core.outputs(rows, s1 - s0)
+                sel = call(rows)
                 grads = (None,) * len(rows)
                 if sel.requires_grad:
                     grads = torch.autograd.grad(sel.sum(), rows, allow_unused=True)
+            f[r0:r1] = sel.detach().to(acc)
+            idx = rows_of[r0:r1].to(self.device)
             for c, gr, d in zip(contribs, grads, self.diffs, strict=True):
                 if gr is None:
-                    c[s0:s1] = 0
+                    c[r0:r1] = 0
                 else:
-                    c[s0:s1] = gr.reshape(s1 - s0, n, -1).to(acc) * d.reshape(1, n, -1).to(acc)
+                    c[r0:r1] = gr.reshape(r1 - r0, -1).to(acc) * d[idx].reshape(r1 - r0, -1).to(acc)
 
         start = 0
-        while start < k:
+        while start < n_rows // unit:
             _, start = planner.run(start, run)
+        return f, contribs, take
+
+    def values(self, asked: dict[int, torch.Tensor]) -> dict[int, torch.Tensor]:
+        """F at each example's own alphas, without graph."""
+        f, _, take = self._run(asked, with_grad=False)
+        self.value_rows += sum(len(a) for a in asked.values())
+        return {i: f[t.to(f.device)] for i, t in take.items()}
+
+    def gradients(self, asked: dict[int, torch.Tensor]) -> dict[int, torch.Tensor]:
+        """H at each example's own alphas; keeps the per-feature contributions."""
+        _, contribs, take = self._run(asked, with_grad=True)
         self.grad_rows += sum(len(a) for a in asked.values())
+        n = self.core.batch
         self.core.report(min(self.grad_rows / n, self.max_steps), self.max_steps)
         out = {}
-        for i, a in asked.items():
-            parts = [c[: len(a), i] for c in contribs]
+        for i, t in take.items():
+            parts = [c[t.to(c.device)] for c in contribs]
             self.node_c[i].append(parts)
             out[i] = sum(p.sum(1) for p in parts)
         return out
