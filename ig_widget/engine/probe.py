@@ -299,6 +299,10 @@ def plan(
     n = yield from _single_rule(shadow, f_b, f_x, scale, tol, min(best - 1, MAX_SINGLE_N))
     if n is not None:
         found[f"gauss-legendre {n}"] = [(0.0, 1.0, n)]
+    best = min((_count(v) for v in found.values()), default=max_steps + 1)
+    quantile = yield from _quantile_panels(run, shadow, scale, tol, min(best - 1, max_steps))
+    if quantile is not None:
+        found[f"quantile panels {len(quantile)}x{quantile[0][2]}"] = quantile
     if found:
         strategy = min(found, key=lambda k: (_count(found[k]), not k.startswith("gauss")))
         layout = found[strategy]
@@ -399,6 +403,121 @@ def _single_rule(shadow, f_b, f_x, scale, tol, most: int) -> Steps[int | None]:
             return None  # not converging at a rate that would pay off
         previous = min(errs[: len(group)])
     return None
+
+
+#: share of the node density spread uniformly over [0, 1] by ``_quantile_panels`` (the
+#: rest follows the probed variation of F)
+QUANTILE_FLOOR = 0.25
+#: nodes per panel tried by ``_quantile_panels``
+QUANTILE_ORDERS = (2, 3, 4, 6)
+#: panel counts tried by ``_quantile_panels`` (m = 1 is the single rule, tried apart)
+QUANTILE_PANELS = (2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 40, 48, 64)
+#: candidates checked together in one forward call
+QUANTILE_GROUP = 6
+#: forward refinement of the variation: intervals holding more than this share of it
+#: are halved (a few rounds), so a step of F is resolved before panels are placed
+RESOLVE_SHARE = 1 / 64
+RESOLVE_ROUNDS = 6
+
+
+def _quantile_panels(run, shadow, scale, tol, most: int) -> Steps[list | None]:
+    """Composite panels whose edges equidistribute the probed variation of F (mixed
+    with ``QUANTILE_FLOOR`` of uniform density), M panels of p nodes, the fewest M * p
+    <= ``most`` that meets ``tol`` on the shadow while the rule of p + 1 nodes on the
+    same panels is within ``NEXT_RULE_SLACK`` times ``tol``; or None.
+
+    Where F moves in a short stretch of the path (saturation), the panels crowd there
+    and each, holding an equal share of the change, is smooth enough for a few nodes: a
+    change of variables following |dF/dalpha|, with Gauss-Legendre on each piece so the
+    map's kinks at the edges cost nothing. Forward passes only."""
+    if most < QUANTILE_ORDERS[0]:
+        return None
+    yield from _resolve(run, scale)
+    al, f = run.sampled()
+    var = ((f[1:] - f[:-1]).abs() / scale).sum(1)
+    width = al[1:] - al[:-1]
+    total = float(var.sum())
+    if not math.isfinite(total) or total <= 0:
+        return None
+    mass = (1 - QUANTILE_FLOOR) * var / total + QUANTILE_FLOOR * width
+    cum = torch.cat([torch.zeros(1, dtype=torch.float64), torch.cumsum(mass, 0)])
+    cum = cum / cum[-1]
+    candidates = sorted(
+        (m * p, p, m) for p in QUANTILE_ORDERS for m in QUANTILE_PANELS if m * p <= most
+    )
+    best, stalled = None, 0
+    for group_start in range(0, len(candidates), QUANTILE_GROUP):
+        group = candidates[group_start : group_start + QUANTILE_GROUP]
+        layouts = [[(a, b, p) for a, b in _quantile_edges(al, cum, m)] for _, p, m in group]
+        points = {e for lay in layouts for a, b, _ in lay for e in (a, b)}
+        ends = yield from _ends_only(run, points)
+        # each layout with its own p and with p + 1 (the convergence check), one call
+        rules = [
+            [(a, b, *_rule(a, b, k + extra)) for a, b, k in lay]
+            for lay in layouts
+            for extra in (0, 1)
+        ]
+        nodes = torch.cat([al_ for rule in rules for _, _, al_, _ in rule])
+        loc = torch.cat([_local(a, b, al_) for rule in rules for a, b, al_, _ in rule])
+        h, _ = yield from shadow.slopes(nodes, loc)
+        errs, at = [], 0
+        for rule in rules:
+            gaps = []
+            for a, b, al_, w in rule:
+                gaps.append(w @ h[at : at + len(al_)] - (ends[b] - ends[a]))
+                at += len(al_)
+            errs.append(_error(torch.stack(gaps), scale))
+        for j, lay in enumerate(layouts):
+            if errs[2 * j] <= tol and errs[2 * j + 1] <= NEXT_RULE_SLACK * tol:
+                return lay
+        # pre-asymptotic errors fall slowly at first: give up only after two groups in
+        # a row that improve on the best so far by less than a third
+        least = min(errs[::2])
+        stalled = stalled + 1 if best is not None and least > best / 1.5 else 0
+        if stalled >= 2:
+            return None
+        best = least if best is None else min(best, least)
+    return None
+
+
+def _quantile_edges(al: torch.Tensor, cum: torch.Tensor, m: int) -> list[tuple[float, float]]:
+    """m panels between the alphas where the cumulative mass ``cum`` reaches j / m."""
+    q = torch.arange(1, m, dtype=torch.float64) / m
+    j = torch.searchsorted(cum, q).clamp(1, len(al) - 1)
+    c0, c1 = cum[j - 1], cum[j]
+    t = torch.where(c1 > c0, (q - c0) / (c1 - c0), torch.full_like(q, 0.5))
+    inner = (al[j - 1] + t * (al[j] - al[j - 1])).tolist()
+    edges = [0.0] + sorted(set(inner) - {0.0, 1.0}) + [1.0]
+    return list(zip(edges[:-1], edges[1:], strict=True))
+
+
+def _ends_only(run: _Counter, points: set[float]) -> Steps[dict[float, torch.Tensor]]:
+    """F at ``points`` (already sampled ones are looked up)."""
+    known: dict[float, torch.Tensor] = {}
+    for a_s, f_s in run.samples:
+        for i, a in enumerate(a_s.tolist()):
+            known.setdefault(a, f_s[i])
+    need = sorted(points - known.keys())
+    if need:
+        f = yield from run.values(torch.tensor(need, dtype=torch.float64))
+        known.update(zip(need, f, strict=True))
+    return known
+
+
+def _resolve(run: _Counter, scale: torch.Tensor) -> Steps[None]:
+    """Halve the sampled intervals that hold more than ``RESOLVE_SHARE`` of F's
+    probed variation, for a few rounds (forward passes only)."""
+    for _ in range(RESOLVE_ROUNDS):
+        al, f = run.sampled()
+        var = ((f[1:] - f[:-1]).abs() / scale).sum(1)
+        total = float(var.sum())
+        if not math.isfinite(total) or total <= 0:
+            return
+        wide = (var > RESOLVE_SHARE * total) & (al[1:] - al[:-1] > 1e-6)
+        if not bool(wide.any()):
+            return
+        mids = (0.5 * (al[:-1] + al[1:]))[wide]
+        yield from run.values(mids)
 
 
 def _real(run: _Counter) -> Callable[[torch.Tensor, torch.Tensor], Steps]:
