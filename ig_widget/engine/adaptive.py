@@ -15,6 +15,12 @@ This module supplies the planner's two callables (``_Refiner.values``: F at path
 without graph; ``_Refiner.gradients``: each node's per-feature contributions), then
 ``assemble`` sums the panels into attributions and ``trace`` lays the nodes out for
 plots; each panel is a ``Panel``.
+
+Several examples on the straight line get nodes of their own (``integrate_per_example``,
+``probe.integrate_each``): an example whose F moves in a steep step no longer makes a
+smooth one in the same batch pay for its nodes, and the model still sees batches
+(``_Rows`` answers the requests of all examples with shared calls). A trace, or another
+path, keeps the shared nodes (the trace's layout has one alpha per step for the batch).
 """
 
 from __future__ import annotations

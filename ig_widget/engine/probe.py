@@ -15,7 +15,10 @@ without graph, several times cheaper than a gradient node. Three facts follow:
   F(x) - F(x') in a sliver next to alpha = 0, saturation in a steep step anywhere.
 
 So the whole search for a rule runs on the shadow, paying forward passes only: (1) one
-Gauss-Legendre rule of n nodes on [0, 1], for n = 1, 2, 3, ...; (2) composite
+Gauss-Legendre rule of n nodes on [0, 1], for n = 1, 2, 3, ..., counted as met only when
+the next n is close to ``tol`` too (a kinked integrand hits the total by luck at some
+n); (2) composite panels whose edges equidistribute the probed variation of F (a change
+of variables following |dF/dalpha|, nodes crowding where F moves); (3) composite
 Gauss-Legendre panels of ``order`` nodes, the worst panels split until the sum of the
 panels' error sizes (a bound on the completeness error in which errors of different
 panels cannot cancel) is within ``tol``. A panel is split where the probed variation of
@@ -31,9 +34,11 @@ The module takes plain callables, so any engine can use it: ``values(alphas)`` g
 path points (forward only, (k, batch)) and ``slopes(alphas)`` gives H at gradient nodes
 ((k, batch)); the engine keeps the per-feature parts of each gradient call itself and
 weights them with ``Plan.node_weights`` (one weight per gradient node, in call order; 0 for
-nodes a refinement replaced). Nodes are shared by all examples of a batch; every check
-takes the worst example. Like the convergence delta, the checks see the sum over
-features: per-feature errors of opposite sign can cancel unseen.
+nodes a refinement replaced). With ``integrate`` the nodes are shared by all examples of
+a batch and every check takes the worst example; ``integrate_each`` plans every example
+on its own nodes (the planner is a generator of requests, ``plan``, so the requests of
+all examples are answered by shared calls). Like the convergence delta, the checks see
+the sum over features: per-feature errors of opposite sign can cancel unseen.
 """
 
 from __future__ import annotations
