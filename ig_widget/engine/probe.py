@@ -435,7 +435,7 @@ def _quantile_panels(run, shadow, scale, tol, most: int) -> Steps[list | None]:
     and each, holding an equal share of the change, is smooth enough for a few nodes: a
     change of variables following |dF/dalpha|, with Gauss-Legendre on each piece so the
     map's kinks at the edges cost nothing. Forward passes only."""
-    if most < QUANTILE_ORDERS[0]:
+    if most < QUANTILE_ORDERS[0] or not _concentrated(run, scale):
         return None
     yield from _resolve(run, scale)
     al, f = run.sampled()
@@ -483,6 +483,28 @@ def _quantile_panels(run, shadow, scale, tol, most: int) -> Steps[list | None]:
             return None
         best = least if best is None else min(best, least)
     return None
+
+
+#: ``_quantile_panels`` runs only when half of F's probed variation lies within this
+#: share of the path (saturation); spread-out variation gains nothing from the warp
+CONCENTRATED_WIDTH = 0.1
+
+
+def _concentrated(run: _Counter, scale: torch.Tensor) -> bool:
+    """Whether half of the probed variation of F lies in at most ``CONCENTRATED_WIDTH``
+    of the path (the densest sampled intervals first)."""
+    al, f = run.sampled()
+    var = ((f[1:] - f[:-1]).abs() / scale).sum(1)
+    width = al[1:] - al[:-1]
+    total = float(var.sum())
+    if not math.isfinite(total) or total <= 0:
+        return False
+    keep = width > 0
+    var, width = var[keep], width[keep]
+    order = torch.argsort(var / width, descending=True)
+    cum = torch.cumsum(var[order], 0)
+    j = int(torch.searchsorted(cum, torch.tensor([0.5 * total], dtype=torch.float64))[0])
+    return float(width[order][: j + 1].sum()) <= CONCENTRATED_WIDTH
 
 
 def _quantile_edges(al: torch.Tensor, cum: torch.Tensor, m: int) -> list[tuple[float, float]]:
