@@ -196,6 +196,21 @@ def build_cases(mode: str, device: torch.device, repeats: int) -> list[Case]:
         )
     )
 
+    strong = models.saturating_mlp(first=20.0).to(device)
+    cases.append(
+        make_case(
+            "saturating tanh MLP strong",
+            strong,
+            x_test[:1].to(device),
+            50,
+            repeats,
+            1024,
+            kind="hard",
+            output="softmax probability",
+            first_layer="x20 (10-90% of the change within alpha 0.017-0.047)",
+        )
+    )
+
     si = models.scale_invariant_cnn().to(device)
     cases.append(
         make_case(

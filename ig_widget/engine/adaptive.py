@@ -15,15 +15,23 @@ This module supplies the planner's two callables (``_Refiner.values``: F at path
 without graph; ``_Refiner.gradients``: each node's per-feature contributions), then
 ``assemble`` sums the panels into attributions and ``trace`` lays the nodes out for
 plots; each panel is a ``Panel``.
+
+Several examples on the straight line get nodes of their own (``integrate_per_example``,
+``probe.integrate_each``): an example whose F moves in a steep step no longer makes a
+smooth one in the same batch pay for its nodes, and the model still sees batches
+(``_Rows`` answers the requests of all examples with shared calls). A trace, or another
+path, keeps the shared nodes (the trace's layout has one alpha per step for the batch).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 import torch
 
 from . import probe
+from .batching import ChunkPlanner
 from .core import Attribution, Core, PathTrace, Tensors, accumulation_dtype, delta
 
 
@@ -161,18 +169,19 @@ def integrate_adaptive(
     core: Core, path, xs: Tensors, bs: Tensors, tol: float, max_steps: int, with_trace: bool
 ) -> Attribution:
     """Attribute along ``path`` (a ``GradientPath``) until the completeness error is at
-    most ``tol`` of |F(x) - F(x')| or ``max_steps`` gradient nodes are spent."""
+    most ``tol`` of |F(x) - F(x')| or ``max_steps`` gradient nodes are spent.
+
+    Several examples on the straight line (and no trace asked for) get their own nodes
+    each (``integrate_per_example``); otherwise the nodes are shared by the batch."""
+    from .paths import StraightLine  # paths imports this module
+
+    if core.batch > 1 and type(path) is StraightLine and not with_trace:
+        return integrate_per_example(core, xs, bs, tol, max_steps)
     refiner = _Refiner(core, path, xs, bs, max_steps)
     f_x, f_b = core.endpoint_outputs(xs, bs)
     f_x, f_b = f_x.to(refiner.acc), f_b.to(refiner.acc)
     panels, total = _planned_panels(refiner, f_x, f_b, tol, max_steps)
     attrs = assemble(panels, xs)
-    warnings = []
-    if total > tol:
-        warnings.append(
-            f"n_steps='auto' stopped at max_steps={max_steps} with a completeness error of "
-            f"{total:.2g} of |F(x) - F(x')| (tol={tol:g}); raise max_steps or tol."
-        )
     dtype = xs[0].dtype
     return Attribution(
         attributions=attrs,
@@ -182,5 +191,186 @@ def integrate_adaptive(
         n_evals=refiner.n_grad,
         n_forward=refiner.n_grad + refiner.n_forward,
         trace=trace(panels, f_b, f_x, xs) if with_trace else None,
-        warnings=warnings,
+        warnings=_stopped(total, tol, max_steps),
+    )
+
+
+def _stopped(total: float, tol: float, max_steps: int) -> list[str]:
+    if total <= tol:
+        return []
+    return [
+        f"n_steps='auto' stopped at max_steps={max_steps} with a completeness error of "
+        f"{total:.2g} of |F(x) - F(x')| (tol={tol:g}); raise max_steps or tol."
+    ]
+
+
+class _Rows:
+    """F and gradients at points x'_e + alpha (x_e - x'_e) with alphas of each example's
+    own (straight line), for all examples in shared model calls.
+
+    The rows asked for are packed one after another, each run with its own example's
+    target and additional arguments. A forward marked ``step_major`` (the layer
+    attributions' replay, which pairs row r with example r mod batch) keeps the
+    engine's layout instead, ``reps`` times the batch: a round where example e asks
+    for k_e points runs max(k_e) steps, each example's list padded with its own last
+    alpha, whose results are dropped (``padded_rows`` counts them)."""
+
+    def __init__(self, core: Core, xs: Tensors, bs: Tensors, max_steps: int) -> None:
+        self.core, self.xs, self.bs, self.max_steps = core, xs, bs, max_steps
+        self.dtype, self.device = xs[0].dtype, xs[0].device
+        self.acc = accumulation_dtype(self.dtype)
+        self.diffs = tuple(x - b for x, b in zip(xs, bs, strict=True))
+        self.packed = not getattr(core.fwd, "step_major", False)
+        #: per example: per input contributions (k, features) at its gradient nodes
+        self.node_c: list[list[list[torch.Tensor]]] = [[] for _ in range(core.batch)]
+        self.grad_rows = self.value_rows = self.padded_rows = 0
+
+    def _layout(self, asked: dict[int, torch.Tensor]):
+        """(example of each row (R,), alpha of each row (R,), rows per model unit,
+        positions of each example's answers)."""
+        n = self.core.batch
+        if self.packed:
+            rows_of = torch.cat(
+                [torch.full((len(a),), i, dtype=torch.long) for i, a in asked.items()]
+            )
+            alphas = torch.cat(list(asked.values()))
+            take, at = {}, 0
+            for i, a in asked.items():
+                take[i] = torch.arange(at, at + len(a))
+                at += len(a)
+            return rows_of, alphas, 1, take
+        steps = max(len(a) for a in asked.values())
+        grid = torch.ones(steps, n, dtype=torch.float64)
+        for i, a in asked.items():
+            grid[: len(a), i] = a
+            grid[len(a) :, i] = a[-1]
+        self.padded_rows += steps * n - sum(len(a) for a in asked.values())
+        take = {i: torch.arange(len(a)) * n + i for i, a in asked.items()}
+        return torch.arange(n).repeat(steps), grid.reshape(-1), n, take
+
+    def _caller(self, rows_of: torch.Tensor, unit: int):
+        """A function rows -> selected outputs for the rows of examples ``rows_of``."""
+        core = self.core
+        if not self.packed:
+            return lambda rows: core.outputs(rows, len(rows_of) // unit)
+        target = core.target
+        if target.per_example is not None:
+            target = replace(target, per_example=tuple(i[rows_of] for i in target.per_example))
+        target = replace(target, batch=len(rows_of))
+        args = tuple(
+            a[rows_of.to(a.device)] if isinstance(a, torch.Tensor) and a.dim() > 0 else a
+            for a in core.args
+        )
+        sub = Core(core.fwd, target, args, len(rows_of), None, None, core.forward_dtypes)
+        sub.range_checked = True  # checked on the end points
+        return lambda rows: sub.outputs(rows, 1)
+
+    def _points(self, rows_of: torch.Tensor, alphas: torch.Tensor) -> list[torch.Tensor]:
+        a = alphas.to(self.device, self.dtype)
+        idx = rows_of.to(self.device)
+        return [
+            torch.addcmul(b[idx], a.view((-1,) + (1,) * (x.dim() - 1)), d[idx])
+            for x, b, d in zip(self.xs, self.bs, self.diffs, strict=True)
+        ]
+
+    def _run(self, asked: dict[int, torch.Tensor], with_grad: bool):
+        """(F (R,), per input contributions (R, features) or None, positions per example)."""
+        rows_of, alphas, unit, take = self._layout(asked)
+        n_rows, acc = len(alphas), self.acc
+        f = torch.empty(n_rows, dtype=acc, device=self.device)
+        contribs = None
+        if with_grad:
+            contribs = [
+                torch.empty(n_rows, d[0].numel(), dtype=acc, device=self.device) for d in self.diffs
+            ]
+        batch = 1 if self.packed else self.core.batch
+        planner = ChunkPlanner(
+            n_rows // unit,
+            batch,
+            sum(x[0].numel() for x in self.xs),
+            self.device,
+            self.core.internal_batch_size,
+        )
+
+        def run(s0: int, s1: int) -> None:
+            r0, r1 = s0 * unit, s1 * unit
+            call = self._caller(rows_of[r0:r1], unit)
+            rows = self._points(rows_of[r0:r1], alphas[r0:r1])
+            if not with_grad:
+                with torch.no_grad():
+                    f[r0:r1] = call(rows).to(acc)
+                return
+            rows = [r.detach().requires_grad_() for r in rows]
+            with torch.enable_grad():
+                sel = call(rows)
+                grads = (None,) * len(rows)
+                if sel.requires_grad:
+                    grads = torch.autograd.grad(sel.sum(), rows, allow_unused=True)
+            f[r0:r1] = sel.detach().to(acc)
+            idx = rows_of[r0:r1].to(self.device)
+            for c, gr, d in zip(contribs, grads, self.diffs, strict=True):
+                if gr is None:
+                    c[r0:r1] = 0
+                else:
+                    c[r0:r1] = gr.reshape(r1 - r0, -1).to(acc) * d[idx].reshape(r1 - r0, -1).to(acc)
+
+        start = 0
+        while start < n_rows // unit:
+            _, start = planner.run(start, run)
+        return f, contribs, take
+
+    def values(self, asked: dict[int, torch.Tensor]) -> dict[int, torch.Tensor]:
+        """F at each example's own alphas, without graph."""
+        f, _, take = self._run(asked, with_grad=False)
+        self.value_rows += sum(len(a) for a in asked.values())
+        return {i: f[t.to(f.device)] for i, t in take.items()}
+
+    def gradients(self, asked: dict[int, torch.Tensor]) -> dict[int, torch.Tensor]:
+        """H at each example's own alphas; keeps the per-feature contributions."""
+        _, contribs, take = self._run(asked, with_grad=True)
+        self.grad_rows += sum(len(a) for a in asked.values())
+        n = self.core.batch
+        self.core.report(min(self.grad_rows / n, self.max_steps), self.max_steps)
+        out = {}
+        for i, t in take.items():
+            parts = [c[t.to(c.device)] for c in contribs]
+            self.node_c[i].append(parts)
+            out[i] = sum(p.sum(1) for p in parts)
+        return out
+
+
+def integrate_per_example(
+    core: Core, xs: Tensors, bs: Tensors, tol: float, max_steps: int
+) -> Attribution:
+    """``n_steps="auto"`` with nodes planned and refined per example (``probe.integrate_each``):
+    every example spends the gradient nodes its own integrand needs, while the model
+    sees all examples in shared calls (``_Rows``).
+
+    ``n_evals`` is the gradient evaluations per example on average (the examples' own
+    gradient nodes summed, over the batch size, rounded up): the count a fixed rule of
+    n nodes spends as n. ``n_forward`` likewise. Padding rows of the shared calls are
+    not counted."""
+    rows = _Rows(core, xs, bs, max_steps)
+    f_x, f_b = core.endpoint_outputs(xs, bs)
+    f_x, f_b = f_x.to(rows.acc), f_b.to(rows.acc)
+    plans = probe.integrate_each(rows.values, rows.gradients, f_b, f_x, tol, max_steps, rows.dtype)
+    attrs = [
+        torch.zeros(core.batch, d[0].numel(), dtype=rows.acc, device=rows.device)
+        for d in rows.diffs
+    ]
+    for e, plan in enumerate(plans):
+        weights = plan.node_weights.to(rows.device, rows.acc)
+        for i, a in enumerate(attrs):
+            a[e] = weights @ torch.cat([c[i] for c in rows.node_c[e]])
+    out = tuple(a.reshape(x.shape).to(x.dtype) for a, x in zip(attrs, xs, strict=True))
+    n = core.batch
+    dtype = xs[0].dtype
+    return Attribution(
+        attributions=out,
+        delta=delta(out, f_x, f_b),
+        output=f_x.to(dtype),
+        baseline_output=f_b.to(dtype),
+        n_evals=math.ceil(rows.grad_rows / n),
+        n_forward=math.ceil((rows.grad_rows + rows.value_rows) / n) + 2,
+        warnings=_stopped(max(p.error for p in plans), tol, max_steps),
     )

@@ -206,6 +206,9 @@ def layer_forward(
                 stack.enter_context(h)
             return output_tensor(forward(*xs, *args))
 
+    # rows are paired with the inputs by position (step-major): per-example planning of
+    # n_steps="auto" (engine/adaptive.py) keeps that layout for this forward
+    run.step_major = True
     return run
 
 

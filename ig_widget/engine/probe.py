@@ -15,7 +15,10 @@ without graph, several times cheaper than a gradient node. Three facts follow:
   F(x) - F(x') in a sliver next to alpha = 0, saturation in a steep step anywhere.
 
 So the whole search for a rule runs on the shadow, paying forward passes only: (1) one
-Gauss-Legendre rule of n nodes on [0, 1], for n = 1, 2, 3, ...; (2) composite
+Gauss-Legendre rule of n nodes on [0, 1], for n = 1, 2, 3, ..., counted as met only when
+the next n is close to ``tol`` too (a kinked integrand hits the total by luck at some
+n); (2) composite panels whose edges equidistribute the probed variation of F (a change
+of variables following |dF/dalpha|, nodes crowding where F moves); (3) composite
 Gauss-Legendre panels of ``order`` nodes, the worst panels split until the sum of the
 panels' error sizes (a bound on the completeness error in which errors of different
 panels cannot cancel) is within ``tol``. A panel is split where the probed variation of
@@ -31,17 +34,20 @@ The module takes plain callables, so any engine can use it: ``values(alphas)`` g
 path points (forward only, (k, batch)) and ``slopes(alphas)`` gives H at gradient nodes
 ((k, batch)); the engine keeps the per-feature parts of each gradient call itself and
 weights them with ``Plan.node_weights`` (one weight per gradient node, in call order; 0 for
-nodes a refinement replaced). Nodes are shared by all examples of a batch; every check
-takes the worst example. Like the convergence delta, the checks see the sum over
-features: per-feature errors of opposite sign can cancel unseen.
+nodes a refinement replaced). With ``integrate`` the nodes are shared by all examples of
+a batch and every check takes the worst example; ``integrate_each`` plans every example
+on its own nodes (the planner is a generator of requests, ``plan``, so the requests of
+all examples are answered by shared calls). Like the convergence delta, the checks see
+the sum over features: per-feature errors of opposite sign can cancel unseen.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import torch
 
@@ -49,6 +55,11 @@ from . import quadrature
 
 Values = Callable[[torch.Tensor], torch.Tensor]
 Slopes = Callable[[torch.Tensor], torch.Tensor]
+#: a request of the planner: ("values" or "slopes", alphas (k,) float64)
+Request = tuple[str, torch.Tensor]
+T = TypeVar("T")
+#: a planning step: yields requests, receives their float64 CPU answers (k, batch)
+Steps = Generator[Request, torch.Tensor, T]
 
 #: nodes per panel tried for composite rules in the shadow search
 PANEL_ORDERS = (2, 3)
@@ -116,26 +127,22 @@ class Plan:
 
 
 class _Counter:
-    """Wraps the two callables: float64 CPU results, counts and seconds."""
+    """The planner's side of the two callables: each call is a request yielded to the
+    driver (``("values" | "slopes", alphas)``), answered with float64 CPU results;
+    counts them and keeps every F value seen."""
 
-    def __init__(self, values: Values, slopes: Slopes) -> None:
-        self._values, self._slopes = values, slopes
+    def __init__(self) -> None:
         self.n_values = self.n_grad = 0
-        self.values_s = self.slopes_s = 0.0
         self.samples: list[tuple[torch.Tensor, torch.Tensor]] = []
 
-    def values(self, alphas: torch.Tensor) -> torch.Tensor:
-        t0 = time.perf_counter()
-        out = self._values(alphas).detach().to("cpu", torch.float64)
-        self.values_s += time.perf_counter() - t0
+    def values(self, alphas: torch.Tensor) -> Steps[torch.Tensor]:
+        out = yield ("values", alphas)
         self.n_values += len(alphas)
         self.samples.append((alphas, out))
         return out
 
-    def slopes(self, alphas: torch.Tensor) -> tuple[torch.Tensor, list[int]]:
-        t0 = time.perf_counter()
-        out = self._slopes(alphas).detach().to("cpu", torch.float64)
-        self.slopes_s += time.perf_counter() - t0
+    def slopes(self, alphas: torch.Tensor) -> Steps[tuple[torch.Tensor, list[int]]]:
+        out = yield ("slopes", alphas)
         ids = list(range(self.n_grad, self.n_grad + len(alphas)))
         self.n_grad += len(alphas)
         return out, ids
@@ -166,6 +173,9 @@ def integrate(
 ) -> Plan:
     """Plan gradient nodes from forward probes, evaluate them, refine until ``tol``.
 
+    Nodes are shared by all examples of the batch; every check takes the worst example
+    (``integrate_each`` plans every example on its own).
+
     Args:
         values: alphas (k,) float64 -> F at those path points (k, batch), no graph.
         slopes: alphas (k,) float64 -> H = dF/dalpha at those points (k, batch), from
@@ -175,21 +185,110 @@ def integrate(
         max_steps: the most gradient nodes to spend.
         dtype: the dtype path points are computed in (sets the difference step).
     """
-    run = _Counter(values, slopes)
+    steps = plan(f_b, f_x, tol, max_steps, dtype)
+    seconds = {"values": 0.0, "slopes": 0.0}
+    answer = None
+    while True:
+        try:
+            kind, alphas = steps.send(answer)
+        except StopIteration as done:
+            result: Plan = done.value
+            break
+        t0 = time.perf_counter()
+        answer = (values if kind == "values" else slopes)(alphas)
+        answer = answer.detach().to("cpu", torch.float64)
+        seconds[kind] += time.perf_counter() - t0
+    result.values_s, result.slopes_s = seconds["values"], seconds["slopes"]
+    return result
+
+
+#: answers for several examples' requests at once: {example: alphas (k,)} ->
+#: {example: (k,)} (F at the example's own path points, or H at them)
+ManyValues = Callable[[dict[int, torch.Tensor]], dict[int, torch.Tensor]]
+
+
+def integrate_each(
+    values: ManyValues,
+    slopes: ManyValues,
+    f_b: torch.Tensor,
+    f_x: torch.Tensor,
+    tol: float,
+    max_steps: int,
+    dtype: torch.dtype = torch.float32,
+) -> list[Plan]:
+    """``integrate`` for every example on its own nodes, evaluated together.
+
+    Each example runs its own planner (its own probes, candidates, checks and
+    refinements, exactly as if it were alone); in each round the pending requests of
+    all examples are answered by one ``values`` call (those asking for forward values)
+    and one ``slopes`` call (those asking for gradients), so the model still sees
+    batches, while each example spends the gradient nodes its own integrand needs.
+    ``values_s`` / ``slopes_s`` of each plan are the shared calls' seconds split in
+    proportion to the example's points.
+    """
+    f_b = f_b.detach().to("cpu", torch.float64).reshape(-1)
+    f_x = f_x.detach().to("cpu", torch.float64).reshape(-1)
+    runs = [plan(f_b[i : i + 1], f_x[i : i + 1], tol, max_steps, dtype) for i in range(len(f_b))]
+    pending = {i: next(r) for i, r in enumerate(runs)}
+    plans: list[Plan | None] = [None] * len(runs)
+    seconds = [{"values": 0.0, "slopes": 0.0} for _ in runs]
+    while pending:
+        answers: dict[int, torch.Tensor] = {}
+        for kind, fn in (("values", values), ("slopes", slopes)):
+            asked = {i: a for i, (k, a) in pending.items() if k == kind}
+            if not asked:
+                continue
+            t0 = time.perf_counter()
+            got = fn(asked)
+            spent = time.perf_counter() - t0
+            points = sum(len(a) for a in asked.values())
+            for i, a in asked.items():
+                answers[i] = got[i].detach().to("cpu", torch.float64).reshape(len(a), 1)
+                seconds[i][kind] += spent * len(a) / points
+        pending = _advance(runs, answers, plans)
+    for p, sec in zip(plans, seconds, strict=True):
+        p.values_s, p.slopes_s = sec["values"], sec["slopes"]
+    return plans
+
+
+def _advance(
+    runs: Sequence[Steps[Plan]], answers: dict[int, torch.Tensor], plans: list
+) -> dict[int, Request]:
+    """Send each example its answer; returns the next requests, storing finished plans."""
+    pending = {}
+    for i, answer in answers.items():
+        try:
+            pending[i] = runs[i].send(answer)
+        except StopIteration as done:
+            plans[i] = done.value
+    return pending
+
+
+def plan(
+    f_b: torch.Tensor,
+    f_x: torch.Tensor,
+    tol: float,
+    max_steps: int,
+    dtype: torch.dtype = torch.float32,
+) -> Steps[Plan]:
+    """The planner as a sequence of requests (see ``integrate`` for the arguments):
+    yields ("values" | "slopes", alphas), receives the answers (k, batch) float64 CPU,
+    returns the ``Plan`` (its seconds are filled in by the driver)."""
+    run = _Counter()
     f_b = f_b.detach().to("cpu", torch.float64)
     f_x = f_x.detach().to("cpu", torch.float64)
     run.samples.append((torch.tensor([0.0, 1.0], dtype=torch.float64), torch.stack([f_b, f_x])))
     scale = (f_x - f_b).abs().clamp_min(torch.finfo(torch.float64).tiny)
     shadow = _Shadow(run, dtype)
-    run.values(probe_alphas())
+    yield from run.values(probe_alphas())
 
     # candidates on the shadow: composite panels first (cheap in forward passes when
     # easy), then single rules with fewer nodes than the best composite
     found: dict[str, list[tuple[float, float, int]]] = {}
     for order in PANEL_ORDERS:
         first = _rule(0.0, 1.0, order)
-        h, _ = shadow.slopes(first[0], torch.ones(order))
-        panels, err, _ = _refine(
+        h, _ = yield from shadow.slopes(first[0], torch.ones(order))
+        panels, err, _ = yield from _refine(
             [Panel(0.0, 1.0, f_b, f_x, first[0], first[1], h)],
             shadow.slopes,
             run,
@@ -202,9 +301,13 @@ def integrate(
         if err <= tol:
             found[f"panels of {order}"] = [(p.a, p.b, len(p.alphas)) for p in panels]
     best = min((_count(v) for v in found.values()), default=max_steps + 1)
-    n = _single_rule(shadow, f_b, f_x, scale, tol, min(best - 1, MAX_SINGLE_N))
+    n = yield from _single_rule(shadow, f_b, f_x, scale, tol, min(best - 1, MAX_SINGLE_N))
     if n is not None:
         found[f"gauss-legendre {n}"] = [(0.0, 1.0, n)]
+    best = min((_count(v) for v in found.values()), default=max_steps + 1)
+    quantile = yield from _quantile_panels(run, shadow, scale, tol, min(best - 1, max_steps))
+    if quantile is not None:
+        found[f"quantile panels {len(quantile)}x{quantile[0][2]}"] = quantile
     if found:
         strategy = min(found, key=lambda k: (_count(found[k]), not k.startswith("gauss")))
         layout = found[strategy]
@@ -213,16 +316,18 @@ def integrate(
     shadow_counts = {k: _count(v) for k, v in found.items()}
 
     # real gradients on the chosen layout, then the exact per-panel check
-    ends = _ends(layout, run, f_b, f_x)
+    ends = yield from _ends(layout, run, f_b, f_x)
     nodes = [_rule(a, b, k) for a, b, k in layout]
-    h, ids = run.slopes(torch.cat([al for al, _ in nodes]))
+    h, ids = yield from run.slopes(torch.cat([al for al, _ in nodes]))
     panels, start = [], 0
     for (a, b, k), (al, w) in zip(layout, nodes, strict=True):
         fa, fb = ends[a], ends[b]
         panels.append(Panel(a, b, fa, fb, al, w, h[start : start + k], ids[start : start + k]))
         start += k
     order = PANEL_ORDERS[0]
-    panels, err, _ = _refine(panels, _real(run), run, scale, tol, max_steps, run.n_grad, order)
+    panels, err, _ = yield from _refine(
+        panels, _real(run), run, scale, tol, max_steps, run.n_grad, order
+    )
     weights = torch.zeros(run.n_grad, dtype=torch.float64)
     for p in panels:
         weights[p.ids] = p.weights
@@ -232,8 +337,8 @@ def integrate(
         error=err,
         n_grad=run.n_grad,
         n_values=run.n_values,
-        values_s=run.values_s,
-        slopes_s=run.slopes_s,
+        values_s=0.0,
+        slopes_s=0.0,
         strategy=strategy,
         shadow=shadow_counts,
     )
@@ -248,14 +353,14 @@ class _Shadow:
         self.dtype = dtype if dtype in (torch.float32, torch.float64) else torch.float32
         self.rel = 64 * eps
 
-    def slopes(self, alphas: torch.Tensor, local: torch.Tensor) -> tuple[torch.Tensor, None]:
+    def slopes(self, alphas: torch.Tensor, local: torch.Tensor) -> Steps[tuple[torch.Tensor, None]]:
         """H at ``alphas`` (k,), ``local`` (k,) the node spacing scale (d alpha / du):
         one forward call of 2k points."""
         step = torch.maximum(FD_STEP * local, self.rel * alphas.abs())
         # the step the path points really see after rounding to the input's dtype
         hi = (alphas + step).to(self.dtype).double()
         lo = (alphas - step).to(self.dtype).double()
-        f = self.run.values(torch.cat([hi, lo]))
+        f = yield from self.run.values(torch.cat([hi, lo]))
         k = len(alphas)
         return (f[:k] - f[k:]) / (hi - lo).unsqueeze(1), None
 
@@ -265,35 +370,184 @@ def _count(layout: list[tuple[float, float, int]]) -> int:
 
 
 #: single Gauss-Legendre rules tried together in one forward call
+#: how far above tol the next single rule's error may be for a rule to count as met
+NEXT_RULE_SLACK = 2.0
 SINGLE_GROUPS = ((1, 2, 3, 4), (5, 6, 7, 8), (10, 12, 14, 16), (20, 24, 28, 32), (40, 48, 56, 64))
 
 
-def _single_rule(shadow, f_b, f_x, scale, tol, most: int) -> int | None:
+def _single_rule(shadow, f_b, f_x, scale, tol, most: int) -> Steps[int | None]:
     """The fewest nodes n <= ``most`` of one Gauss-Legendre rule on [0, 1] that meets
-    ``tol`` on the shadow, or None. Stops early when the error stops falling fast."""
+    ``tol`` on the shadow while the next larger rule tried is within ``NEXT_RULE_SLACK``
+    times ``tol``, or None. Stops early when the error stops falling fast.
+
+    The next rule is looked at because on a kinked integrand (ReLU units switching
+    along the path) the error of single rules jumps about with n, and an n whose rule
+    hits the total by luck has per-feature errors far above ``tol`` that the
+    completeness check cannot see; a rule that has converged stays near ``tol`` at the
+    next n (the slack keeps smooth integrands whose error is still settling, e.g. 0.6%
+    at one node and 1.1% at two, at the fewest nodes)."""
     previous = None
-    for group in SINGLE_GROUPS:
+    for g, group in enumerate(SINGLE_GROUPS):
         group = [n for n in group if n <= most]
         if not group:
             return None
-        rules = [_rule(0.0, 1.0, n) for n in group]
+        after = SINGLE_GROUPS[g + 1][0] if g + 1 < len(SINGLE_GROUPS) else group[-1] + 8
+        tried = group + [after]
+        rules = [_rule(0.0, 1.0, n) for n in tried]
         al = torch.cat([r[0] for r in rules])
-        h, _ = shadow.slopes(al, torch.ones_like(al))
+        h, _ = yield from shadow.slopes(al, torch.ones_like(al))
         errs, start = [], 0
-        for n, (_, w) in zip(group, rules, strict=True):
+        for n, (_, w) in zip(tried, rules, strict=True):
             gap = w @ h[start : start + n] - (f_x - f_b)
             errs.append(float((gap.abs() / scale).max()))
             start += n
-        for n, e in zip(group, errs, strict=True):
-            if e <= tol:
+        for j, n in enumerate(group):
+            if errs[j] <= tol and errs[j + 1] <= NEXT_RULE_SLACK * tol:
                 return n
-        if previous is not None and min(errs) > 0.5 * previous:
+        if previous is not None and min(errs[: len(group)]) > 0.5 * previous:
             return None  # not converging at a rate that would pay off
-        previous = min(errs)
+        previous = min(errs[: len(group)])
     return None
 
 
-def _real(run: _Counter) -> Callable[[torch.Tensor, torch.Tensor], tuple[torch.Tensor, list[int]]]:
+#: share of the node density spread uniformly over [0, 1] by ``_quantile_panels`` (the
+#: rest follows the probed variation of F)
+QUANTILE_FLOOR = 0.25
+#: nodes per panel tried by ``_quantile_panels``
+QUANTILE_ORDERS = (2, 3, 4, 6)
+#: panel counts tried by ``_quantile_panels`` (m = 1 is the single rule, tried apart)
+QUANTILE_PANELS = (2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 40, 48, 64)
+#: candidates checked together in one forward call
+QUANTILE_GROUP = 6
+#: forward refinement of the variation: intervals holding more than this share of it
+#: are halved (a few rounds), so a step of F is resolved before panels are placed
+RESOLVE_SHARE = 1 / 64
+RESOLVE_ROUNDS = 6
+
+
+def _quantile_panels(run, shadow, scale, tol, most: int) -> Steps[list | None]:
+    """Composite panels whose edges equidistribute the probed variation of F (mixed
+    with ``QUANTILE_FLOOR`` of uniform density), M panels of p nodes, the fewest M * p
+    <= ``most`` that meets ``tol`` on the shadow while the rule of p + 1 nodes on the
+    same panels is within ``NEXT_RULE_SLACK`` times ``tol``; or None.
+
+    Where F moves in a short stretch of the path (saturation), the panels crowd there
+    and each, holding an equal share of the change, is smooth enough for a few nodes: a
+    change of variables following |dF/dalpha|, with Gauss-Legendre on each piece so the
+    map's kinks at the edges cost nothing. Forward passes only."""
+    if most < QUANTILE_ORDERS[0] or not _concentrated(run, scale):
+        return None
+    yield from _resolve(run, scale)
+    al, f = run.sampled()
+    var = ((f[1:] - f[:-1]).abs() / scale).sum(1)
+    width = al[1:] - al[:-1]
+    total = float(var.sum())
+    if not math.isfinite(total) or total <= 0:
+        return None
+    mass = (1 - QUANTILE_FLOOR) * var / total + QUANTILE_FLOOR * width
+    cum = torch.cat([torch.zeros(1, dtype=torch.float64), torch.cumsum(mass, 0)])
+    cum = cum / cum[-1]
+    candidates = sorted(
+        (m * p, p, m) for p in QUANTILE_ORDERS for m in QUANTILE_PANELS if m * p <= most
+    )
+    best, stalled = None, 0
+    for group_start in range(0, len(candidates), QUANTILE_GROUP):
+        group = candidates[group_start : group_start + QUANTILE_GROUP]
+        layouts = [[(a, b, p) for a, b in _quantile_edges(al, cum, m)] for _, p, m in group]
+        points = {e for lay in layouts for a, b, _ in lay for e in (a, b)}
+        ends = yield from _ends_only(run, points)
+        # each layout with its own p and with p + 1 (the convergence check), one call
+        rules = [
+            [(a, b, *_rule(a, b, k + extra)) for a, b, k in lay]
+            for lay in layouts
+            for extra in (0, 1)
+        ]
+        nodes = torch.cat([al_ for rule in rules for _, _, al_, _ in rule])
+        loc = torch.cat([_local(a, b, al_) for rule in rules for a, b, al_, _ in rule])
+        h, _ = yield from shadow.slopes(nodes, loc)
+        errs, at = [], 0
+        for rule in rules:
+            gaps = []
+            for a, b, al_, w in rule:
+                gaps.append(w @ h[at : at + len(al_)] - (ends[b] - ends[a]))
+                at += len(al_)
+            errs.append(_error(torch.stack(gaps), scale))
+        for j, lay in enumerate(layouts):
+            if errs[2 * j] <= tol and errs[2 * j + 1] <= NEXT_RULE_SLACK * tol:
+                return lay
+        # pre-asymptotic errors fall slowly at first: give up only after two groups in
+        # a row that improve on the best so far by less than a third
+        least = min(errs[::2])
+        stalled = stalled + 1 if best is not None and least > best / 1.5 else 0
+        if stalled >= 2:
+            return None
+        best = least if best is None else min(best, least)
+    return None
+
+
+#: ``_quantile_panels`` runs only when half of F's probed variation lies within this
+#: share of the path (saturation); spread-out variation gains nothing from the warp
+CONCENTRATED_WIDTH = 0.1
+
+
+def _concentrated(run: _Counter, scale: torch.Tensor) -> bool:
+    """Whether half of the probed variation of F lies in at most ``CONCENTRATED_WIDTH``
+    of the path (the densest sampled intervals first)."""
+    al, f = run.sampled()
+    var = ((f[1:] - f[:-1]).abs() / scale).sum(1)
+    width = al[1:] - al[:-1]
+    total = float(var.sum())
+    if not math.isfinite(total) or total <= 0:
+        return False
+    keep = width > 0
+    var, width = var[keep], width[keep]
+    order = torch.argsort(var / width, descending=True)
+    cum = torch.cumsum(var[order], 0)
+    j = int(torch.searchsorted(cum, torch.tensor([0.5 * total], dtype=torch.float64))[0])
+    return float(width[order][: j + 1].sum()) <= CONCENTRATED_WIDTH
+
+
+def _quantile_edges(al: torch.Tensor, cum: torch.Tensor, m: int) -> list[tuple[float, float]]:
+    """m panels between the alphas where the cumulative mass ``cum`` reaches j / m."""
+    q = torch.arange(1, m, dtype=torch.float64) / m
+    j = torch.searchsorted(cum, q).clamp(1, len(al) - 1)
+    c0, c1 = cum[j - 1], cum[j]
+    t = torch.where(c1 > c0, (q - c0) / (c1 - c0), torch.full_like(q, 0.5))
+    inner = (al[j - 1] + t * (al[j] - al[j - 1])).tolist()
+    edges = [0.0] + sorted(set(inner) - {0.0, 1.0}) + [1.0]
+    return list(zip(edges[:-1], edges[1:], strict=True))
+
+
+def _ends_only(run: _Counter, points: set[float]) -> Steps[dict[float, torch.Tensor]]:
+    """F at ``points`` (already sampled ones are looked up)."""
+    known: dict[float, torch.Tensor] = {}
+    for a_s, f_s in run.samples:
+        for i, a in enumerate(a_s.tolist()):
+            known.setdefault(a, f_s[i])
+    need = sorted(points - known.keys())
+    if need:
+        f = yield from run.values(torch.tensor(need, dtype=torch.float64))
+        known.update(zip(need, f, strict=True))
+    return known
+
+
+def _resolve(run: _Counter, scale: torch.Tensor) -> Steps[None]:
+    """Halve the sampled intervals that hold more than ``RESOLVE_SHARE`` of F's
+    probed variation, for a few rounds (forward passes only)."""
+    for _ in range(RESOLVE_ROUNDS):
+        al, f = run.sampled()
+        var = ((f[1:] - f[:-1]).abs() / scale).sum(1)
+        total = float(var.sum())
+        if not math.isfinite(total) or total <= 0:
+            return
+        wide = (var > RESOLVE_SHARE * total) & (al[1:] - al[:-1] > 1e-6)
+        if not bool(wide.any()):
+            return
+        mids = (0.5 * (al[:-1] + al[1:]))[wide]
+        yield from run.values(mids)
+
+
+def _real(run: _Counter) -> Callable[[torch.Tensor, torch.Tensor], Steps]:
     return lambda alphas, widths: run.slopes(alphas)
 
 
@@ -317,7 +571,7 @@ def _local(a: float, b: float, al: torch.Tensor) -> torch.Tensor:
     return al * math.log(b / a) if _warped(a, b) else torch.full_like(al, b - a)
 
 
-def _ends(layout, run: _Counter, f_b, f_x) -> dict[float, torch.Tensor]:
+def _ends(layout, run: _Counter, f_b, f_x) -> Steps[dict[float, torch.Tensor]]:
     """F at every panel end of ``layout`` (already sampled ones are looked up)."""
     known = {0.0: f_b, 1.0: f_x}
     for a_s, f_s in run.samples:
@@ -325,7 +579,7 @@ def _ends(layout, run: _Counter, f_b, f_x) -> dict[float, torch.Tensor]:
             known.setdefault(a, f_s[i])
     need = sorted({e for a, b, _ in layout for e in (a, b)} - known.keys())
     if need:
-        f = run.values(torch.tensor(need, dtype=torch.float64))
+        f = yield from run.values(torch.tensor(need, dtype=torch.float64))
         known.update(zip(need, f, strict=True))
     return known
 
@@ -356,7 +610,9 @@ def _refine(panels, slopes_fn, run, scale, tol, max_steps, spent, order):
         if not split:
             return panels, total, spent
         cuts = {j: _cut(panels[j], run, scale) for j in split}
-        f_cut = run.values(torch.tensor([cuts[j] for j in sorted(cuts)], dtype=torch.float64))
+        f_cut = yield from run.values(
+            torch.tensor([cuts[j] for j in sorted(cuts)], dtype=torch.float64)
+        )
         f_cut = dict(zip(sorted(cuts), f_cut, strict=True))
         bounds, keep = [], []
         for j, p in enumerate(panels):
@@ -367,7 +623,7 @@ def _refine(panels, slopes_fn, run, scale, tol, max_steps, spent, order):
                 keep.append(p)
         nodes = [_rule(a, b, order) for a, b, _, _ in bounds]
         local = [_local(a, b, al) for (a, b, _, _), (al, _) in zip(bounds, nodes, strict=True)]
-        h, ids = slopes_fn(torch.cat([al for al, _ in nodes]), torch.cat(local))
+        h, ids = yield from slopes_fn(torch.cat([al for al, _ in nodes]), torch.cat(local))
         new = []
         for j, ((a, b, fa, fb), (al, w)) in enumerate(zip(bounds, nodes, strict=True)):
             sl = slice(j * order, (j + 1) * order)
