@@ -148,3 +148,20 @@ def test_without_segments_the_value_is_refused(make, cnn, image):
     w = make(cnn, image)
     with pytest.raises(TraitError, match="patch_size=-1 is not offered"):
         w.patch_size = SEGMENTS
+
+
+def test_pins_and_the_compare_model_keep_the_segments(make, cnn, image):
+    seg = labels_3x3()
+    other = type(cnn)()
+    torch.manual_seed(5)
+    with torch.no_grad():
+        other.fc.weight.normal_()
+    w = make(cnn, image, path="extremal", segments=seg, compare_model=("other", other))
+    w.wait(TIMEOUT)
+    pin = w.pin()
+    assert pin["readout"]["patch"] == SEGMENTS
+    assert pin["readout"]["path_detail"].startswith("9 given segments")
+    w.model_choice = "compare"
+    res = w.wait(TIMEOUT)
+    attr = engine(other, image, w.target, Extremal(groups=relabelled(seg)))
+    assert torch.equal(res.attributions, attr.detach())
