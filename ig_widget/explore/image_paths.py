@@ -110,7 +110,9 @@ def check_segments(segments: Any, height: int, width: int) -> torch.Tensor:
     return labels.reshape(height, width)
 
 
-def _groups(height: int, width: int, patch: int, segments: torch.Tensor | None) -> tuple:
+def _groups(
+    height: int, width: int, patch: int, segments: torch.Tensor | None
+) -> tuple[torch.Tensor, int, str]:
     """(label map, number of groups, how the settings line names them)."""
     if patch == SEGMENTS:
         if segments is None:
