@@ -32,11 +32,12 @@ from .explore import compare_models
 from .explore import pins as pins_lib
 from .explore.convergence import convergence_figure
 from .explore.display import default_clip_percentile, display_count
-from .explore.image_paths import GROUPED_PATHS
+from .explore.image_paths import GROUPED_PATHS, SEGMENTS
 from .explore.scrubber import check_alpha
 from .explore.scrubber import scrub_point as _scrub_point
 from .modality import METHOD_OPTIONS, Result, Settings, make_explainer, plain_int
 from .modality import distribution as dist
+from .modality.image import with_segments
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -132,6 +133,12 @@ class IGWidget(anywidget.AnyWidget):
             "model" control) computes the same settings on it, so pins can hold results
             of both. Its label defaults to its class name. Built with the same arguments
             as ``model`` (text: each model's own embedding layer, so no ``layer=``).
+        segments: images: an integer label map (H, W), one group label per pixel (e.g.
+            superpixels from ``skimage.segmentation.slic``, or a hand-made mask; labels
+            need not be contiguous, at most 256 groups). The extremal and all-orderings
+            paths move these groups instead of a grid of patches, and the "per patch"
+            display sums the attribution over them (``patch_size = -1``, the default
+            then; the grid sizes stay offered).
 
     ``x`` may also be a string (with ``tokenizer=``), a tokenizer's encoding (every entry
     goes to the model by keyword), a pandas Series or one-row DataFrame, or a numpy array.
@@ -330,14 +337,15 @@ class IGWidget(anywidget.AnyWidget):
     ).tag(sync=True)
     patch_size = t.Int(
         0,
-        help="int, one of patch_size_options (images; default the 4 x 4 grid's size): the "
-        "patch size in pixels of the extremal and all-orderings paths.",
+        help="int, one of patch_size_options (images; default the 4 x 4 grid's size, or -1 "
+        "with segments=): the patch size in pixels of the extremal and all-orderings paths, "
+        "-1 for the given segments.",
     ).tag(sync=True)
 
     patch_display = t.Bool(
         False,
         help="bool, default False: images: draw the attribution summed per patch of the "
-        "patch_size grid (display only).",
+        "patch_size grid, or per given segment (display only).",
     ).tag(sync=True)
 
     # ------------------------------------------- exploring settings (read-only)
@@ -349,8 +357,8 @@ class IGWidget(anywidget.AnyWidget):
     patch_size_options = t.List(
         t.Int(),
         read_only=True,
-        help="list[int]: the patch sizes (pixels) offered for images, the default first; "
-        "empty for other inputs.",
+        help="list[int]: the patch sizes (pixels) offered for images, the default first "
+        "(-1 first with segments=: the given segments); empty for other inputs.",
     ).tag(sync=True)
     model_labels = t.Dict(
         read_only=True,
@@ -440,6 +448,7 @@ class IGWidget(anywidget.AnyWidget):
         std: Any = None,
         generate_steps: int = 0,
         compare_model: Any = None,
+        segments: Any = None,
         **kwargs: Any,
     ) -> None:
         self._sync_lock = SyncLock()
@@ -465,7 +474,7 @@ class IGWidget(anywidget.AnyWidget):
             std=std,
             generate_steps=generate_steps,
         )
-        self._explainer = make_explainer(model, x, **explain_args)
+        self._explainer = with_segments(make_explainer(model, x, **explain_args), segments)
         others, labels = {}, {}
         if compare_model is not None:
             label, other = compare_models.split_compare_model(compare_model)
@@ -473,7 +482,7 @@ class IGWidget(anywidget.AnyWidget):
                 self._explainer,
                 model,
                 other,
-                lambda m: make_explainer(m, x, **explain_args),
+                lambda m: with_segments(make_explainer(m, x, **explain_args), segments),
                 layer=layer,
                 generate_steps=generate_steps,
             )
@@ -1072,7 +1081,7 @@ class IGWidget(anywidget.AnyWidget):
         if isinstance(n, bool) or n not in options:
             raise t.TraitError(
                 f"patch_size={n!r} is not offered; use one of {', '.join(map(str, options))} "
-                "(pixels; patch_size_options lists them)."
+                "(pixels, -1 for the given segments; patch_size_options lists them)."
             )
         return n
 
@@ -1188,7 +1197,13 @@ class IGWidget(anywidget.AnyWidget):
         averaged = self.distribution != "none"  # the distribution's steps are fixed
         auto = self.steps_auto and self.path not in self.forward_only_paths and not averaged
         sizes = self.patch_size_options
-        grouped = self.path in GROUPED_PATHS and sizes and self.patch_size != sizes[0]
+        # the default grid is patch 0; given segments always say so (-1), so results and
+        # records keep which grouping they used
+        grouped = (
+            self.path in GROUPED_PATHS
+            and sizes
+            and (self.patch_size != sizes[0] or self.patch_size == SEGMENTS)
+        )
         return Settings(
             int(self.n_steps),
             self.method,

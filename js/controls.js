@@ -287,9 +287,10 @@ export function createControls(model, d) {
   d.on(perPatch, "change", () => setLocal("patch_display", perPatch.checked));
   function syncPatch() {
     const sizes = model.get("patch_size_options");
-    const raw = /** @type {{height?: unknown, width?: unknown}} */ (model.get("_payload") || {});
+    const raw = /** @type {{height?: unknown, width?: unknown, segment_sums?: unknown}} */ (model.get("_payload") || {});
     const list = Array.isArray(sizes) ? sizes : [];
-    setOptions(patch, [{ options: list.map((v, i) => ({ value: v, label: `${patchLabel(v, raw.height, raw.width)}${i === 0 ? " default" : ""}` })) }], model.get("patch_size"));
+    const given = Array.isArray(raw.segment_sums) ? raw.segment_sums.length : 0;
+    setOptions(patch, [{ options: list.map((v, i) => ({ value: v, label: `${patchLabel(v, raw.height, raw.width, given)}${i === 0 ? " default" : ""}` })) }], model.get("patch_size"));
     const grouped = GROUPED_PATHS.includes(model.get("path"));
     perPatch.checked = model.get("patch_display") === true;
     perPatchField.hidden = list.length === 0;

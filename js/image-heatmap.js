@@ -6,7 +6,7 @@ import { createColorScale } from "./colorbar.js";
 import { blendHeatmap } from "./lib/raster.js";
 import { formatSigned } from "./lib/format.js";
 import { spreadCaption, spreadDisplay, withSpread } from "./lib/spread.js";
-import { patchSums } from "./lib/patches.js";
+import { patchSums, segmentSums } from "./lib/patches.js";
 
 /** @typedef {import("./types.js").Payload} Payload */
 /** @typedef {import("./types.js").View} View */
@@ -43,21 +43,31 @@ export function createImageView() {
 
   const idleText = () => (p ? `${p.width} × ${p.height} px · hover for values` : "");
   // What the overlay colours: the per-pixel attribution, or ("per patch") each pixel's
-  // patch sum; the colour scale is rebuilt only when that choice changes.
-  /** @type {{key: string, values: ArrayLike<number>, patches: ReturnType<typeof patchSums> | null}} */
+  // patch sum, or its given segment's sum (patch size -1, IGWidget(..., segments=)); the
+  // colour scale is rebuilt only when that choice changes.
+  /** @type {{key: string, values: ArrayLike<number>, patches: {painted: Float32Array, sums: Float64Array, group: (x: number, y: number) => number} | null}} */
   let shown = { key: "", values: [], patches: null };
   /** @param {import("./types.js").Display} display */
   function source(display) {
     if (!p) return shown;
     const size = display.patch_display ? Math.floor(Number(display.patch_size) || 0) : 0;
-    const key = size >= 1 ? `patch ${size}` : "pixels";
+    const bySegments = size === -1 && p.segments != null;
+    const key = bySegments ? "segments" : size >= 1 ? `patch ${size}` : "pixels";
     if (key !== shown.key) {
-      const patches = size >= 1 ? patchSums(p.attr, p.height, p.width, size) : null;
+      let patches = null;
+      let caption = "attribution over the input";
+      if (bySegments && p.segments) {
+        const seg = segmentSums(p.attr, p.segments, p.width);
+        patches = seg;
+        caption = `attribution summed per segment (${seg.count} given segments)`;
+      } else if (size >= 1) {
+        const grid = patchSums(p.attr, p.height, p.width, size);
+        patches = grid;
+        caption = `attribution summed per patch (${grid.rows} × ${grid.cols} patches of ${size} px)`;
+      }
       shown = { key, values: patches ? patches.painted : p.attr, patches };
       scale.setData(patches ? patches.painted : p.attr);
-      overlayCaption.textContent = patches
-        ? `attribution summed per patch (${patches.rows} × ${patches.cols} patches of ${size} px)`
-        : "attribution over the input";
+      overlayCaption.textContent = caption;
     }
     return shown;
   }
@@ -69,7 +79,7 @@ export function createImageView() {
     const y = Math.min(p.height - 1, Math.max(0, Math.floor(((e.clientY - r.top) / r.height) * p.height)));
     const patches = shown.patches;
     hover.textContent = patches
-      ? `(x ${x}, y ${y})  patch ${patches.group(x, y)}: sum ${formatSigned(patches.sums[patches.group(x, y)], 4)} · pixel ${formatSigned(p.attr[y * p.width + x], 4)}`
+      ? `(x ${x}, y ${y})  ${shown.key === "segments" ? "segment" : "patch"} ${patches.group(x, y)}: sum ${formatSigned(patches.sums[patches.group(x, y)], 4)} · pixel ${formatSigned(p.attr[y * p.width + x], 4)}`
       : `(x ${x}, y ${y})  attribution ${withSpread(p.attr[y * p.width + x], p.spread?.[y * p.width + x], 4)}`;
   });
   d.on(canvas, "mouseleave", () => { if (p) hover.textContent = idleText(); });

@@ -54,6 +54,8 @@
  * @property {number} [height] image
  * @property {number} [width] image
  * @property {ArrayRecord} [image] image: RGBA (H, W, 4)
+ * @property {ArrayRecord} [segments] image with segments=: each pixel's group 0..G-1 (H, W) uint8
+ * @property {number[]} [segment_sums] image with segments=: the attribution summed per group
  * @property {string[]} [tokens] text: raw token strings (insert as text only)
  * @property {string[]} [names] tabular
  * @property {ArrayRecord} [values] tabular: the input values
@@ -108,6 +110,7 @@
  * @property {number} [height]
  * @property {number} [width]
  * @property {NumArray | null} [image]
+ * @property {NumArray | null} [segments] image with segments=: each pixel's group 0..G-1
  * @property {string[]} [tokens]
  * @property {string[]} [names]
  * @property {NumArray | null} [values]

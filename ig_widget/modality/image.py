@@ -11,8 +11,16 @@ import torch
 from .. import payload
 from .._serialize import encode_array
 from ..engine import baselines as bl
+from ..engine.groups import sum_by_group
 from ..engine.paths import Path
-from ..explore.image_paths import IMAGE_PATHS, image_path, image_path_detail, patch_sizes
+from ..explore.image_paths import (
+    IMAGE_PATHS,
+    SEGMENTS,
+    check_segments,
+    image_path,
+    image_path_detail,
+    patch_sizes,
+)
 from .distribution import check_background
 from .explainer import Explainer, Result, Settings, _numpy
 
@@ -36,6 +44,16 @@ class ImageExplainer(Explainer):
         self.rgba = payload.to_rgba(denormalise(_numpy(self.x[0]).astype(np.float32), mean, std))
         self._rgba_record = encode_array(self.rgba)  # encoded once, shared by every result
         self.width = int(self.x.shape[-1])
+        #: the user's segments (``set_segments``): a long (H, W) label map 0..G-1, or None
+        self.segments: torch.Tensor | None = None
+        self._segments_record: dict | None = None
+
+    def set_segments(self, segments: Any) -> None:
+        """Group the extremal and all-orderings paths (and the per-group display) by the
+        user's integer (H, W) label map instead of a grid of patches."""
+        h, w = self.x.shape[-2:]
+        self.segments = check_segments(segments, int(h), int(w))
+        self._segments_record = encode_array(self.segments.numpy().astype(np.uint8))  # G <= 256
 
     def _builtin_baselines(self) -> dict[str, Callable[[], torch.Tensor]]:
         return {name: (lambda f=f: f(self.x)) for name, f in bl.IMAGE.items()}
@@ -44,11 +62,11 @@ class ImageExplainer(Explainer):
 
     def path(self, name: str, patch: int = 0) -> Path:
         h, w = self.x.shape[-2:]
-        return image_path(name, int(h), int(w), patch) or super().path(name)
+        return image_path(name, int(h), int(w), patch, self.segments) or super().path(name)
 
     def path_detail(self, name: str, patch: int = 0) -> str:
         h, w = self.x.shape[-2:]
-        return image_path_detail(name, int(h), int(w), patch)
+        return image_path_detail(name, int(h), int(w), patch, self.segments)
 
     def path_for(self, settings: Settings) -> Path:
         return self.path(settings.path, settings.patch)
@@ -58,9 +76,18 @@ class ImageExplainer(Explainer):
 
     @property
     def patch_sizes(self) -> list[int]:
-        """The patch sizes (pixels) the grouped paths offer, the default first."""
+        """The patch sizes (pixels) the grouped paths offer, the default first; with
+        segments given, ``SEGMENTS`` (they) first."""
         h, w = self.x.shape[-2:]
-        return patch_sizes(int(h), int(w))
+        sizes = patch_sizes(int(h), int(w))
+        return sizes if self.segments is None else [SEGMENTS, *sizes]
+
+    def group_sums(self, attr: torch.Tensor) -> torch.Tensor:
+        """An attribution shaped (C, H, W) or (H, W) summed per given segment -> (G,),
+        groups in label order (what the per-group display paints)."""
+        if self.segments is None:
+            raise ValueError("group_sums needs segments; pass IGWidget(..., segments=).")
+        return sum_by_group(attr.unsqueeze(0), self.segments.to(attr.device))[0]
 
     def _display(self, attr: torch.Tensor, nodes: bool = False) -> torch.Tensor:
         # sum over channels: (C, H, W) -> (H*W,), (m, C, H, W) -> (m, H*W)
@@ -72,7 +99,26 @@ class ImageExplainer(Explainer):
 
     def _view(self, result: Result, shown: np.ndarray) -> dict:
         h, w = self.x.shape[-2:]
-        return payload.image_payload(self.rgba, shown.reshape(h, w), encoded=self._rgba_record)
+        view = payload.image_payload(self.rgba, shown.reshape(h, w), encoded=self._rgba_record)
+        if self.segments is not None:  # the per-group display paints these sums
+            sums = self.group_sums(torch.from_numpy(np.asarray(shown, np.float64).reshape(h, w)))
+            view["segments"] = self._segments_record
+            view["segment_sums"] = [float(v) for v in sums]
+        return view
+
+
+def with_segments(explainer: Explainer, segments: Any) -> Explainer:
+    """``explainer`` grouped by the user's ``segments=`` (unchanged when None); a clear
+    error for inputs that are not one image."""
+    if segments is None:
+        return explainer
+    if not isinstance(explainer, ImageExplainer):  # a wrong kind of input, like mean=
+        raise ValueError(  # noqa: TRY004
+            f"segments= applies to image inputs (C, H, W), but this input is "
+            f"{explainer.modality}; drop segments= (feature groups are for images)."
+        )
+    explainer.set_segments(segments)
+    return explainer
 
 
 def _per_channel(value: Any, name: str, channels: int) -> np.ndarray:

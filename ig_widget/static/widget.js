@@ -532,7 +532,8 @@ function distributionEntries(offered, kind) {
   }
   return out;
 }
-function patchLabel(size, height, width) {
+function patchLabel(size, height, width, segments = 0) {
+  if (size === -1) return segments > 0 ? `${segments} given segments` : "given segments";
   const h2 = Number(height);
   const w = Number(width);
   if (!(size > 0) || !(h2 > 0) || !(w > 0)) return `${size} px`;
@@ -745,11 +746,12 @@ function createControls(model, d) {
   function syncPatch() {
     const sizes = model.get("patch_size_options");
     const raw = (
-      /** @type {{height?: unknown, width?: unknown}} */
+      /** @type {{height?: unknown, width?: unknown, segment_sums?: unknown}} */
       model.get("_payload") || {}
     );
     const list = Array.isArray(sizes) ? sizes : [];
-    setOptions(patch, [{ options: list.map((v, i) => ({ value: v, label: `${patchLabel(v, raw.height, raw.width)}${i === 0 ? " default" : ""}` })) }], model.get("patch_size"));
+    const given = Array.isArray(raw.segment_sums) ? raw.segment_sums.length : 0;
+    setOptions(patch, [{ options: list.map((v, i) => ({ value: v, label: `${patchLabel(v, raw.height, raw.width, given)}${i === 0 ? " default" : ""}` })) }], model.get("patch_size"));
     const grouped = GROUPED_PATHS.includes(model.get("path"));
     perPatch.checked = model.get("patch_display") === true;
     perPatchField.hidden = list.length === 0;
@@ -1193,6 +1195,21 @@ function patchSums(attr, height, width, size) {
   }
   return { painted, sums, rows, cols, group };
 }
+function segmentSums(attr, labels, width) {
+  if (labels.length !== attr.length || !(width >= 1)) throw new Error("segmentSums: labels do not match attr");
+  let count = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const g = labels[i];
+    if (!(Number.isInteger(g) && g >= 0)) throw new Error("segmentSums: labels must be whole numbers from 0");
+    if (g + 1 > count) count = g + 1;
+  }
+  const sums = new Float64Array(count);
+  for (let i = 0; i < attr.length; i++) sums[labels[i]] += attr[i];
+  const painted = new Float32Array(attr.length);
+  for (let i = 0; i < attr.length; i++) painted[i] = sums[labels[i]];
+  const group = (x, y) => labels[y * width + x];
+  return { painted, sums, count, group };
+}
 
 // js/image-heatmap.js
 function createImageView() {
@@ -1236,12 +1253,23 @@ function createImageView() {
   function source(display) {
     if (!p) return shown;
     const size = display.patch_display ? Math.floor(Number(display.patch_size) || 0) : 0;
-    const key = size >= 1 ? `patch ${size}` : "pixels";
+    const bySegments = size === -1 && p.segments != null;
+    const key = bySegments ? "segments" : size >= 1 ? `patch ${size}` : "pixels";
     if (key !== shown.key) {
-      const patches = size >= 1 ? patchSums(p.attr, p.height, p.width, size) : null;
+      let patches = null;
+      let caption = "attribution over the input";
+      if (bySegments && p.segments) {
+        const seg = segmentSums(p.attr, p.segments, p.width);
+        patches = seg;
+        caption = `attribution summed per segment (${seg.count} given segments)`;
+      } else if (size >= 1) {
+        const grid = patchSums(p.attr, p.height, p.width, size);
+        patches = grid;
+        caption = `attribution summed per patch (${grid.rows} \xD7 ${grid.cols} patches of ${size} px)`;
+      }
       shown = { key, values: patches ? patches.painted : p.attr, patches };
       scale.setData(patches ? patches.painted : p.attr);
-      overlayCaption.textContent = patches ? `attribution summed per patch (${patches.rows} \xD7 ${patches.cols} patches of ${size} px)` : "attribution over the input";
+      overlayCaption.textContent = caption;
     }
     return shown;
   }
@@ -1251,7 +1279,7 @@ function createImageView() {
     const x = Math.min(p.width - 1, Math.max(0, Math.floor((e.clientX - r.left) / r.width * p.width)));
     const y = Math.min(p.height - 1, Math.max(0, Math.floor((e.clientY - r.top) / r.height * p.height)));
     const patches = shown.patches;
-    hover.textContent = patches ? `(x ${x}, y ${y})  patch ${patches.group(x, y)}: sum ${formatSigned(patches.sums[patches.group(x, y)], 4)} \xB7 pixel ${formatSigned(p.attr[y * p.width + x], 4)}` : `(x ${x}, y ${y})  attribution ${withSpread(p.attr[y * p.width + x], p.spread?.[y * p.width + x], 4)}`;
+    hover.textContent = patches ? `(x ${x}, y ${y})  ${shown.key === "segments" ? "segment" : "patch"} ${patches.group(x, y)}: sum ${formatSigned(patches.sums[patches.group(x, y)], 4)} \xB7 pixel ${formatSigned(p.attr[y * p.width + x], 4)}` : `(x ${x}, y ${y})  attribution ${withSpread(p.attr[y * p.width + x], p.spread?.[y * p.width + x], 4)}`;
   });
   d.on(canvas, "mouseleave", () => {
     if (p) hover.textContent = idleText();
@@ -2636,6 +2664,7 @@ function decodePayload(p) {
     out.width = width;
     out.attr = lengthOf(attr, height * width, "attr");
     out.image = p.image ? lengthOf(values(p.image, "image"), height * width * 4, "image (RGBA)") : null;
+    out.segments = p.segments ? lengthOf(values(p.segments, "segments"), height * width, "segments") : null;
   } else if (p.kind === "multi") {
     const raw = Array.isArray(p.panels) ? p.panels : [];
     if (raw.length === 0) throw new Error("payload multi: no panels");

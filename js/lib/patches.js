@@ -27,3 +27,27 @@ export function patchSums(attr, height, width, size) {
   }
   return { painted, sums, rows, cols, group };
 }
+
+/**
+ * Attribution summed per given segment (IGWidget(..., segments=)): the kernel sends the
+ * label map relabelled 0..G-1, one label per pixel, row-major.
+ * @param {ArrayLike<number>} attr (H*W) per-pixel attribution, row-major
+ * @param {ArrayLike<number>} labels (H*W) group of each pixel, 0..G-1
+ * @param {number} width
+ * @returns {{painted: Float32Array, sums: Float64Array, count: number, group: (x: number, y: number) => number}}
+ */
+export function segmentSums(attr, labels, width) {
+  if (labels.length !== attr.length || !(width >= 1)) throw new Error("segmentSums: labels do not match attr");
+  let count = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const g = labels[i];
+    if (!(Number.isInteger(g) && g >= 0)) throw new Error("segmentSums: labels must be whole numbers from 0");
+    if (g + 1 > count) count = g + 1;
+  }
+  const sums = new Float64Array(count);
+  for (let i = 0; i < attr.length; i++) sums[labels[i]] += attr[i];
+  const painted = new Float32Array(attr.length);
+  for (let i = 0; i < attr.length; i++) painted[i] = sums[labels[i]];
+  const group = (/** @type {number} */ x, /** @type {number} */ y) => labels[y * width + x];
+  return { painted, sums, count, group };
+}

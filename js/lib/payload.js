@@ -175,6 +175,8 @@ export function decodePayload(p) {
     out.width = width;
     out.attr = lengthOf(attr, height * width, "attr");
     out.image = p.image ? lengthOf(values(p.image, "image"), height * width * 4, "image (RGBA)") : null;
+    // segments=: each pixel's group 0..G-1, for the per-segment display
+    out.segments = p.segments ? lengthOf(values(p.segments, "segments"), height * width, "segments") : null;
   } else if (p.kind === "multi") {
     const raw = Array.isArray(p.panels) ? p.panels : [];
     if (raw.length === 0) throw new Error("payload multi: no panels");

@@ -87,13 +87,16 @@ export function distributionEntries(offered, kind) {
 }
 
 /**
- * The patch-size select's label: "6 px (2 × 2)", the grid in patches when the image size is known.
- * @param {number} size patch side in pixels
+ * The patch-size select's label: "6 px (2 × 2)", the grid in patches when the image size is
+ * known; -1 (IGWidget(..., segments=)) is "9 given segments".
+ * @param {number} size patch side in pixels, or -1 for the given segments
  * @param {unknown} height
  * @param {unknown} width
+ * @param {number} [segments] how many given segments (0: unknown)
  * @returns {string}
  */
-export function patchLabel(size, height, width) {
+export function patchLabel(size, height, width, segments = 0) {
+  if (size === -1) return segments > 0 ? `${segments} given segments` : "given segments";
   const h = Number(height);
   const w = Number(width);
   if (!(size > 0) || !(h > 0) || !(w > 0)) return `${size} px`;

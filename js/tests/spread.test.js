@@ -46,6 +46,8 @@ test("patch sizes are labelled with the grid they make", () => {
   assert.equal(patchLabel(56, 224, 224), "56 px (4 × 4)");
   assert.equal(patchLabel(8, 10, 30), "8 px (2 × 4)");
   assert.equal(patchLabel(5, undefined, 30), "5 px");
+  assert.equal(patchLabel(-1, 12, 12, 9), "9 given segments");
+  assert.equal(patchLabel(-1, 12, 12), "given segments");
 });
 
 test("a payload's spread is decoded, checked against attr and untrusted input", () => {
