@@ -174,14 +174,21 @@ export function createControls(model, d) {
   d.on(colormap, "change", () => setLocal("colormap", colormap.value));
 
   /**
+   * Methods and paths are identifiers shown by their readable names; baselines are
+   * names already (the user's own among them), shown as they are: a baseline called
+   * "blur" is not the Blur IG path.
    * @param {HTMLSelectElement} sel
    * @param {"method_options" | "baseline_options" | "path_options"} optionsTrait
    * @param {"method" | "baseline" | "path"} trait
+   * @param {boolean} [asGiven]
    */
-  const syncSelect = (sel, optionsTrait, trait) => () =>
-    setOptions(sel, withCurrent([{ options: readableOptions(model.get(optionsTrait)) }], model.get(trait)), model.get(trait));
+  const syncSelect = (sel, optionsTrait, trait, asGiven = false) => () => {
+    const list = model.get(optionsTrait);
+    const groups = asGiven ? plain(list) : [{ options: readableOptions(list) }];
+    setOptions(sel, withCurrent(groups, model.get(trait)), model.get(trait));
+  };
   const syncMethod = syncSelect(method, "method_options", "method");
-  const syncBaseline = syncSelect(baseline, "baseline_options", "baseline");
+  const syncBaseline = syncSelect(baseline, "baseline_options", "baseline", true);
   const syncPathOptions = syncSelect(path, "path_options", "path");
   // One path on offer is no choice: hide the select. A forward-only path (extremal,
   // all orderings) uses neither steps nor a quadrature rule: those controls go inactive.

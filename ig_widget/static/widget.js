@@ -639,9 +639,13 @@ function createControls(model, d) {
     sign.value
   ));
   d.on(colormap, "change", () => setLocal("colormap", colormap.value));
-  const syncSelect = (sel, optionsTrait, trait) => () => setOptions(sel, withCurrent([{ options: readableOptions(model.get(optionsTrait)) }], model.get(trait)), model.get(trait));
+  const syncSelect = (sel, optionsTrait, trait, asGiven = false) => () => {
+    const list = model.get(optionsTrait);
+    const groups = asGiven ? plain(list) : [{ options: readableOptions(list) }];
+    setOptions(sel, withCurrent(groups, model.get(trait)), model.get(trait));
+  };
   const syncMethod = syncSelect(method, "method_options", "method");
-  const syncBaseline = syncSelect(baseline, "baseline_options", "baseline");
+  const syncBaseline = syncSelect(baseline, "baseline_options", "baseline", true);
   const syncPathOptions = syncSelect(path, "path_options", "path");
   function syncPath() {
     syncPathOptions();

@@ -82,6 +82,9 @@ def test_options_read_as_names_and_one_path_is_no_select(notebook):
     image_paths = notebook.output("image").locator(".igw-path option").all_inner_texts()
     assert image_paths[:3] == ["straight line", "Guided IG", "Blur IG"], image_paths
     assert "all orderings (Shapley)" in image_paths  # over a grid of patches
+    # baselines are names, shown as given: the "blur" baseline is not the Blur IG path
+    image_baselines = notebook.output("image").locator(".igw-baseline option").all_inner_texts()
+    assert "blur" in image_baselines and "Blur IG" not in image_baselines, image_baselines
     tab = notebook.output("tabular")
     expect(tab.locator(".igw-field-path")).to_be_visible()
     paths = tab.locator(".igw-path option").all_inner_texts()
