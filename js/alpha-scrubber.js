@@ -82,7 +82,8 @@ export function createAlphaScrubber(model, d, pathPanel) {
     readout.textContent = (sp.model ? `model: ${String(sp.model)} · ` : "") +
       `α = ${Number(sp.alpha).toFixed(2)} · F(x′ + α(x − x′)) = ${formatNumber(Number(sp.output), 4)} · ` +
       `colour: gradient × (x − x′) there, ±${formatNumber(clip)}` +
-      (cur.readout.path && cur.readout.path !== "straight" ? " · on the straight line from the baseline, not this result's path" : "");
+      (cur.readout.path && cur.readout.path !== "straight" ? " · on the straight line from the baseline, not this result's path" : "") +
+      (cur.readout.spreadDetail ? " · one plain straight line from the baseline, not the average over samples" : "");
     if (kind === "image" && sp.image && cur.width && cur.height) {
       const img = decodeArray(sp.image).array;
       canvas.width = cur.width;

@@ -2403,7 +2403,7 @@ function createAlphaScrubber(model, d, pathPanel) {
     const cmap = resolveColormap(model.get("_colormaps"), model.get("colormap"), "signed");
     const clip = commonClip([grad]);
     const map = linearMap(cmap.kind, "signed", clip);
-    readout.textContent = (sp.model ? `model: ${String(sp.model)} \xB7 ` : "") + `\u03B1 = ${Number(sp.alpha).toFixed(2)} \xB7 F(x\u2032 + \u03B1(x \u2212 x\u2032)) = ${formatNumber(Number(sp.output), 4)} \xB7 colour: gradient \xD7 (x \u2212 x\u2032) there, \xB1${formatNumber(clip)}` + (cur.readout.path && cur.readout.path !== "straight" ? " \xB7 on the straight line from the baseline, not this result's path" : "");
+    readout.textContent = (sp.model ? `model: ${String(sp.model)} \xB7 ` : "") + `\u03B1 = ${Number(sp.alpha).toFixed(2)} \xB7 F(x\u2032 + \u03B1(x \u2212 x\u2032)) = ${formatNumber(Number(sp.output), 4)} \xB7 colour: gradient \xD7 (x \u2212 x\u2032) there, \xB1${formatNumber(clip)}` + (cur.readout.path && cur.readout.path !== "straight" ? " \xB7 on the straight line from the baseline, not this result's path" : "") + (cur.readout.spreadDetail ? " \xB7 one plain straight line from the baseline, not the average over samples" : "");
     if (kind === "image" && sp.image && cur.width && cur.height) {
       const img = decodeArray(sp.image).array;
       canvas.width = cur.width;

@@ -125,6 +125,10 @@ def test_tabular_expected_gradients_whiskers(notebook):
         assert root.locator(".igw-bar-whisker").count() >= 5
         expect(root.locator(".igw-bar-value").first).to_contain_text("±")
         expect(root.locator(".igw-delta-meaning")).to_contain_text("mean F(background)")
+        # the scrubber walks one plain straight line, and says it is not the average
+        expect(root.locator(".igw-scrub-readout")).to_contain_text(
+            "not the average over samples", timeout=LONG
+        )
         _average(root, "smoothgrad")
         expect(settings).to_contain_text("SmoothGrad", timeout=LONG)
         expect(root.locator(".igw-bar-whisker").first).to_be_visible(timeout=LONG)
