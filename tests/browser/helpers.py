@@ -157,3 +157,24 @@ def canvas_colours(canvas) -> dict:
       }
       return {width: c.width, height: c.height, distinct: seen.size, digest: h};
     }""")
+
+
+def check_screenshot(path: str, element, min_colours: int = 64) -> None:
+    """The saved screenshot shows the element drawn: its size is the element's box and
+    it holds the diverging map's warm and cool colours among many others (a blank,
+    half-drawn or cropped capture fails)."""
+    from PIL import Image
+
+    box = element.bounding_box()
+    with Image.open(path) as im:
+        rgb = im.convert("RGB")
+        assert abs(rgb.width - round(box["width"])) <= 2, (rgb.size, box)
+        assert abs(rgb.height - round(box["height"])) <= 2, (rgb.size, box)
+        small = rgb.resize((max(1, rgb.width // 2), max(1, rgb.height // 2)))
+        raw = small.tobytes()
+    pixels = [tuple(raw[i : i + 3]) for i in range(0, len(raw), 3)]
+    colours = set(pixels)
+    assert len(colours) >= min_colours, f"{path}: only {len(colours)} colours"
+    warm = sum(1 for r, g, b in pixels if r > b + 60 and r > g + 30)
+    cool = sum(1 for r, g, b in pixels if b > r + 60)
+    assert warm > 20 and cool > 20, f"{path}: warm {warm}, cool {cool} pixels"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import artifact, playwright_expect
+from .helpers import artifact, check_screenshot, playwright_expect
 
 expect = playwright_expect()
 
@@ -59,6 +59,7 @@ def test_image_pin_compare_and_remove(notebook):
         assert distinct > 4, distinct
         root.locator(".igw-compare").scroll_into_view_if_needed()
         root.screenshot(path=artifact("compare_image.png"))
+        check_screenshot(artifact("compare_image.png"), root)
     finally:
         _clear_pins(root)
         _set_steps(root, 50)

@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from .conftest import KERNEL_IDLE, watch
-from .helpers import TOKEN, artifact, playwright_expect
+from .helpers import TOKEN, artifact, check_screenshot, playwright_expect
 
 pytestmark = pytest.mark.browser
 
@@ -114,6 +114,7 @@ def test_two_models_side_by_side(two_models):
     # the page is tall enough for the whole widget: the screenshot needs no scrolling
     root.scroll_into_view_if_needed()
     root.screenshot(path=artifact("compare_models.png"))
+    check_screenshot(artifact("compare_models.png"), root)
     # the model control switches back; removing the pin empties the comparison
     picker.select_option("main")
     expect(settings).to_contain_text("model: DigitCNN", timeout=LONG)

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from .helpers import artifact, playwright_expect
+from .helpers import artifact, check_screenshot, playwright_expect
 
 expect = playwright_expect()
 
@@ -46,6 +46,7 @@ def test_image_scrubber_draws_the_point_and_marks_the_chart(notebook):
     assert abs(float(marker.get_attribute("x1")) - (44 + 0.3 * 268)) < 0.5
     root.locator(".igw-scrubber").scroll_into_view_if_needed()
     root.screenshot(path=artifact("scrubber_image.png"))
+    check_screenshot(artifact("scrubber_image.png"), root)
     # hovering the path chart near alpha 0.9 moves the slider there
     chart = root.locator("svg.igw-path-chart")
     box = chart.bounding_box()
