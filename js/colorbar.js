@@ -29,10 +29,11 @@ function createColorBar() {
   ]);
 
   /**
-   * @param {{lut: Uint8Array, map: LinearMap, mode: SignMode, clip: number, percentile: number, cmapName: string}} args
-   *   map: linearMap(...) for the sign mode; clip: the limit; percentile: the clip percentile used.
+   * @param {{lut: Uint8Array, map: LinearMap, mode: SignMode, clip: number, percentile: number, cmapName: string, quantity?: string}} args
+   *   map: linearMap(...) for the sign mode; clip: the limit; percentile: the clip percentile used;
+   *   quantity: what the bar shows when it is not the attribution ("the spread").
    */
-  function draw({ lut, map, mode, clip, percentile, cmapName }) {
+  function draw({ lut, map, mode, clip, percentile, cmapName, quantity }) {
     const [lo, hi] = displayRange(mode, clip);
     // Sample original values across the range and colour them exactly as the view does.
     const px = colorBarPixels(WIDTH, (u) => rgbAt(lut, lutIndex(map, signValue(lo + (hi - lo) * u, mode))));
@@ -40,9 +41,11 @@ function createColorBar() {
     min.textContent = formatNumber(lo);
     max.textContent = formatNumber(hi);
     mid.textContent = mode === "signed" ? "0" : "";
-    const what = mode === "signed" ? "|attr|" : `${mode} part`;
+    const what = quantity ?? (mode === "signed" ? "|attr|" : `${mode} part`);
     caption.textContent = clip > 0
       ? `${cmapName} · clipped at p${formatNumber(percentile, 4)} of ${what} = ${formatNumber(clip)}`
+      : quantity
+      ? `${cmapName} · ${quantity} is 0 everywhere`
       : `${cmapName} · all ${mode === "signed" ? "" : `${mode} `}attributions are 0`;
   }
 
@@ -52,9 +55,11 @@ function createColorBar() {
 /**
  * The colour scale of one view. `setData(attr)` once per payload; `apply(display, cmap)`
  * on every redraw returns the sign-transformed values, the clip limit and the map to
- * colour them with, and redraws the bar to match.
+ * colour them with, and redraws the bar to match. `quantity` names what the bar shows
+ * when it is not the attribution (the spread map's "the spread").
+ * @param {string} [quantity]
  */
-export function createColorScale() {
+export function createColorScale(quantity) {
   const bar = createColorBar();
   /** @type {ReturnType<typeof scaleCache> | null} */
   let cache = null;
@@ -73,7 +78,7 @@ export function createColorScale() {
       if (!cache) throw new Error("colour scale used before setData");
       const { values, clip } = cache(display.sign, display.clip_percentile);
       const map = linearMap(cmap.kind, display.sign, clip);
-      bar.draw({ lut: cmap.lut, map, mode: display.sign, clip, percentile: display.clip_percentile, cmapName: cmap.name });
+      bar.draw({ lut: cmap.lut, map, mode: display.sign, clip, percentile: display.clip_percentile, cmapName: cmap.name, quantity });
       return { values, clip, map };
     },
   };

@@ -26,7 +26,7 @@ export function createImageView() {
   // An averaged result (Expected Gradients, SmoothGrad) adds its spread, the std across
   // samples of each pixel's attribution, as a third panel with its own colour bar.
   const spreadCanvas = /** @type {HTMLCanvasElement} */ (h("canvas", { class: "igw-spread-map", attrs: { role: "img", "aria-label": "spread across samples" } }));
-  const spreadScale = createColorScale();
+  const spreadScale = createColorScale("the spread");
   const spreadText = h("div", { class: "igw-image-caption igw-spread-caption" });
   const spreadFig = h("div", { class: "igw-image-cell igw-spread-cell" }, [spreadCanvas, spreadText, spreadScale.el]);
   spreadFig.hidden = true;

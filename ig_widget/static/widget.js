@@ -1146,19 +1146,19 @@ function createColorBar() {
     h("div", { class: "igw-colorbar-labels" }, [min, mid, max]),
     caption
   ]);
-  function draw({ lut, map, mode, clip, percentile, cmapName }) {
+  function draw({ lut, map, mode, clip, percentile, cmapName, quantity }) {
     const [lo, hi] = displayRange(mode, clip);
     const px = colorBarPixels(WIDTH, (u) => rgbAt(lut, lutIndex(map, signValue(lo + (hi - lo) * u, mode))));
     canvas.getContext("2d")?.putImageData(new ImageData(px, WIDTH, 1), 0, 0);
     min.textContent = formatNumber(lo);
     max.textContent = formatNumber(hi);
     mid.textContent = mode === "signed" ? "0" : "";
-    const what = mode === "signed" ? "|attr|" : `${mode} part`;
-    caption.textContent = clip > 0 ? `${cmapName} \xB7 clipped at p${formatNumber(percentile, 4)} of ${what} = ${formatNumber(clip)}` : `${cmapName} \xB7 all ${mode === "signed" ? "" : `${mode} `}attributions are 0`;
+    const what = quantity ?? (mode === "signed" ? "|attr|" : `${mode} part`);
+    caption.textContent = clip > 0 ? `${cmapName} \xB7 clipped at p${formatNumber(percentile, 4)} of ${what} = ${formatNumber(clip)}` : quantity ? `${cmapName} \xB7 ${quantity} is 0 everywhere` : `${cmapName} \xB7 all ${mode === "signed" ? "" : `${mode} `}attributions are 0`;
   }
   return { el, draw };
 }
-function createColorScale() {
+function createColorScale(quantity) {
   const bar = createColorBar();
   let cache = null;
   return {
@@ -1176,7 +1176,7 @@ function createColorScale() {
       if (!cache) throw new Error("colour scale used before setData");
       const { values: values2, clip } = cache(display.sign, display.clip_percentile);
       const map = linearMap(cmap.kind, display.sign, clip);
-      bar.draw({ lut: cmap.lut, map, mode: display.sign, clip, percentile: display.clip_percentile, cmapName: cmap.name });
+      bar.draw({ lut: cmap.lut, map, mode: display.sign, clip, percentile: display.clip_percentile, cmapName: cmap.name, quantity });
       return { values: values2, clip, map };
     }
   };
@@ -1235,7 +1235,7 @@ function createImageView() {
     /** @type {HTMLCanvasElement} */
     h("canvas", { class: "igw-spread-map", attrs: { role: "img", "aria-label": "spread across samples" } })
   );
-  const spreadScale = createColorScale();
+  const spreadScale = createColorScale("the spread");
   const spreadText = h("div", { class: "igw-image-caption igw-spread-caption" });
   const spreadFig = h("div", { class: "igw-image-cell igw-spread-cell" }, [spreadCanvas, spreadText, spreadScale.el]);
   spreadFig.hidden = true;

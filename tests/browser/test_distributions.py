@@ -53,6 +53,9 @@ def test_image_smoothgrad_spread_panel(notebook):
         colours = canvas_colours(spread)
         assert colours["width"] == 16 and colours["distinct"] > 4, colours
         expect(root.locator(".igw-spread-caption")).to_contain_text("std across samples")
+        expect(root.locator(".igw-spread-cell .igw-colorbar-caption")).to_contain_text(
+            "of the spread ="
+        )
         # the path select rests: the average is over straight-line IG
         expect(root.locator(".igw-path")).to_be_disabled()
         # fewer samples: a new result, said in the settings line
