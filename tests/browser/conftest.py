@@ -236,6 +236,21 @@ KERNEL_IDLE = """() => {
 }"""
 
 
+def open_and_run(pg, lab: str, name: str, run_timeout: int) -> None:
+    """Open notebook ``name`` in Lab on page ``pg`` and run all its cells; returns once
+    the kernel is idle again (every cell has its execute reply: a widget cell that calls
+    ``wait()`` has its result)."""
+    pg.goto(f"{lab}/lab/tree/{name}?reset&token={TOKEN}")
+    pg.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
+    pg.evaluate(
+        "async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }"
+    )
+    pg.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60_000)
+    pg.wait_for_function(KERNEL_IDLE, timeout=60_000)
+    pg.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    pg.wait_for_function(KERNEL_IDLE, timeout=run_timeout)
+
+
 class Notebook:
     """The shared widget notebook in JupyterLab, run once."""
 
@@ -258,16 +273,7 @@ def _lab_session(browser, lab):
     pg = browser.new_page(viewport={"width": 1280, "height": 1000})
     w = watch(pg)
     t0 = time.monotonic()
-    pg.goto(f"{lab}/lab/tree/widgets.ipynb?reset&token={TOKEN}")
-    pg.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
-    pg.evaluate(
-        "async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }"
-    )
-    pg.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60_000)
-    pg.wait_for_function(KERNEL_IDLE, timeout=60_000)
-    # resolves once every cell has its execute reply (each widget cell waits for its result)
-    pg.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    pg.wait_for_function(KERNEL_IDLE, timeout=120_000)
+    open_and_run(pg, lab, "widgets.ipynb", run_timeout=120_000)
     nb = Notebook(w)
     for name in WIDGET_CELLS:
         expect(nb.output(name).locator(".igw-delta")).to_contain_text("δ", timeout=60_000)

@@ -4,9 +4,11 @@ the markup strings that must stay text, and small page helpers."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
 import os
 import sys
+import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -178,3 +180,28 @@ def check_screenshot(path: str, element, min_colours: int = 64) -> None:
     warm = sum(1 for r, g, b in pixels if r > b + 60 and r > g + 30)
     cool = sum(1 for r, g, b in pixels if b > r + 60)
     assert warm > 20 and cool > 20, f"{path}: warm {warm}, cool {cool} pixels"
+
+
+def upload_notebook(lab: str, name: str, sources) -> None:
+    """Put a notebook of code cells (``sources``, one string each) into the running Lab
+    through its contents API, as a user's file would be."""
+    cells = [
+        {"cell_type": "code", "metadata": {}, "source": s, "outputs": [], "execution_count": None}
+        for s in sources
+    ]
+    nb = {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    body = json.dumps({"type": "notebook", "format": "json", "content": nb}).encode()
+    req = urllib.request.Request(
+        f"{lab}/api/contents/{name}",
+        data=body,
+        method="PUT",
+        headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(req, timeout=30)

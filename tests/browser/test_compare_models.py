@@ -5,13 +5,10 @@ at 1400 px: tests/artifacts/compare_models.png."""
 
 from __future__ import annotations
 
-import json
-import urllib.request
-
 import pytest
 
-from .conftest import KERNEL_IDLE, watch
-from .helpers import TOKEN, artifact, check_screenshot, playwright_expect
+from .conftest import open_and_run, watch
+from .helpers import artifact, check_screenshot, playwright_expect, upload_notebook
 
 pytestmark = pytest.mark.browser
 
@@ -28,44 +25,13 @@ CELLS = [
 ]
 
 
-def _upload(lab: str, name: str) -> None:
-    cells = [
-        {"cell_type": "code", "metadata": {}, "source": s, "outputs": [], "execution_count": None}
-        for s in CELLS
-    ]
-    nb = {
-        "cells": cells,
-        "metadata": {
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    body = json.dumps({"type": "notebook", "format": "json", "content": nb}).encode()
-    req = urllib.request.Request(
-        f"{lab}/api/contents/{name}",
-        data=body,
-        method="PUT",
-        headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"},
-    )
-    urllib.request.urlopen(req, timeout=30)
-
-
 @pytest.fixture(scope="module")
 def two_models(browser, lab):
     expect = playwright_expect()
-    _upload(lab, "two_models.ipynb")
+    upload_notebook(lab, "two_models.ipynb", CELLS)
     pg = browser.new_page(viewport={"width": 1400, "height": 2600})
     w = watch(pg)
-    pg.goto(f"{lab}/lab/tree/two_models.ipynb?reset&token={TOKEN}")
-    pg.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
-    pg.evaluate(
-        "async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }"
-    )
-    pg.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60_000)
-    pg.wait_for_function(KERNEL_IDLE, timeout=60_000)
-    pg.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    pg.wait_for_function(KERNEL_IDLE, timeout=180_000)
+    open_and_run(pg, lab, "two_models.ipynb", run_timeout=180_000)
     root = pg.locator(".jp-Notebook .jp-CodeCell").nth(1).locator(".jp-OutputArea .igw-root")
     expect(root.locator(".igw-delta")).to_contain_text("δ", timeout=LONG)
     yield w, root

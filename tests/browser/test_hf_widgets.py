@@ -5,14 +5,12 @@ and the search over its vocabulary, the two-input view, the per-word toggle and 
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.request
 
 import pytest
 
-from .conftest import KERNEL_IDLE, watch
-from .helpers import TOKEN, artifact, playwright_expect
+from .conftest import open_and_run, watch
+from .helpers import artifact, playwright_expect, upload_notebook
 
 pytest.importorskip("transformers")
 
@@ -86,44 +84,13 @@ INDEX = {name: i for i, name in enumerate(CELLS)}
 NEXT_FRAMES = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
-def _upload(lab: str, name: str) -> None:
-    cells = [
-        {"cell_type": "code", "metadata": {}, "source": s, "outputs": [], "execution_count": None}
-        for s in CELLS.values()
-    ]
-    nb = {
-        "cells": cells,
-        "metadata": {
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    body = json.dumps({"type": "notebook", "format": "json", "content": nb}).encode()
-    req = urllib.request.Request(
-        f"{lab}/api/contents/{name}",
-        data=body,
-        method="PUT",
-        headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"},
-    )
-    urllib.request.urlopen(req, timeout=30)
-
-
 @pytest.fixture(scope="module")
 def hf_page(browser, lab):
     expect = playwright_expect()
-    _upload(lab, "hf_widgets.ipynb")
+    upload_notebook(lab, "hf_widgets.ipynb", CELLS.values())
     pg = browser.new_page(viewport={"width": 1280, "height": 1000})
     w = watch(pg)
-    pg.goto(f"{lab}/lab/tree/hf_widgets.ipynb?reset&token={TOKEN}")
-    pg.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
-    pg.evaluate(
-        "async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }"
-    )
-    pg.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60_000)
-    pg.wait_for_function(KERNEL_IDLE, timeout=60_000)
-    pg.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    pg.wait_for_function(KERNEL_IDLE, timeout=300_000)
+    open_and_run(pg, lab, "hf_widgets.ipynb", run_timeout=300_000)
     for name in list(CELLS)[1:]:
         expect(_out(pg, name).locator(".igw-delta")).to_contain_text("δ", timeout=120_000)
     yield w
