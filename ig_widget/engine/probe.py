@@ -376,16 +376,20 @@ class _Shadow:
         self.dtype = dtype if dtype in (torch.float32, torch.float64) else torch.float32
         self.rel = 64 * eps
 
-    def slopes(self, alphas: torch.Tensor, local: torch.Tensor) -> Steps[tuple[torch.Tensor, None]]:
+    def slopes(
+        self, alphas: torch.Tensor, local: torch.Tensor, also: Sequence[float] = ()
+    ) -> Steps[tuple[torch.Tensor, None]]:
         """H at ``alphas`` (k,), ``local`` (k,) the node spacing scale (d alpha / du):
-        one forward call of 2k points."""
+        one forward call of 2k points, which also samples F at the points ``also``
+        (panel ends the caller reads from the sampled values next)."""
         step = torch.maximum(FD_STEP * local, self.rel * alphas.abs())
         # the step the path points really see after rounding to the input's dtype
         hi = (alphas + step).to(self.dtype).double()
         lo = (alphas - step).to(self.dtype).double()
-        f = yield from self.run.values(torch.cat([hi, lo]))
+        extra = torch.tensor(sorted(also), dtype=torch.float64)
+        f = yield from self.run.values(torch.cat([hi, lo, extra]))
         k = len(alphas)
-        return (f[:k] - f[k:]) / (hi - lo).unsqueeze(1), None
+        return (f[:k] - f[k : 2 * k]) / (hi - lo).unsqueeze(1), None
 
 
 def _count(layout: list[tuple[float, float, int]]) -> int:
@@ -488,10 +492,10 @@ def _quantile_panels(run, shadow, scale, tol, most: int) -> Steps[list | None]:
         group = candidates[group_start : group_start + QUANTILE_GROUP]
         layouts = [[(a, b, p) for a, b in _quantile_edges(al, cum, m)] for _, p, m in group]
         points = {e for lay in layouts for a, b, _ in lay for e in (a, b)}
-        ends = yield from _ends_only(run, points)
-        # each layout with its own p first; the rule of p + 1 nodes (the convergence
-        # check) only for the layouts that meet tol with p
-        errs = yield from _layout_errors(shadow, layouts, ends, scale, 0)
+        # each layout with its own p first (F at the panel ends in the same call); the
+        # rule of p + 1 nodes (the convergence check) only for the layouts that meet tol
+        errs = yield from _layout_errors(shadow, layouts, None, scale, 0, points)
+        ends = yield from _ends_only(run, points)  # all sampled by now: no call
         met = [j for j, e in enumerate(errs) if e <= tol]
         if met:
             nxt = yield from _layout_errors(shadow, [layouts[j] for j in met], ends, scale, 1)
@@ -508,13 +512,16 @@ def _quantile_panels(run, shadow, scale, tol, most: int) -> Steps[list | None]:
     return None
 
 
-def _layout_errors(shadow, layouts, ends, scale, extra: int) -> Steps[list[float]]:
+def _layout_errors(shadow, layouts, ends, scale, extra: int, points=()) -> Steps[list[float]]:
     """Shadow error bound of each layout's rule with ``extra`` nodes more per panel
-    (one forward call for all)."""
+    (one forward call for all). ``ends``: F at the panel ends, or None to sample them
+    (``points``) in the same call."""
     rules = [[(a, b, *_rule(a, b, k + extra)) for a, b, k in lay] for lay in layouts]
     nodes = torch.cat([al_ for rule in rules for _, _, al_, _ in rule])
     loc = torch.cat([_local(a, b, al_) for rule in rules for a, b, al_, _ in rule])
-    h, _ = yield from shadow.slopes(nodes, loc)
+    h, _ = yield from shadow.slopes(nodes, loc, points)
+    if ends is None:
+        ends = shadow.run.known
     errs, at = [], 0
     for rule in rules:
         gaps = []
