@@ -30,6 +30,11 @@ rule's estimate against F(b) - F(a), summed in size over panels) then decides: w
 ``tol`` it is the answer, otherwise the worst panels are split further with real
 gradients until ``tol`` or ``max_steps``.
 
+Forward passes are spent sparingly: F is kept by alpha (no path point is asked twice),
+a rule's next-rule check is asked for only when the rule meets ``tol``, a composite
+candidate stops refining once it holds more nodes than the best candidate found, and
+``Plan.probes`` counts the forward points of each stage (``benchmarks/auto_probes.py``).
+
 The module takes plain callables, so any engine can use it: ``values(alphas)`` gives F at
 path points (forward only, (k, batch)) and ``slopes(alphas)`` gives H at gradient nodes
 ((k, batch)); the engine keeps the per-feature parts of each gradient call itself and
