@@ -30,6 +30,11 @@ rule's estimate against F(b) - F(a), summed in size over panels) then decides: w
 ``tol`` it is the answer, otherwise the worst panels are split further with real
 gradients until ``tol`` or ``max_steps``.
 
+Forward passes are spent sparingly: F is kept by alpha (no path point is asked twice),
+a rule's next-rule check is asked for only when the rule meets ``tol``, a composite
+candidate stops refining once it holds more nodes than the best candidate found, and
+``Plan.probes`` counts the forward points of each stage (``benchmarks/auto_probes.py``).
+
 The module takes plain callables, so any engine can use it: ``values(alphas)`` gives F at
 path points (forward only, (k, batch)) and ``slopes(alphas)`` gives H at gradient nodes
 ((k, batch)); the engine keeps the per-feature parts of each gradient call itself and
@@ -124,6 +129,8 @@ class Plan:
     slopes_s: float
     strategy: str
     shadow: dict = field(default_factory=dict)
+    #: forward-only path points spent per planning stage ("probe", "panels of 2", ...)
+    probes: dict = field(default_factory=dict)
 
 
 class _Counter:
@@ -134,12 +141,27 @@ class _Counter:
     def __init__(self) -> None:
         self.n_values = self.n_grad = 0
         self.samples: list[tuple[torch.Tensor, torch.Tensor]] = []
+        self.stage = "probe"
+        self.by_stage: dict[str, int] = {}
+        self.known: dict[float, torch.Tensor] = {}
 
     def values(self, alphas: torch.Tensor) -> Steps[torch.Tensor]:
-        out = yield ("values", alphas)
-        self.n_values += len(alphas)
-        self.samples.append((alphas, out))
-        return out
+        """F at ``alphas``; path points already sampled are looked up, not asked again."""
+        keys = alphas.tolist()
+        need = sorted({a for a in keys if a not in self.known})
+        if need:
+            asked = torch.tensor(need, dtype=torch.float64)
+            out = yield ("values", asked)
+            self.n_values += len(need)
+            self.by_stage[self.stage] = self.by_stage.get(self.stage, 0) + len(need)
+            self.samples.append((asked, out))
+            self.known.update(zip(need, out, strict=True))
+        return torch.stack([self.known[a] for a in keys])
+
+    def seen(self, alphas: torch.Tensor, f: torch.Tensor) -> None:
+        """Record F values known without asking (F(x') and F(x))."""
+        self.samples.append((alphas, f))
+        self.known.update(zip(alphas.tolist(), f, strict=True))
 
     def slopes(self, alphas: torch.Tensor) -> Steps[tuple[torch.Tensor, list[int]]]:
         out = yield ("slopes", alphas)
@@ -277,7 +299,7 @@ def plan(
     run = _Counter()
     f_b = f_b.detach().to("cpu", torch.float64)
     f_x = f_x.detach().to("cpu", torch.float64)
-    run.samples.append((torch.tensor([0.0, 1.0], dtype=torch.float64), torch.stack([f_b, f_x])))
+    run.seen(torch.tensor([0.0, 1.0], dtype=torch.float64), torch.stack([f_b, f_x]))
     scale = (f_x - f_b).abs().clamp_min(torch.finfo(torch.float64).tiny)
     shadow = _Shadow(run, dtype)
     yield from run.values(probe_alphas())
@@ -286,6 +308,7 @@ def plan(
     # easy), then single rules with fewer nodes than the best composite
     found: dict[str, list[tuple[float, float, int]]] = {}
     for order in PANEL_ORDERS:
+        run.stage = f"panels of {order}"
         first = _rule(0.0, 1.0, order)
         h, _ = yield from shadow.slopes(first[0], torch.ones(order))
         panels, err, _ = yield from _refine(
@@ -297,14 +320,17 @@ def plan(
             max_steps,
             order,
             order,
+            cap=min((_count(v) for v in found.values()), default=None),
         )
         if err <= tol:
             found[f"panels of {order}"] = [(p.a, p.b, len(p.alphas)) for p in panels]
     best = min((_count(v) for v in found.values()), default=max_steps + 1)
+    run.stage = "single rule"
     n = yield from _single_rule(shadow, f_b, f_x, scale, tol, min(best - 1, MAX_SINGLE_N))
     if n is not None:
         found[f"gauss-legendre {n}"] = [(0.0, 1.0, n)]
     best = min((_count(v) for v in found.values()), default=max_steps + 1)
+    run.stage = "quantile panels"
     quantile = yield from _quantile_panels(run, shadow, scale, tol, min(best - 1, max_steps))
     if quantile is not None:
         found[f"quantile panels {len(quantile)}x{quantile[0][2]}"] = quantile
@@ -316,6 +342,7 @@ def plan(
     shadow_counts = {k: _count(v) for k, v in found.items()}
 
     # real gradients on the chosen layout, then the exact per-panel check
+    run.stage = "real"
     ends = yield from _ends(layout, run, f_b, f_x)
     nodes = [_rule(a, b, k) for a, b, k in layout]
     h, ids = yield from run.slopes(torch.cat([al for al, _ in nodes]))
@@ -341,6 +368,7 @@ def plan(
         slopes_s=0.0,
         strategy=strategy,
         shadow=shadow_counts,
+        probes=dict(run.by_stage),
     )
 
 
@@ -353,16 +381,20 @@ class _Shadow:
         self.dtype = dtype if dtype in (torch.float32, torch.float64) else torch.float32
         self.rel = 64 * eps
 
-    def slopes(self, alphas: torch.Tensor, local: torch.Tensor) -> Steps[tuple[torch.Tensor, None]]:
+    def slopes(
+        self, alphas: torch.Tensor, local: torch.Tensor, also: Sequence[float] = ()
+    ) -> Steps[tuple[torch.Tensor, None]]:
         """H at ``alphas`` (k,), ``local`` (k,) the node spacing scale (d alpha / du):
-        one forward call of 2k points."""
+        one forward call of 2k points, which also samples F at the points ``also``
+        (panel ends the caller reads from the sampled values next)."""
         step = torch.maximum(FD_STEP * local, self.rel * alphas.abs())
         # the step the path points really see after rounding to the input's dtype
         hi = (alphas + step).to(self.dtype).double()
         lo = (alphas - step).to(self.dtype).double()
-        f = yield from self.run.values(torch.cat([hi, lo]))
+        extra = torch.tensor(sorted(also), dtype=torch.float64)
+        f = yield from self.run.values(torch.cat([hi, lo, extra]))
         k = len(alphas)
-        return (f[:k] - f[k:]) / (hi - lo).unsqueeze(1), None
+        return (f[:k] - f[k : 2 * k]) / (hi - lo).unsqueeze(1), None
 
 
 def _count(layout: list[tuple[float, float, int]]) -> int:
@@ -387,26 +419,36 @@ def _single_rule(shadow, f_b, f_x, scale, tol, most: int) -> Steps[int | None]:
     next n (the slack keeps smooth integrands whose error is still settling, e.g. 0.6%
     at one node and 1.1% at two, at the fewest nodes)."""
     previous = None
+
+    def errors(ns: list[int]) -> Steps[list[float]]:
+        rules = [_rule(0.0, 1.0, n) for n in ns]
+        al = torch.cat([r[0] for r in rules])
+        h, _ = yield from shadow.slopes(al, torch.ones_like(al))
+        errs, start = [], 0
+        for n, (_, w) in zip(ns, rules, strict=True):
+            gap = w @ h[start : start + n] - (f_x - f_b)
+            errs.append(float((gap.abs() / scale).max()))
+            start += n
+        return errs
+
     for g, group in enumerate(SINGLE_GROUPS):
         group = [n for n in group if n <= most]
         if not group:
             return None
         after = SINGLE_GROUPS[g + 1][0] if g + 1 < len(SINGLE_GROUPS) else group[-1] + 8
-        tried = group + [after]
-        rules = [_rule(0.0, 1.0, n) for n in tried]
-        al = torch.cat([r[0] for r in rules])
-        h, _ = yield from shadow.slopes(al, torch.ones_like(al))
-        errs, start = [], 0
-        for n, (_, w) in zip(tried, rules, strict=True):
-            gap = w @ h[start : start + n] - (f_x - f_b)
-            errs.append(float((gap.abs() / scale).max()))
-            start += n
+        errs = yield from errors(group)
         for j, n in enumerate(group):
-            if errs[j] <= tol and errs[j + 1] <= NEXT_RULE_SLACK * tol:
+            if errs[j] > tol:
+                continue
+            if j + 1 < len(group):
+                nxt = errs[j + 1]
+            else:  # the next rule is asked for only when the group's last rule meets tol
+                (nxt,) = yield from errors([after])
+            if nxt <= NEXT_RULE_SLACK * tol:
                 return n
-        if previous is not None and min(errs[: len(group)]) > 0.5 * previous:
+        if previous is not None and min(errs) > 0.5 * previous:
             return None  # not converging at a rate that would pay off
-        previous = min(errs[: len(group)])
+        previous = min(errs)
     return None
 
 
@@ -455,34 +497,44 @@ def _quantile_panels(run, shadow, scale, tol, most: int) -> Steps[list | None]:
         group = candidates[group_start : group_start + QUANTILE_GROUP]
         layouts = [[(a, b, p) for a, b in _quantile_edges(al, cum, m)] for _, p, m in group]
         points = {e for lay in layouts for a, b, _ in lay for e in (a, b)}
-        ends = yield from _ends_only(run, points)
-        # each layout with its own p and with p + 1 (the convergence check), one call
-        rules = [
-            [(a, b, *_rule(a, b, k + extra)) for a, b, k in lay]
-            for lay in layouts
-            for extra in (0, 1)
-        ]
-        nodes = torch.cat([al_ for rule in rules for _, _, al_, _ in rule])
-        loc = torch.cat([_local(a, b, al_) for rule in rules for a, b, al_, _ in rule])
-        h, _ = yield from shadow.slopes(nodes, loc)
-        errs, at = [], 0
-        for rule in rules:
-            gaps = []
-            for a, b, al_, w in rule:
-                gaps.append(w @ h[at : at + len(al_)] - (ends[b] - ends[a]))
-                at += len(al_)
-            errs.append(_error(torch.stack(gaps), scale))
-        for j, lay in enumerate(layouts):
-            if errs[2 * j] <= tol and errs[2 * j + 1] <= NEXT_RULE_SLACK * tol:
-                return lay
+        # each layout with its own p first (F at the panel ends in the same call); the
+        # rule of p + 1 nodes (the convergence check) only for the layouts that meet tol
+        errs = yield from _layout_errors(shadow, layouts, None, scale, 0, points)
+        ends = yield from _ends_only(run, points)  # all sampled by now: no call
+        met = [j for j, e in enumerate(errs) if e <= tol]
+        if met:
+            nxt = yield from _layout_errors(shadow, [layouts[j] for j in met], ends, scale, 1)
+            for j, e in zip(met, nxt, strict=True):
+                if e <= NEXT_RULE_SLACK * tol:
+                    return layouts[j]
         # pre-asymptotic errors fall slowly at first: give up only after two groups in
         # a row that improve on the best so far by less than a third
-        least = min(errs[::2])
+        least = min(errs)
         stalled = stalled + 1 if best is not None and least > best / 1.5 else 0
         if stalled >= 2:
             return None
         best = least if best is None else min(best, least)
     return None
+
+
+def _layout_errors(shadow, layouts, ends, scale, extra: int, points=()) -> Steps[list[float]]:
+    """Shadow error bound of each layout's rule with ``extra`` nodes more per panel
+    (one forward call for all). ``ends``: F at the panel ends, or None to sample them
+    (``points``) in the same call."""
+    rules = [[(a, b, *_rule(a, b, k + extra)) for a, b, k in lay] for lay in layouts]
+    nodes = torch.cat([al_ for rule in rules for _, _, al_, _ in rule])
+    loc = torch.cat([_local(a, b, al_) for rule in rules for a, b, al_, _ in rule])
+    h, _ = yield from shadow.slopes(nodes, loc, points)
+    if ends is None:
+        ends = shadow.run.known
+    errs, at = [], 0
+    for rule in rules:
+        gaps = []
+        for a, b, al_, w in rule:
+            gaps.append(w @ h[at : at + len(al_)] - (ends[b] - ends[a]))
+            at += len(al_)
+        errs.append(_error(torch.stack(gaps), scale))
+    return errs
 
 
 #: ``_quantile_panels`` runs only when half of F's probed variation lies within this
@@ -590,9 +642,11 @@ def _error(gaps: torch.Tensor, scale: torch.Tensor) -> float:
     return float((gaps.abs().sum(0) / scale).max())
 
 
-def _refine(panels, slopes_fn, run, scale, tol, max_steps, spent, order):
+def _refine(panels, slopes_fn, run, scale, tol, max_steps, spent, order, cap=None):
     """Split the worst panels until the completeness error is within ``tol`` or the
-    budget is spent; returns (panels, error, gradient nodes spent)."""
+    budget is spent; returns (panels, error, gradient nodes spent). With ``cap`` (a
+    shadow candidate), stops unmet once the layout would hold more than ``cap`` nodes:
+    it could no longer beat the best candidate found, and its panels only grow."""
     while True:
         gaps = torch.stack([p.gap for p in panels])
         total = _error(gaps, scale)
@@ -608,6 +662,8 @@ def _refine(panels, slopes_fn, run, scale, tol, max_steps, spent, order):
             if errs[j] >= worst / 4 and panels[j].b - panels[j].a > _min_width(panels[j])
         ][: budget // (2 * order)]
         if not split:
+            return panels, total, spent
+        if cap is not None and order * (len(panels) + len(split)) > cap:
             return panels, total, spent
         cuts = {j: _cut(panels[j], run, scale) for j in split}
         f_cut = yield from run.values(

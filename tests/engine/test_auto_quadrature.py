@@ -180,3 +180,30 @@ def test_planner_meets_tol_on_a_smooth_integrand_with_one_rule():
     assert plan.error <= 1e-6
     # Gauss-Legendre with 4 nodes integrates exp on [0, 1] to 1e-9: no more are needed
     assert plan.n_grad <= 4 and len(plan.panels) == 1
+
+
+@pytest.mark.parametrize("fn", ["sliver", "step"])
+def test_planner_never_asks_twice_for_f_at_the_same_point(fn):
+    asked: list[float] = []
+    if fn == "sliver":
+        base, slope = sliver, sliver_slope
+    else:
+
+        def base(a):
+            return torch.tanh(40 * (a - 0.3)).unsqueeze(1)
+
+        def slope(a):
+            return (40 / torch.cosh(40 * (a - 0.3)) ** 2).unsqueeze(1)
+
+    def values(a):
+        asked.extend(a.tolist())
+        return base(a)
+
+    f_b, f_x = base(torch.zeros(1, dtype=D))[0], base(torch.ones(1, dtype=D))[0]
+    plan = probe.integrate(values, slope, f_b, f_x, tol=1e-3, max_steps=200, dtype=D)
+    assert plan.error <= 1e-3
+    assert len(asked) == len(set(asked)) == plan.n_values
+    assert 0.0 not in asked and 1.0 not in asked  # F(x') and F(x) are given
+    # the per-stage counts cover every forward-only point, the first scan included
+    assert sum(plan.probes.values()) == plan.n_values
+    assert plan.probes["probe"] == len(probe.probe_alphas())
