@@ -150,6 +150,8 @@ class Job:
         self.cancel_on_settings = cancel_on_settings
         self.request_id = request_id  # the newest main request when it was asked for
         self.id = 0
+        #: the thread that runs it (set when queued): ``wait`` from there would never end
+        self.worker: threading.Thread | None = None
         self._done = threading.Event()
         self._value: Any = None
         self._failure: _Failure | None = None
@@ -166,6 +168,12 @@ class Job:
     def wait(self, timeout: float | None = None) -> Any:
         """The published answer; ``RuntimeError`` when it failed, was superseded or
         cancelled, ``TimeoutError`` after ``timeout`` seconds."""
+        if not self._done.is_set() and threading.current_thread() is self.worker:
+            # the worker would wait for itself: never answered
+            raise RuntimeError(
+                f"the {self.kind} cannot be waited for from the widget's worker (an "
+                "observer or a model callback); call it from ordinary notebook code."
+            )
         deadline = None if timeout is None else time.monotonic() + timeout
         while not self._done.is_set():
             remaining = None if deadline is None else deadline - time.monotonic()
@@ -354,6 +362,7 @@ class Runner:
                 return job
             self._job_count += 1
             job.id = self._job_count
+            job.worker = self._thread
             old = self._jobs.get(job.kind)
             if old is not None:
                 old._end(failure=_Failure(f"a newer {job.kind} request replaced this one."))

@@ -633,9 +633,13 @@ class IGWidget(anywidget.AnyWidget):
         with self._sync_lock:
             explainer, label = self._job_context()
             baseline, target = self.baseline, int(self.target)
+            asked = (self.model_choice, baseline, target)
 
             def publish(point: dict) -> dict:
-                self._apply(scrub_point=point)
+                # a point for a model, baseline or target the view has since left is
+                # returned to its caller but not drawn (the page asks for a new one)
+                if (self.model_choice, self.baseline, int(self.target)) == asked:
+                    self._apply(scrub_point=point)
                 return point
 
             return self._runner.enqueue(

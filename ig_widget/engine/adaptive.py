@@ -208,22 +208,27 @@ class _Rows:
     """F and gradients at points x'_e + alpha (x_e - x'_e) with alphas of each example's
     own (straight line), for all examples in shared model calls.
 
-    The rows asked for are packed one after another, each run with its own example's
-    target and additional arguments. A forward marked ``step_major`` (the layer
-    attributions' replay, which pairs row r with example r mod batch) keeps the
-    engine's layout instead, ``reps`` times the batch: a round where example e asks
-    for k_e points runs max(k_e) steps, each example's list padded with its own last
-    alpha, whose results are dropped (``padded_rows`` counts them)."""
+    When the forward is an ``nn.Module`` (a model sees each row on its own), the rows
+    asked for are packed one after another, each run with its own example's target and
+    additional arguments. Any other callable may pair row r with example r mod batch,
+    as the engine's layout has always promised (the layer attributions' replay does,
+    and so may a user's closure over per-example data, or a wrapper around either), so
+    it keeps that layout, ``reps`` times the batch: a round where example e asks for
+    k_e points runs max(k_e) steps, each example's list padded with its own last
+    alpha, whose results are dropped (``padded_rows`` counts them; the padded gradient
+    rows are real passes and are counted in ``n_evals``)."""
 
     def __init__(self, core: Core, xs: Tensors, bs: Tensors, max_steps: int) -> None:
         self.core, self.xs, self.bs, self.max_steps = core, xs, bs, max_steps
         self.dtype, self.device = xs[0].dtype, xs[0].device
         self.acc = accumulation_dtype(self.dtype)
         self.diffs = tuple(x - b for x, b in zip(xs, bs, strict=True))
-        self.packed = not getattr(core.fwd, "step_major", False)
+        self.packed = isinstance(core.fwd, torch.nn.Module) and not getattr(
+            core.fwd, "step_major", False
+        )
         #: per example: per input contributions (k, features) at its gradient nodes
         self.node_c: list[list[list[torch.Tensor]]] = [[] for _ in range(core.batch)]
-        self.grad_rows = self.value_rows = self.padded_rows = 0
+        self.grad_rows = self.value_rows = self.padded_rows = self.padded_grad_rows = 0
 
     def _layout(self, asked: dict[int, torch.Tensor]):
         """(example of each row (R,), alpha of each row (R,), rows per model unit,
@@ -255,7 +260,15 @@ class _Rows:
             return lambda rows: core.outputs(rows, len(rows_of) // unit)
         target = core.target
         if target.per_example is not None:
-            target = replace(target, per_example=tuple(i[rows_of] for i in target.per_example))
+            picked = tuple(i[rows_of.to(i.device)] for i in target.per_example)
+            rows = rows_of.tolist()
+            target = replace(
+                target,
+                per_example=picked,
+                indices=tuple(tuple(c[r] for r in rows) for c in target.indices)
+                if target.indices is not None
+                else None,
+            )
         target = replace(target, batch=len(rows_of))
         args = tuple(
             a[rows_of.to(a.device)] if isinstance(a, torch.Tensor) and a.dim() > 0 else a
@@ -327,7 +340,9 @@ class _Rows:
 
     def gradients(self, asked: dict[int, torch.Tensor]) -> dict[int, torch.Tensor]:
         """H at each example's own alphas; keeps the per-feature contributions."""
+        padded_before = self.padded_rows
         _, contribs, take = self._run(asked, with_grad=True)
+        self.padded_grad_rows += self.padded_rows - padded_before
         self.grad_rows += sum(len(a) for a in asked.values())
         n = self.core.batch
         self.core.report(min(self.grad_rows / n, self.max_steps), self.max_steps)
@@ -346,10 +361,11 @@ def integrate_per_example(
     every example spends the gradient nodes its own integrand needs, while the model
     sees all examples in shared calls (``_Rows``).
 
-    ``n_evals`` is the gradient evaluations per example on average (the examples' own
-    gradient nodes summed, over the batch size, rounded up): the count a fixed rule of
-    n nodes spends as n. ``n_forward`` likewise. Padding rows of the shared calls are
-    not counted."""
+    ``n_evals`` is the gradient evaluations per example on average (the gradient rows
+    run, over the batch size, rounded up): the count a fixed rule of n nodes spends as
+    n. With packed rows that is the examples' own nodes; with the padded layout (a
+    forward that is not an ``nn.Module``) the padding rows count too, since they are
+    real passes. ``n_forward`` counts the examples' own points."""
     rows = _Rows(core, xs, bs, max_steps)
     f_x, f_b = core.endpoint_outputs(xs, bs)
     f_x, f_b = f_x.to(rows.acc), f_b.to(rows.acc)
@@ -370,7 +386,7 @@ def integrate_per_example(
         delta=delta(out, f_x, f_b),
         output=f_x.to(dtype),
         baseline_output=f_b.to(dtype),
-        n_evals=math.ceil(rows.grad_rows / n),
+        n_evals=math.ceil((rows.grad_rows + rows.padded_grad_rows) / n),
         n_forward=math.ceil((rows.grad_rows + rows.value_rows) / n) + 2,
         warnings=_stopped(max(p.error for p in plans), tol, max_steps),
     )

@@ -308,7 +308,9 @@ class IntegratedGradients:
             with kept:
                 res = None
                 if take_lean:
-                    weights, alphas = quadrature.rule_tensors(method, n_steps, device, xs[0].dtype)
+                    weights, alphas = quadrature.rule_tensors(
+                        method, int(n_steps), device, xs[0].dtype
+                    )
                     res = lean.attribute(
                         core, xs[0], bs[0], weights, alphas, self._multiply_by_inputs
                     )

@@ -148,7 +148,9 @@ def _attribute(
 
 def _seed(target: Target, out: torch.Tensor, path_rows: int, reps: int) -> torch.Tensor:
     """``grad_outputs`` for the model's output: 1 where ``target`` selects on the first
-    ``path_rows`` rows, 0 elsewhere; cached, never written to (autograd only reads it)."""
+    ``path_rows`` rows, 0 elsewhere; cached. Autograd only reads it, but a backward hook
+    on the model sees it as its ``grad_output`` and could write into it: a seed whose
+    version counter moved since it was cached is built again."""
     key = (
         tuple(out.shape),
         out.dtype,
@@ -158,7 +160,12 @@ def _seed(target: Target, out: torch.Tensor, path_rows: int, reps: int) -> torch
         target.shared,
         target.indices,
     )
-    seed = _SEEDS.get(key)
+    # a per-example target without its host copy has no safe key: build the seed afresh
+    cacheable = target.per_example is None or target.indices is not None
+    kept = _SEEDS.get(key) if cacheable else None
+    seed = None
+    if kept is not None and kept[0]._version == kept[1]:
+        seed = kept[0]
     if seed is None:
         seed = torch.zeros(out.shape, dtype=out.dtype, device=out.device)
         head = seed[:path_rows]
@@ -170,12 +177,13 @@ def _seed(target: Target, out: torch.Tensor, path_rows: int, reps: int) -> torch
             head[(slice(None),) + target.shared] = 1
         else:
             head.fill_(1)
-        if seed.numel() <= MAX_SEED_ELEMENTS:
+        if cacheable and seed.numel() <= MAX_SEED_ELEMENTS:
             if len(_SEEDS) >= MAX_SEEDS:
                 _SEEDS.clear()
-            _SEEDS[key] = seed
+            _SEEDS[key] = (seed, seed._version)
     return seed
 
 
-#: (output shape, dtype, device, path rows, reps, shared index, per-example indices) -> seed
-_SEEDS: dict[tuple, torch.Tensor] = {}
+#: (output shape, dtype, device, path rows, reps, shared index, per-example indices)
+#: -> (seed, its version counter when cached)
+_SEEDS: dict[tuple, tuple[torch.Tensor, int]] = {}

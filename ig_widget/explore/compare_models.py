@@ -70,17 +70,18 @@ def build_compare_explainer(
         )
     try:
         other = build(compare_model)
-    except (TypeError, ValueError) as exc:
-        raise type(exc)(f"compare_model: {exc}") from exc
+    except TypeError as exc:
+        raise TypeError(f"compare_model: {exc}") from exc
+    except ValueError as exc:
+        raise ValueError(f"compare_model: {exc}") from exc
     for what, a, b in (
         ("number of outputs", main.n_outputs, other.n_outputs),
         ("output shape", main.single_output, other.single_output),
     ):
         if a != b:
             raise ValueError(
-                f"compare_model returns {other.n_outputs} output(s) on x but model returns "
-                f"{main.n_outputs} ({what} differs); the two models must have the same "
-                "outputs (e.g. the same classes) to be compared."
+                f"compare_model's {what} on x is {b!r} but model's is {a!r}; the two "
+                "models must have the same outputs (e.g. the same classes) to be compared."
             )
     for what in ("baseline_options", "path_options", "distribution_options"):
         a, b = list(getattr(main, what, [])), list(getattr(other, what, []))

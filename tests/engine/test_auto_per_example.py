@@ -208,3 +208,57 @@ def test_quantile_panels_follow_a_step_near_the_baseline():
 def quadrature_total(h, n):
     w, a = (torch.tensor(v, dtype=D) for v in quadrature.rule("gausslegendre", n))
     return w @ h(a)
+
+
+def test_a_callable_that_pairs_rows_with_examples_gets_the_engine_layout():
+    """A forward that is not a module may rely on row r belonging to example r mod batch
+    (the engine's layout, as captum's): here it adds a per-example offset by that rule.
+    Its results must equal the module that holds the offsets itself, and the padded
+    rows it costs are counted."""
+    torch.manual_seed(3)
+    net = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 2)).double().eval()
+    x = torch.randn(3, 4, dtype=D) * torch.tensor([0.3, 2.0, 8.0], dtype=D).view(-1, 1)
+    offsets = torch.randn(3, 4, dtype=D)
+
+    def by_layout(v):  # row r is example r mod batch
+        idx = torch.arange(v.shape[0]) % 3
+        return net(v + offsets[idx])
+
+    class ByRow(nn.Module):  # the same function with the example passed along
+        def forward(self, v, example):
+            return net(v + offsets[example])
+
+    examples = torch.arange(3)
+    closure = IntegratedGradients(by_layout).attribute_detailed(
+        x, target=1, n_steps="auto", tol=1e-3
+    )
+    module = IntegratedGradients(ByRow()).attribute_detailed(
+        x, target=1, n_steps="auto", tol=1e-3, additional_forward_args=(examples,)
+    )
+    for a, b in zip(closure.attributions, module.attributions, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-9, atol=1e-12)
+    assert completeness_error(closure).max() < 1e-3
+    # the padded layout runs max(k_e) steps per round for every example
+    assert closure.n_evals >= module.n_evals
+
+
+def test_a_wrapped_layer_forward_plans_per_example_in_the_engine_layout():
+    from ig_widget.engine.layer import embedding_forward
+
+    torch.manual_seed(4)
+
+    class Tiny(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb = nn.Embedding(20, 8)
+            self.head = nn.Linear(8, 2)
+
+        def forward(self, ids):
+            return self.head(torch.tanh(self.emb(ids)).mean(1))
+
+    m = Tiny().double().eval()
+    ids = torch.randint(1, 20, (3, 5))
+    emb, f = embedding_forward(m, m.emb, ids)
+    direct = IntegratedGradients(f).attribute(emb, target=0, n_steps="auto", tol=1e-3)
+    wrapped = IntegratedGradients(lambda e: f(e)).attribute(emb, target=0, n_steps="auto", tol=1e-3)
+    torch.testing.assert_close(wrapped, direct, rtol=0, atol=0)

@@ -346,3 +346,17 @@ def test_large_seeds_are_not_kept(spy: Spy, monkeypatch) -> None:
     fast = ig.attribute_detailed(x, target=1, n_steps=6)
     assert spy.taken == 1 and lean._SEEDS == {}
     assert_identical(fast, general(monkeypatch, ig, x, target=1, n_steps=6))
+
+
+def test_a_cached_seed_written_to_is_built_again(spy: Spy, monkeypatch) -> None:
+    """The cached seed reaches backward hooks on the model as their ``grad_output``; one
+    that writes into it in place must not change any later call's seed."""
+    monkeypatch.setattr(lean, "_SEEDS", {})
+    model, x = mlp(), torch.randn(2, 12)
+    ig = IntegratedGradients(model)
+    clean = ig.attribute_detailed(x, target=1, n_steps=6)
+    ((seed, _version),) = lean._SEEDS.values()
+    seed.mul_(3.0)  # what such a hook would do
+    after = ig.attribute_detailed(x, target=1, n_steps=6)
+    assert spy.taken == 2
+    assert_identical(after, clean)

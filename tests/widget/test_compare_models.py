@@ -142,7 +142,9 @@ class ThreeOutputs(nn.Module):
 
 
 def test_bad_compare_models_say_what_to_fix(make, mlp, row, text_model, ids):
-    with pytest.raises(ValueError, match="compare_model returns 4 output.*model returns 3"):
+    with pytest.raises(
+        ValueError, match="compare_model.s number of outputs on x is 4 but model.s is 3"
+    ):
         make(mlp, row, compare_model=ThreeOutputs())
     with pytest.raises(ValueError, match="same object as model"):
         make(mlp, row, compare_model=mlp)

@@ -222,3 +222,45 @@ def test_several_inputs_have_no_scrubber_but_a_convergence_figure(make):
     with pytest.raises(RuntimeError, match="several, so it has no scrubber"):
         w.scrub(0.5)
     assert set(w.convergence_curve()["curves"]) >= {"gausslegendre", "riemann_left"}
+
+
+def test_waiting_for_a_request_on_the_worker_itself_is_refused(make, mlp, row):
+    """A job can only be answered by the worker: waiting for one there (a model or
+    callback that asks for a scrub) raises at once instead of hanging."""
+    from ig_widget._runner import Job
+
+    w = make(mlp, row)
+    w.wait(TIMEOUT)
+    seen: list[BaseException] = []
+
+    def compute(_check):
+        inner = w._runner.enqueue(
+            Job("inner", lambda _c: 1, lambda v: v, cancel_on_settings=False, request_id=0)
+        )
+        try:
+            inner.wait(2)
+        except (RuntimeError, TimeoutError) as exc:
+            seen.append(exc)
+        return 0
+
+    outer = w._runner.enqueue(
+        Job("outer", compute, lambda v: v, cancel_on_settings=False, request_id=0)
+    )
+    assert outer.wait(TIMEOUT) == 0
+    assert len(seen) == 1 and isinstance(seen[0], RuntimeError), seen
+    assert "worker" in str(seen[0])
+
+
+def test_a_point_for_settings_the_view_has_left_is_not_drawn(make, gated, row):
+    w = make(gated, row)
+    w.wait(TIMEOUT)
+    w.scrub(0.25, timeout=TIMEOUT)
+    drawn = dict(w.scrub_point)
+    busy(w, gated, 7)  # the worker waits inside the model: the next point queues
+    job = w._scrub_job(0.75)
+    w.target = (int(w.target) + 1) % 3  # the view moves on before the point is computed
+    gated.gate.set()
+    point = job.wait(TIMEOUT)
+    assert point["alpha"] == 0.75  # the caller gets its answer
+    w.wait(TIMEOUT)
+    assert w.scrub_point == drawn  # but the view keeps what matches it
