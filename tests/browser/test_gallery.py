@@ -5,16 +5,13 @@ Screenshots at 1400 and 800 px wide land in tests/artifacts/."""
 
 from __future__ import annotations
 
-import json
 import re
 import time
-import urllib.request
 
-import nbformat
 import pytest
 
-from .conftest import KERNEL_IDLE
-from .helpers import TOKEN, artifact, playwright_expect
+from .conftest import open_and_run
+from .helpers import artifact, playwright_expect, upload_notebook
 
 expect = playwright_expect()
 pytestmark = pytest.mark.browser
@@ -70,36 +67,6 @@ tab.wait(60); txt.wait(60)
 """
 
 
-def _put_notebook(lab: str, name: str, sources: list[str]) -> None:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(s.strip()) for s in sources]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    body = json.dumps({"type": "notebook", "format": "json", "content": nb}).encode()
-    req = urllib.request.Request(
-        f"{lab}/api/contents/{name}",
-        data=body,
-        method="PUT",
-        headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"},
-    )
-    urllib.request.urlopen(req, timeout=30)
-
-
-def _open_and_run(page, lab: str, name: str) -> None:
-    page.goto(f"{lab}/lab/tree/{name}?reset&token={TOKEN}")
-    page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
-    page.evaluate(
-        "async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }"
-    )
-    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60_000)
-    page.wait_for_function(KERNEL_IDLE, timeout=60_000)
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(KERNEL_IDLE, timeout=120_000)
-
-
 def _cell(pg, i: int):
     return pg.locator(".jp-Notebook .jp-CodeCell").nth(i).locator(".jp-OutputArea")
 
@@ -128,9 +95,9 @@ def _screenshots(pg, root, name: str, width: int) -> None:
 def test_gallery_filter_open_steps_back(lab, page):
     pg = page.page
     pg.set_viewport_size({"width": 1400, "height": 1000})
-    _put_notebook(lab, "gallery.ipynb", [SETUP, SHOW])
+    upload_notebook(lab, "gallery.ipynb", [c.strip() for c in [SETUP, SHOW]])
     t0 = time.monotonic()
-    _open_and_run(pg, lab, "gallery.ipynb")
+    open_and_run(pg, lab, "gallery.ipynb", run_timeout=120_000)
     root = _cell(pg, 1).locator(".igb-root")
     cards = root.locator(".igb-card")
     expect(cards).to_have_count(48, timeout=60_000)
@@ -210,8 +177,8 @@ def test_gallery_filter_open_steps_back(lab, page):
 def test_tabular_and_text_cards_show_names_and_tokens_as_text(lab, page):
     """A tabular DataFrame and token-id rows, with markup in a feature name and a token."""
     pg = page.page
-    _put_notebook(lab, "others.ipynb", [SETUP, OTHERS])
-    _open_and_run(pg, lab, "others.ipynb")
+    upload_notebook(lab, "others.ipynb", [c.strip() for c in [SETUP, OTHERS]])
+    open_and_run(pg, lab, "others.ipynb", run_timeout=120_000)
     out = _cell(pg, 1)
     tab, txt = out.locator(".igb-root").nth(0), out.locator(".igb-root").nth(1)
     expect(tab.locator(".igb-card")).to_have_count(48, timeout=60_000)
