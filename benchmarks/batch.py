@@ -19,13 +19,12 @@ run faster; the model is not changed.
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 import torch
 
 from benchmarks import models
-from benchmarks.timing import alternate, median
+from benchmarks.timing import alternate, median, process_time_once
 
 
 def proxy_fn(model, x, baseline, target, n_steps):
@@ -51,16 +50,6 @@ def chunks(x: torch.Tensor, n_steps: int, internal_batch_size: int | None) -> st
     )
     count = -(-n_steps // planner.steps)
     return f"{count} chunk(s) of up to {planner.steps} steps ({planner.steps * x.shape[0]} rows)"
-
-
-def cpu_alternate(fns, repeats):
-    times = {name: [] for name in fns}
-    for _ in range(repeats):
-        for name, fn in fns.items():
-            start = time.process_time()
-            fn()
-            times[name].append(time.process_time() - start)
-    return times
 
 
 def main() -> None:
@@ -97,7 +86,7 @@ def main() -> None:
 
     fns = {"ours": ours, "proxy": proxy_fn(model, x, baseline, target, args.n_steps)}
     wall = alternate(fns, args.repeats, warmup=1, device=x.device)
-    cpu = cpu_alternate(fns, args.repeats)
+    cpu = alternate(fns, args.repeats, warmup=0, timer=process_time_once)
     rows = args.n_steps * args.batch
     layout = "channels-last" if args.channels_last else "contiguous (NCHW)"
     print(

@@ -17,8 +17,8 @@ import argparse
 import torch
 
 from benchmarks import models
-from benchmarks.overhead import alternate_cpu, mlp_case
-from benchmarks.timing import alternate, median
+from benchmarks.overhead import mlp_case
+from benchmarks.timing import alternate, alternate_cpu, median
 from ig_widget import IntegratedGradients
 from ig_widget._runner import COARSE_STEPS
 from ig_widget.engine.core import NodePlan

@@ -15,8 +15,8 @@ import time
 import torch
 
 from benchmarks import models
-from benchmarks.overhead import alternate_cpu, mlp_case
-from benchmarks.timing import alternate, median
+from benchmarks.overhead import mlp_case
+from benchmarks.timing import alternate, alternate_cpu, median
 
 
 def cases():

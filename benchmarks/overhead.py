@@ -22,17 +22,12 @@ import torch
 
 from benchmarks import contenders, models
 from benchmarks.cases import make_case
-from benchmarks.timing import alternate, cpu_time_once, median
+from benchmarks.timing import alternate, alternate_cpu, median
 
 
 def mlp_case(n_steps: int = 50):
     mlp, x_test, _ = models.train_tabular()
     return make_case("tabular MLP 100 feat", mlp, x_test[:1], n_steps, 1, 1024)
-
-
-def alternate_cpu(fns: dict[str, Callable[[], object]], repeats: int, warmup: int) -> dict:
-    """``timing.alternate`` in this thread's CPU time."""
-    return alternate(fns, repeats, warmup, timer=cpu_time_once)
 
 
 def ratios(fns: dict[str, Callable[[], object]], repeats: int, device) -> dict[str, tuple]:
