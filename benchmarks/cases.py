@@ -182,34 +182,28 @@ def build_cases(mode: str, device: torch.device, repeats: int) -> list[Case]:
         )
     )
 
-    sat = models.saturating_mlp().to(device)
-    cases.append(
-        make_case(
-            "saturating tanh MLP",
-            sat,
-            x_test[:1].to(device),
-            50,
-            repeats,
-            1024,
-            kind="hard",
-            output="softmax probability",
-        )
-    )
-
-    strong = models.saturating_mlp(first=20.0).to(device)
-    cases.append(
-        make_case(
+    # the same MLP, mildly and strongly saturating (first layer scaled x4 and x20)
+    for name, scale, info in (
+        ("saturating tanh MLP", {}, {}),
+        (
             "saturating tanh MLP strong",
-            strong,
-            x_test[:1].to(device),
-            50,
-            repeats,
-            1024,
-            kind="hard",
-            output="softmax probability",
-            first_layer="x20 (10-90% of the change within alpha 0.017-0.047)",
+            {"first": 20.0},
+            {"first_layer": "x20 (10-90% of the change within alpha 0.017-0.047)"},
+        ),
+    ):
+        cases.append(
+            make_case(
+                name,
+                models.saturating_mlp(**scale).to(device),
+                x_test[:1].to(device),
+                50,
+                repeats,
+                1024,
+                kind="hard",
+                output="softmax probability",
+                **info,
+            )
         )
-    )
 
     si = models.scale_invariant_cnn().to(device)
     cases.append(
