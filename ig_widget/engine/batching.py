@@ -109,7 +109,15 @@ def is_out_of_memory(err: BaseException) -> bool:
     )
 
 
+#: callables that drop a module's caches of tensors; ``release_memory`` calls them
+ON_RELEASE: list[Callable[[], None]] = []
+
+
 def release_memory(device: torch.device) -> None:
+    """Give memory back after an out-of-memory error: the engine's caches of tensors,
+    Python's garbage, and on CUDA the allocator's cached blocks."""
+    for clear in ON_RELEASE:
+        clear()
     gc.collect()
     if device.type == "cuda":
         torch.cuda.empty_cache()

@@ -42,6 +42,9 @@ MAX_SEEDS = 64
 #: seeds larger than this many values (models with an output per pixel) are built per
 #: call, as the selection's backward would build them, rather than kept
 MAX_SEED_ELEMENTS = 1 << 20
+#: the most values all kept seeds hold together (16 MiB in float32); past it the cache
+#: starts again, so it never holds more than this on any device
+MAX_SEED_TOTAL = 1 << 22
 
 
 def applies(
@@ -151,17 +154,26 @@ def _seed(target: Target, out: torch.Tensor, path_rows: int, reps: int) -> torch
     ``path_rows`` rows, 0 elsewhere; cached. Autograd only reads it, but a backward hook
     on the model sees it as its ``grad_output`` and could write into it: a seed whose
     version counter moved since it was cached is built again."""
+    device = out.device
+    # a per-example target without its host copy has no safe key: build the seed afresh
+    cacheable = target.per_example is None or target.indices is not None
+    stream = None
+    if device.type == "cuda":
+        # a seed made on one stream and read by kernels on another could be handed back
+        # to the first stream's pool while the other still reads it: one seed per stream
+        stream = torch.cuda.current_stream(device).stream_id
+    elif device.type != "cpu":
+        cacheable = False  # other accelerators: no stream bookkeeping here, build afresh
     key = (
         tuple(out.shape),
         out.dtype,
-        out.device,
+        device,
+        stream,
         path_rows,
         reps,
         target.shared,
         target.indices,
     )
-    # a per-example target without its host copy has no safe key: build the seed afresh
-    cacheable = target.per_example is None or target.indices is not None
     kept = _SEEDS.get(key) if cacheable else None
     seed = None
     if kept is not None and kept[0]._version == kept[1]:
@@ -178,12 +190,21 @@ def _seed(target: Target, out: torch.Tensor, path_rows: int, reps: int) -> torch
         else:
             head.fill_(1)
         if cacheable and seed.numel() <= MAX_SEED_ELEMENTS:
-            if len(_SEEDS) >= MAX_SEEDS:
+            kept_values = sum(s.numel() for s, _ in _SEEDS.values())
+            if len(_SEEDS) >= MAX_SEEDS or kept_values + seed.numel() > MAX_SEED_TOTAL:
                 _SEEDS.clear()
             _SEEDS[key] = (seed, seed._version)
     return seed
 
 
-#: (output shape, dtype, device, path rows, reps, shared index, per-example indices)
-#: -> (seed, its version counter when cached)
+#: (output shape, dtype, device, CUDA stream, path rows, reps, shared index,
+#: per-example indices) -> (seed, its version counter when cached)
 _SEEDS: dict[tuple, tuple[torch.Tensor, int]] = {}
+
+
+def clear_seeds() -> None:
+    """Drop every kept seed (``release_memory`` does, after an out-of-memory error)."""
+    _SEEDS.clear()
+
+
+batching.ON_RELEASE.append(clear_seeds)

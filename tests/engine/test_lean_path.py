@@ -13,8 +13,8 @@ import torch
 from torch import nn
 
 from ig_widget import IntegratedGradients
+from ig_widget.engine import batching, lean
 from ig_widget.engine import core as core_mod
-from ig_widget.engine import lean
 from ig_widget.engine.core import NodePlan
 from ig_widget.paths import Custom, Extremal, StraightLine
 
@@ -360,3 +360,43 @@ def test_a_cached_seed_written_to_is_built_again(spy: Spy, monkeypatch) -> None:
     after = ig.attribute_detailed(x, target=1, n_steps=6)
     assert spy.taken == 2
     assert_identical(after, clean)
+
+
+def test_kept_seeds_are_bounded_in_values(spy: Spy, monkeypatch) -> None:
+    """However many output shapes a session sees, the kept seeds together hold at most
+    ``MAX_SEED_TOTAL`` values."""
+    monkeypatch.setattr(lean, "_SEEDS", {})
+    monkeypatch.setattr(lean, "MAX_SEED_TOTAL", 200)
+    model, x = mlp(), torch.randn(2, 12)
+    ig = IntegratedGradients(model)
+    for n_steps in range(4, 30):
+        ig.attribute_detailed(x, target=1, n_steps=n_steps)
+        kept = sum(seed.numel() for seed, _ in lean._SEEDS.values())
+        assert 0 < kept <= 200
+    assert spy.taken == 26
+
+
+def test_release_memory_drops_kept_seeds(spy: Spy, monkeypatch) -> None:
+    """After an out-of-memory error the engine gives back what it holds, seeds included."""
+    monkeypatch.setattr(lean, "_SEEDS", {})
+    model, x = mlp(), torch.randn(2, 12)
+    IntegratedGradients(model).attribute_detailed(x, target=1, n_steps=6)
+    assert len(lean._SEEDS) == 1
+    batching.release_memory(x.device)
+    assert lean._SEEDS == {}
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_seeds_are_kept_per_stream(spy: Spy, monkeypatch) -> None:
+    """A seed is never shared by two CUDA streams (the allocator would not know the
+    second one still reads it), and results on a side stream equal the default's."""
+    monkeypatch.setattr(lean, "_SEEDS", {})
+    model, x = mlp().cuda(), torch.randn(2, 12, device="cuda")
+    ig = IntegratedGradients(model)
+    main = ig.attribute_detailed(x, target=1, n_steps=6)
+    side_stream = torch.cuda.Stream()
+    with torch.cuda.stream(side_stream):
+        side = ig.attribute_detailed(x, target=1, n_steps=6)
+    torch.cuda.synchronize()
+    assert spy.taken == 2 and len(lean._SEEDS) == 2
+    assert_identical(side, main)
