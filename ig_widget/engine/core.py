@@ -66,7 +66,13 @@ class PathTrace:
 
 @dataclass
 class Attribution:
-    """Everything one ``attribute_detailed`` call found."""
+    """Everything one ``attribute_detailed`` call found.
+
+    ``n_evals`` and ``n_forward`` count per example. With a fixed rule every example
+    gets the same nodes; with ``n_steps="auto"`` on a batch each example gets its own,
+    and ``n_evals`` is their total over the batch divided by the batch size, rounded
+    up (the figure to compare with a fixed rule's n).
+    """
 
     attributions: tuple[torch.Tensor, ...]
     delta: torch.Tensor
