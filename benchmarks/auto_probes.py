@@ -4,8 +4,9 @@ The planner (``ig_widget/engine/probe.py``) pays forward passes to choose gradie
 nodes: the first scan, the shadow search of each candidate (composite panels of 2 and
 3 nodes, single Gauss-Legendre rules, quantile panels) and the ends of the chosen
 panels. This prints, for the quick benchmark cases, one ``attribute_detailed`` call's
-gradient evaluations, forward-only points per example (``Plan.n_values``), their split
-by stage (``Plan.probes``), the candidates the shadow found and the one chosen, and the
+gradient evaluations, forward-only points per example (``Plan.n_values``) and the
+seconds of the forward-only and the gradient calls, the points' split by stage
+(``Plan.probes``), the candidates the shadow found and the one chosen, and the
 wall time of the call (one call, so noisy on a shared machine).
 
     PYTHONPATH=$PWD python -m benchmarks.auto_probes [--only 'tokens 64,CNN'] [--tol 0.01]
@@ -66,9 +67,12 @@ def main(argv=None) -> None:
         for plan in plans:
             stages.update(plan.probes)
         values = sum(plan.n_values for plan in plans) / n
+        values_ms = 1000 * sum(plan.values_s for plan in plans)
+        slopes_ms = 1000 * sum(plan.slopes_s for plan in plans)
         print(
             f"{case.name}: {ms:.0f} ms, {rec.n_evals} gradient evals, "
-            f"{values:.0f} forward-only per example"
+            f"{values:.0f} forward-only per example "
+            f"(forward-only calls {values_ms:.0f} ms, gradient calls {slopes_ms:.0f} ms)"
         )
         print("  by stage (per example):", {k: round(v / n) for k, v in stages.items()})
         chosen = collections.Counter(plan.strategy for plan in plans)

@@ -81,6 +81,14 @@ FD_STEP = 1e-3
 WARP_RATIO = 16.0
 #: panels narrower than this are never split
 MIN_WIDTH = 1e-12
+#: the most nodes a shadow refinement may place (replaced ones included), two forward
+#: points each. An integrand that needs more is rough all along the path (ReLU units
+#: switching everywhere): there the shadow's forward points outnumbered the gradient
+#: nodes they placed many times over (a random 512-token encoder: 4,600 points, 31 s,
+#: and still no candidate), so the real refinement takes over sooner. It may spend more
+#: gradient nodes than an unlimited shadow would have found (2x on 400 random kinks)
+#: for a fraction of the forward points; smooth and saturating cases never reach this.
+SHADOW_MAX_NODES = 128
 
 
 @dataclass
@@ -305,8 +313,10 @@ def plan(
     yield from run.values(probe_alphas())
 
     # candidates on the shadow: composite panels first (cheap in forward passes when
-    # easy), then single rules with fewer nodes than the best composite
+    # easy), then single rules with fewer nodes than the best composite; no shadow
+    # search places more than ``SHADOW_MAX_NODES`` nodes
     found: dict[str, list[tuple[float, float, int]]] = {}
+    shadow_most = min(max_steps, SHADOW_MAX_NODES)
     for order in PANEL_ORDERS:
         run.stage = f"panels of {order}"
         first = _rule(0.0, 1.0, order)
@@ -317,7 +327,7 @@ def plan(
             run,
             scale,
             tol,
-            max_steps,
+            shadow_most,
             order,
             order,
             cap=min((_count(v) for v in found.values()), default=None),
@@ -329,9 +339,9 @@ def plan(
     n = yield from _single_rule(shadow, f_b, f_x, scale, tol, min(best - 1, MAX_SINGLE_N))
     if n is not None:
         found[f"gauss-legendre {n}"] = [(0.0, 1.0, n)]
-    best = min((_count(v) for v in found.values()), default=max_steps + 1)
+    best = min((_count(v) for v in found.values()), default=shadow_most + 1)
     run.stage = "quantile panels"
-    quantile = yield from _quantile_panels(run, shadow, scale, tol, min(best - 1, max_steps))
+    quantile = yield from _quantile_panels(run, shadow, scale, tol, min(best - 1, shadow_most))
     if quantile is not None:
         found[f"quantile panels {len(quantile)}x{quantile[0][2]}"] = quantile
     if found:
@@ -479,7 +489,9 @@ def _quantile_panels(run, shadow, scale, tol, most: int) -> Steps[list | None]:
     map's kinks at the edges cost nothing. Forward passes only."""
     if most < QUANTILE_ORDERS[0] or not _concentrated(run, scale):
         return None
+    run.stage = "quantile panels: resolve"
     yield from _resolve(run, scale)
+    run.stage = "quantile panels"
     al, f = run.sampled()
     var = ((f[1:] - f[:-1]).abs() / scale).sum(1)
     width = al[1:] - al[:-1]

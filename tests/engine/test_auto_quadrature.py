@@ -207,3 +207,26 @@ def test_planner_never_asks_twice_for_f_at_the_same_point(fn):
     # the per-stage counts cover every forward-only point, the first scan included
     assert sum(plan.probes.values()) == plan.n_values
     assert plan.probes["probe"] == len(probe.probe_alphas())
+
+
+def test_forward_points_stay_bounded_on_an_integrand_rough_all_along_the_path():
+    """400 kinks at random places (ReLU units switching all along the path): no shadow
+    candidate meets tol cheaply, and the forward points spent looking for one stay
+    bounded (unbounded, each panel stage spent 700-800 of them here); the real
+    refinement still meets tol."""
+    g = torch.Generator().manual_seed(0)
+    kinks = torch.rand(400, generator=g, dtype=D)
+    signs = torch.randn(400, generator=g, dtype=D)
+
+    def values(a):
+        bends = (signs * (a.unsqueeze(1) - kinks).abs()).sum(1)
+        return (0.05 * a + 1e-3 * bends).unsqueeze(1)
+
+    def slopes(a):
+        return (0.05 + 1e-3 * (signs * torch.sign(a.unsqueeze(1) - kinks)).sum(1)).unsqueeze(1)
+
+    f_b, f_x = values(torch.zeros(1, dtype=D))[0], values(torch.ones(1, dtype=D))[0]
+    plan = probe.integrate(values, slopes, f_b, f_x, tol=5e-3, max_steps=1024, dtype=D)
+    assert plan.error <= 5e-3
+    for order in probe.PANEL_ORDERS:
+        assert plan.probes[f"panels of {order}"] <= 3 * probe.SHADOW_MAX_NODES, plan.probes
