@@ -52,22 +52,21 @@ def chunks(x: torch.Tensor, n_steps: int, internal_batch_size: int | None) -> st
     return f"{count} chunk(s) of up to {planner.steps} steps ({planner.steps * x.shape[0]} rows)"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n-steps", type=int, default=8)
-    parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--internal-batch-size", type=int, default=None)
-    parser.add_argument("--threads", type=int, default=0, help="0: torch's default")
-    parser.add_argument("--channels-last", action="store_true", help="images in NHWC order")
-    args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
+def measure(
+    n_steps: int = 8,
+    batch: int = 64,
+    repeats: int = 7,
+    internal_batch_size: int | None = None,
+    channels_last: bool = False,
+) -> dict:
+    """The target's figure: ours and the proxy on ``batch`` CNN images, alternating.
+    Returns {"ours": (wall s, process CPU s), "proxy": ..., "ratio_wall", "ratio_cpu",
+    "chunks", "rows", "threads"}."""
     from ig_widget import IntegratedGradients
 
     model, x_test, _ = models.train_cnn()
-    x = x_test[: args.batch].contiguous()
-    if args.channels_last:
+    x = x_test[:batch].contiguous()
+    if channels_last:
         x = x.contiguous(memory_format=torch.channels_last)
     baseline = torch.zeros_like(x)  # same memory format as x
     with torch.no_grad():
@@ -79,27 +78,54 @@ def main() -> None:
             x,
             baselines=baseline,
             target=target,
-            n_steps=args.n_steps,
-            internal_batch_size=args.internal_batch_size,
+            n_steps=n_steps,
+            internal_batch_size=internal_batch_size,
             return_convergence_delta=True,
         )
 
-    fns = {"ours": ours, "proxy": proxy_fn(model, x, baseline, target, args.n_steps)}
-    wall = alternate(fns, args.repeats, warmup=1, device=x.device)
-    cpu = alternate(fns, args.repeats, warmup=0, timer=process_time_once)
-    rows = args.n_steps * args.batch
+    fns = {"ours": ours, "proxy": proxy_fn(model, x, baseline, target, n_steps)}
+    wall = alternate(fns, repeats, warmup=1, device=x.device)
+    cpu = alternate(fns, repeats, warmup=0, timer=process_time_once)
+    res = {n: (median(wall[n]), median(cpu[n])) for n in fns}
+    (w_o, c_o), (w_p, c_p) = res["ours"], res["proxy"]
+    return {
+        **res,
+        "ratio_wall": w_o / w_p,
+        "ratio_cpu": c_o / c_p,
+        "chunks": chunks(x, n_steps, internal_batch_size),
+        "rows": n_steps * batch,
+        "threads": torch.get_num_threads(),
+        "repeats": repeats,
+        "n_steps": n_steps,
+        "batch": batch,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-steps", type=int, default=8)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--internal-batch-size", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=0, help="0: torch's default")
+    parser.add_argument("--channels-last", action="store_true", help="images in NHWC order")
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    res = measure(
+        args.n_steps, args.batch, args.repeats, args.internal_batch_size, args.channels_last
+    )
     layout = "channels-last" if args.channels_last else "contiguous (NCHW)"
     print(
-        f"CNN 3x64x64 {layout}, {args.batch} examples x n_steps={args.n_steps} = {rows} "
-        f"rows, {args.repeats} alternating repeats, {torch.get_num_threads()} thread(s); medians"
+        f"CNN 3x64x64 {layout}, {args.batch} examples x n_steps={args.n_steps} = {res['rows']} "
+        f"rows, {args.repeats} alternating repeats, {res['threads']} thread(s); medians"
     )
-    print(f"ours: {chunks(x, args.n_steps, args.internal_batch_size)}")
+    print(f"ours: {res['chunks']}")
     print(f"{'':14s}{'wall s':>10s}{'CPU s':>10s}")
-    res = {n: (median(wall[n]), median(cpu[n])) for n in fns}
-    for name, (w, c) in res.items():
+    for name in ("ours", "proxy"):
+        w, c = res[name]
         print(f"{name:14s}{w:10.3f}{c:10.3f}")
-    (w_o, c_o), (w_p, c_p) = res["ours"], res["proxy"]
-    print(f"{'ours / proxy':14s}{w_o / w_p:10.3f}{c_o / c_p:10.3f}   (goal <= 1.10)")
+    print(f"{'ours / proxy':14s}{res['ratio_wall']:10.3f}{res['ratio_cpu']:10.3f}   (goal <= 1.10)")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,42 @@ def cases():
     yield "CNN 3x64x64", cnn, x, target
 
 
+def measure(name: str, model, x, target, n: int = 50, repeats: int = 15) -> dict:
+    """Gradient evaluations, wall and CPU time of the two schemes on one model, and the
+    largest difference between their final attributions."""
+    ig = IntegratedGradients(model)
+
+    def call(steps, nodes=None):
+        return ig.attribute_detailed(x, target=target, n_steps=steps, trace=True, _nodes=nodes)
+
+    def before():
+        call(COARSE_STEPS)
+        return call(n)
+
+    def after():
+        first = NodePlan(subset=COARSE_STEPS)
+        call(n, first)
+        second = NodePlan(reuse=first.evaluations)
+        res = call(n, second)
+        return res, first.evaluated + second.evaluated
+
+    res_after, evals_after = after()
+    gap = float((res_after.attributions[0] - before().attributions[0]).abs().max())
+    fns = {"before": before, "after": after}
+    wall = alternate(fns, repeats, warmup=2, device=x.device)
+    cpu = alternate_cpu(fns, repeats, warmup=0)
+    return {
+        "model": name,
+        "evals_before": n + COARSE_STEPS,
+        "evals_after": evals_after,
+        "before": (median(wall["before"]), median(cpu["before"])),
+        "after": (median(wall["after"]), median(cpu["after"])),
+        "ratio_wall": median(wall["after"]) / median(wall["before"]),
+        "ratio_cpu": median(cpu["after"]) / median(cpu["before"]),
+        "max_gap": gap,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-steps", type=int, default=50)
@@ -47,35 +83,14 @@ def main() -> None:
         f"{torch.get_num_threads()} thread(s); medians"
     )
     for name, model, x, target in cases():
-        ig = IntegratedGradients(model)
-
-        def call(steps, nodes=None, ig=ig, x=x, target=target):
-            return ig.attribute_detailed(x, target=target, n_steps=steps, trace=True, _nodes=nodes)
-
-        def before():
-            call(COARSE_STEPS)
-            return call(n)
-
-        def after():
-            first = NodePlan(subset=COARSE_STEPS)
-            call(n, first)
-            second = NodePlan(reuse=first.evaluations)
-            res = call(n, second)
-            return res, first.evaluated + second.evaluated
-
-        res_after, evals_after = after()
-        gap = float((res_after.attributions[0] - before().attributions[0]).abs().max())
-        fns = {"before": before, "after": after}
-        wall = alternate(fns, args.repeats, warmup=2, device=x.device)
-        cpu = alternate_cpu(fns, args.repeats, warmup=0)
-        wb, wa = median(wall["before"]), median(wall["after"])
-        cb, ca = median(cpu["before"]), median(cpu["after"])
+        r = measure(name, model, x, target, n, args.repeats)
+        (wb, cb), (wa, ca) = r["before"], r["after"]
         print(name)
-        print(f"  gradient evaluations  before {n + COARSE_STEPS}   after {evals_after}")
+        print(f"  gradient evaluations  before {r['evals_before']}   after {r['evals_after']}")
         print(f"  before  {wb * 1e3:9.3f} ms wall {cb * 1e3:9.3f} ms CPU")
         print(f"  after   {wa * 1e3:9.3f} ms wall {ca * 1e3:9.3f} ms CPU")
-        print(f"  after / before  {wa / wb:6.3f} wall  {ca / cb:6.3f} CPU")
-        print(f"  max |final after - final before| = {gap:.2e}")
+        print(f"  after / before  {r['ratio_wall']:6.3f} wall  {r['ratio_cpu']:6.3f} CPU")
+        print(f"  max |final after - final before| = {r['max_gap']:.2e}")
 
 
 if __name__ == "__main__":

@@ -54,6 +54,38 @@ def print_ops(fns: dict[str, Callable[[], object]], repeats: int) -> None:
             print(f"{e.key:34s}{e.count / repeats:7.1f}{per_call:10.1f}")
 
 
+def measure(repeats: int = 400, n_steps: int = 50, threads: int = 1) -> dict:
+    """The target's figure: ours and the proxy on the MLP, alternating, on ``threads``
+    intra-op threads (restored after). Returns {"ours": (wall s, CPU s), "proxy": ...,
+    "ratio_wall", "ratio_cpu", "repeats", "threads"}."""
+    from ig_widget import IntegratedGradients
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        case = mlp_case(n_steps)
+        ig = IntegratedGradients(case.forward)
+        fns = {
+            "ours": lambda: contenders.attribute(ig, case, case.n_steps),
+            "proxy": contenders.proxy_fn(case, case.n_steps),
+        }
+        for _ in range(50):  # warm-up: imports, caches, the allocator
+            for fn in fns.values():
+                fn()
+        res = ratios(fns, repeats, case.x.device)
+    finally:
+        torch.set_num_threads(before)
+    (w_o, c_o), (w_p, c_p) = res["ours"], res["proxy"]
+    return {
+        **res,
+        "ratio_wall": w_o / w_p,
+        "ratio_cpu": c_o / c_p,
+        "repeats": repeats,
+        "threads": threads,
+        "n_steps": n_steps,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=400)
@@ -62,6 +94,23 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile of ours")
     parser.add_argument("--ops", action="store_true", help="aten operators of ours and the proxy")
     args = parser.parse_args()
+    if args.profile or args.ops:
+        profile(args)
+        return
+    res = measure(args.repeats, args.n_steps, args.threads)
+    print(
+        f"MLP 100 features, n_steps={args.n_steps}, {args.repeats} alternating repeats, "
+        f"{args.threads} thread(s); medians"
+    )
+    print(f"{'':14s}{'wall ms':>10s}{'CPU ms':>10s}")
+    for name in ("ours", "proxy"):
+        wall, cpu = res[name]
+        print(f"{name:14s}{wall * 1e3:10.3f}{cpu * 1e3:10.3f}")
+    print(f"{'ours / proxy':14s}{res['ratio_wall']:10.3f}{res['ratio_cpu']:10.3f}   (goal <= 1.20)")
+
+
+def profile(args: argparse.Namespace) -> None:
+    """``--ops`` / ``--profile``: where ours spends its time, per call."""
     torch.set_num_threads(args.threads)
     from ig_widget import IntegratedGradients
 
@@ -77,24 +126,12 @@ def main() -> None:
     if args.ops:
         print_ops(fns, args.repeats)
         return
-    if args.profile:
-        prof = cProfile.Profile()
-        prof.enable()
-        for _ in range(args.repeats):
-            fns["ours"]()
-        prof.disable()
-        pstats.Stats(prof).sort_stats("tottime").print_stats(30)
-        return
-    res = ratios(fns, args.repeats, case.x.device)
-    print(
-        f"MLP 100 features, n_steps={case.n_steps}, {args.repeats} alternating repeats, "
-        f"{args.threads} thread(s); medians"
-    )
-    print(f"{'':14s}{'wall ms':>10s}{'CPU ms':>10s}")
-    for name, (wall, cpu) in res.items():
-        print(f"{name:14s}{wall * 1e3:10.3f}{cpu * 1e3:10.3f}")
-    (w_o, c_o), (w_p, c_p) = res["ours"], res["proxy"]
-    print(f"{'ours / proxy':14s}{w_o / w_p:10.3f}{c_o / c_p:10.3f}   (goal <= 1.20)")
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(args.repeats):
+        fns["ours"]()
+    prof.disable()
+    pstats.Stats(prof).sort_stats("tottime").print_stats(30)
 
 
 if __name__ == "__main__":

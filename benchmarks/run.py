@@ -11,7 +11,9 @@ far ours is from captum (max |a - a_captum| / max |a_captum|).
 Table 2 (accuracy per pass): gradient evaluations to reach completeness error tol, ours
 with n_steps="auto" against the best fixed Gauss-Legendre n found with hindsight, and
 ours' forward-only evaluations in count and time.
-Table 3 (targets): each accuracy target, the measured figure, met or missed.
+Table 3 (targets): each target, the measured figure, met or missed: the accuracy
+targets from table 2, and the speed targets (``benchmarks/speed_targets.py``: per-call
+overhead, a batch of 64, the widget's preview reuse, and with --full the compiled path).
 Memory run (--full only): ours on ResNet-18 at n_steps=1000, internal_batch_size=None.
 --write-readme replaces README.md's block between the bench markers with this run's tables.
 """
@@ -29,7 +31,7 @@ from pathlib import Path
 
 import torch
 
-from benchmarks import accuracy, contenders, report
+from benchmarks import accuracy, contenders, report, speed_targets
 from benchmarks import cases as cases_mod
 from benchmarks.timing import alternate, median, memory_method, peak_memory_mb, sync
 
@@ -80,7 +82,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         "the mode's time budget per case, at least 3 quick / 7 full)",
     )
     p.add_argument("--tol", type=float, default=0.01, help="accuracy-per-pass target")
-    p.add_argument("--no-accuracy", action="store_true", help="skip tables 2 and 3")
+    p.add_argument("--no-accuracy", action="store_true", help="skip table 2 and its targets")
+    p.add_argument(
+        "--no-speed-targets",
+        action="store_true",
+        help="skip the speed targets of table 3 (benchmarks/speed_targets.py)",
+    )
     p.add_argument(
         "--only",
         default=None,
@@ -262,6 +269,11 @@ def main(argv=None) -> None:
             acc_rows.append(row)
         print(report.accuracy_table(acc_rows, args.tol), flush=True)
         goals = report.targets(acc_rows, args.tol)
+    speed = None
+    if not args.no_speed_targets:
+        speed = speed_targets.measure(args.mode)
+        goals += speed_targets.targets(speed)
+    if goals:
         print(report.targets_table(goals), flush=True)
 
     mem = None
@@ -278,6 +290,7 @@ def main(argv=None) -> None:
         "speed": rows,
         "accuracy": acc_rows,
         "targets": goals,
+        "speed_targets": speed,
         "memory_run": mem,
         "total_s": total,
     }
@@ -286,7 +299,9 @@ def main(argv=None) -> None:
     if args.write_readme:
         tables = [report.header_line(head), report.speed_table(rows, head)]
         if acc_rows:
-            tables += [report.accuracy_table(acc_rows, args.tol), report.targets_table(goals)]
+            tables.append(report.accuracy_table(acc_rows, args.tol))
+        if goals:
+            tables.append(report.targets_table(goals))
         write_readme(README, args, head, "\n".join(tables))
         print(f"wrote the benchmark block of {README}")
 
