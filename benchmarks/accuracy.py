@@ -100,12 +100,38 @@ class TimedForward:
         return out
 
 
+class TimedModule(torch.nn.Module):
+    """``TimedForward`` for a model that is an ``nn.Module``: the engine then treats it
+    as the model itself (per-example ``auto`` packs rows for modules only, and reads
+    the train/eval flags), so the timing wrapper does not change what is measured."""
+
+    def __init__(self, model: torch.nn.Module, device: torch.device) -> None:
+        super().__init__()
+        self.model = model
+        self.training = model.training  # this wrapper's own flag, as the model's
+        self.timer = TimedForward(model, device)
+
+    def forward(self, x, *args):
+        return self.timer(x, *args)
+
+    @property
+    def seconds(self) -> float:
+        return self.timer.seconds
+
+    @property
+    def rows(self) -> int:
+        return self.timer.rows
+
+
 def auto_ours(case: Case, ours_cls: type | None, tol: float) -> dict:
     """Ours with n_steps="auto"; {"status": "n/a ..."} when the engine lacks it."""
     if ours_cls is None:
         return {"status": "n/a (not importable)"}
     f_x, f_b = case.outputs()
-    timed = TimedForward(case.forward, case.x.device)
+    if isinstance(case.forward, torch.nn.Module):
+        timed = TimedModule(case.forward, case.x.device)
+    else:
+        timed = TimedForward(case.forward, case.x.device)
     ig = ours_cls(timed)
     kwargs = {"baselines": case.baseline, "target": case.target, "n_steps": "auto", "tol": tol}
     try:

@@ -208,9 +208,11 @@ class _Rows:
     """F and gradients at points x'_e + alpha (x_e - x'_e) with alphas of each example's
     own (straight line), for all examples in shared model calls.
 
-    When the forward is an ``nn.Module`` (a model sees each row on its own), the rows
-    asked for are packed one after another, each run with its own example's target and
-    additional arguments. Any other callable may pair row r with example r mod batch,
+    When the forward is an ``nn.Module`` (a model sees each row on its own), or offers
+    ``for_rows(rows_of)`` (a forward for rows of the examples ``rows_of``, as the layer
+    forwards of ``engine/layer.py`` do), the rows asked for are packed one after
+    another, each run with its own example's target and additional arguments. Any other
+    callable may pair row r with example r mod batch,
     as the engine's layout has always promised (the layer attributions' replay does,
     and so may a user's closure over per-example data, or a wrapper around either), so
     it keeps that layout, ``reps`` times the batch: a round where example e asks for
@@ -223,8 +225,8 @@ class _Rows:
         self.dtype, self.device = xs[0].dtype, xs[0].device
         self.acc = accumulation_dtype(self.dtype)
         self.diffs = tuple(x - b for x, b in zip(xs, bs, strict=True))
-        self.packed = isinstance(core.fwd, torch.nn.Module) and not getattr(
-            core.fwd, "step_major", False
+        self.packed = callable(getattr(core.fwd, "for_rows", None)) or (
+            isinstance(core.fwd, torch.nn.Module) and not getattr(core.fwd, "step_major", False)
         )
         #: per example: per input contributions (k, features) at its gradient nodes
         self.node_c: list[list[list[torch.Tensor]]] = [[] for _ in range(core.batch)]
@@ -274,7 +276,11 @@ class _Rows:
             a[rows_of.to(a.device)] if isinstance(a, torch.Tensor) and a.dim() > 0 else a
             for a in core.args
         )
-        sub = Core(core.fwd, target, args, len(rows_of), None, None, core.forward_dtypes)
+        fwd = core.fwd
+        for_rows = getattr(fwd, "for_rows", None)
+        if callable(for_rows):  # a forward that pairs rows with examples by position
+            fwd = for_rows(rows_of)
+        sub = Core(fwd, target, args, len(rows_of), None, None, core.forward_dtypes)
         sub.range_checked = True  # checked on the end points
         return lambda rows: sub.outputs(rows, 1)
 

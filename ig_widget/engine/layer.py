@@ -185,7 +185,7 @@ def layer_forward(
     total = sum(sizes)
 
     def run(*values_and_args: Any) -> Any:
-        values, args = values_and_args[:total], values_and_args[total:]
+        values = values_and_args[:total]
         rows = values[0].shape[0]
         if rows % batch:
             raise ValueError(
@@ -193,6 +193,24 @@ def layer_forward(
             )
         reps = rows // batch
         xs = inputs if reps == 1 else tuple(torch.cat([x] * reps, dim=0) for x in inputs)
+        return replay(xs, values_and_args)
+
+    def for_rows(rows_of: torch.Tensor) -> Callable[..., Any]:
+        """The same forward for rows that belong to the examples ``rows_of`` (R,), in
+        any order: row j is replayed with example ``rows_of[j]``'s inputs."""
+
+        def run_rows(*values_and_args: Any) -> Any:
+            if values_and_args[0].shape[0] != len(rows_of):
+                raise ValueError(
+                    f"layer values have {values_and_args[0].shape[0]} rows for "
+                    f"{len(rows_of)} examples."
+                )
+            return replay(tuple(x[rows_of.to(x.device)] for x in inputs), values_and_args)
+
+        return run_rows
+
+    def replay(xs: tuple[torch.Tensor, ...], values_and_args: tuple) -> Any:
+        values, args = values_and_args[:total], values_and_args[total:]
         hooks, at = [], 0
         for layer, s, n in zip(layers, structure, sizes, strict=True):
             # a differentiable copy, so in-place ops after the layer leave the path alone
@@ -206,9 +224,11 @@ def layer_forward(
                 stack.enter_context(h)
             return output_tensor(forward(*xs, *args))
 
-    # rows are paired with the inputs by position (step-major): per-example planning of
-    # n_steps="auto" (engine/adaptive.py) keeps that layout for this forward
+    # rows are paired with the inputs by position (step-major); ``for_rows`` pairs them
+    # with any examples, so per-example planning of n_steps="auto" (engine/adaptive.py)
+    # can pack each example's own rows instead of padding every call to the batch
     run.step_major = True
+    run.for_rows = for_rows
     return run
 
 

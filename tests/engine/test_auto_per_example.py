@@ -242,7 +242,7 @@ def test_a_callable_that_pairs_rows_with_examples_gets_the_engine_layout():
     assert closure.n_evals >= module.n_evals
 
 
-def test_a_wrapped_layer_forward_plans_per_example_in_the_engine_layout():
+def test_a_layer_forward_packs_rows_and_a_wrapped_one_keeps_the_engine_layout():
     from ig_widget.engine.layer import embedding_forward
 
     torch.manual_seed(4)
@@ -257,8 +257,24 @@ def test_a_wrapped_layer_forward_plans_per_example_in_the_engine_layout():
             return self.head(torch.tanh(self.emb(ids)).mean(1))
 
     m = Tiny().double().eval()
-    ids = torch.randint(1, 20, (3, 5))
+    with torch.no_grad():  # examples of very different steepness
+        m.emb.weight.mul_(torch.linspace(0.2, 6.0, 20, dtype=D).view(-1, 1))
+    ids = torch.tensor([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10], [15, 16, 17, 18, 19]])
     emb, f = embedding_forward(m, m.emb, ids)
-    direct = IntegratedGradients(f).attribute(emb, target=0, n_steps="auto", tol=1e-3)
-    wrapped = IntegratedGradients(lambda e: f(e)).attribute(emb, target=0, n_steps="auto", tol=1e-3)
-    torch.testing.assert_close(wrapped, direct, rtol=0, atol=0)
+    kw = dict(target=0, n_steps="auto", tol=1e-3)
+    direct = IntegratedGradients(f).attribute_detailed(emb, **kw)
+    # a wrapper hides ``for_rows``: the engine layout, padded to the batch
+    wrapped = IntegratedGradients(lambda e: f(e)).attribute_detailed(emb, **kw)
+    # the layer forward pairs rows with examples itself (``for_rows``): packed rows
+    alone = [
+        IntegratedGradients(embedding_forward(m, m.emb, ids[i : i + 1])[1]).attribute_detailed(
+            emb[i : i + 1], **kw
+        )
+        for i in range(3)
+    ]
+    for res in (direct, wrapped):
+        for i, one in enumerate(alone):
+            torch.testing.assert_close(res.attributions[0][i : i + 1], one.attributions[0])
+        assert completeness_error(res).max() < 1e-3
+    assert direct.n_evals == math.ceil(sum(one.n_evals for one in alone) / 3)
+    assert wrapped.n_evals > direct.n_evals, (wrapped.n_evals, direct.n_evals)
