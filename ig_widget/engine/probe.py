@@ -250,9 +250,12 @@ def integrate_each(
 
     Each example runs its own planner (its own probes, candidates, checks and
     refinements, exactly as if it were alone); in each round the pending requests of
-    all examples are answered by one ``values`` call (those asking for forward values)
-    and one ``slopes`` call (those asking for gradients), so the model still sees
-    batches, while each example spends the gradient nodes its own integrand needs.
+    all examples asking for forward values are answered by one ``values`` call, and
+    once every unfinished example asks for gradients, one ``slopes`` call answers them
+    all. So the model sees batches, gradient calls are as few as the most demanding
+    example's rounds (a forward that keeps the engine's row layout pads every example
+    to the largest request of each call), and each example spends the gradient nodes
+    its own integrand needs.
     ``values_s`` / ``slopes_s`` of each plan are the shared calls' seconds split in
     proportion to the example's points.
     """
@@ -263,19 +266,21 @@ def integrate_each(
     plans: list[Plan | None] = [None] * len(runs)
     seconds = [{"values": 0.0, "slopes": 0.0} for _ in runs]
     while pending:
+        # gradient requests wait until every unfinished example asks for gradients:
+        # one gradient call then serves them all (forward values are answered first, so
+        # the others get there), rather than one call per planning stage of each
+        kind = "values" if any(k == "values" for k, _ in pending.values()) else "slopes"
+        asked = {i: a for i, (k, a) in pending.items() if k == kind}
+        t0 = time.perf_counter()
+        got = (values if kind == "values" else slopes)(asked)
+        spent = time.perf_counter() - t0
+        points = sum(len(a) for a in asked.values())
         answers: dict[int, torch.Tensor] = {}
-        for kind, fn in (("values", values), ("slopes", slopes)):
-            asked = {i: a for i, (k, a) in pending.items() if k == kind}
-            if not asked:
-                continue
-            t0 = time.perf_counter()
-            got = fn(asked)
-            spent = time.perf_counter() - t0
-            points = sum(len(a) for a in asked.values())
-            for i, a in asked.items():
-                answers[i] = got[i].detach().to("cpu", torch.float64).reshape(len(a), 1)
-                seconds[i][kind] += spent * len(a) / points
-        pending = _advance(runs, answers, plans)
+        for i, a in asked.items():
+            answers[i] = got[i].detach().to("cpu", torch.float64).reshape(len(a), 1)
+            seconds[i][kind] += spent * len(a) / points
+        waiting = {i: r for i, r in pending.items() if i not in answers}
+        pending = {**waiting, **_advance(runs, answers, plans)}
     for p, sec in zip(plans, seconds, strict=True):
         p.values_s, p.slopes_s = sec["values"], sec["slopes"]
     return plans

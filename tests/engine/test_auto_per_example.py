@@ -105,31 +105,40 @@ def test_planner_for_each_example_equals_planning_each_alone():
 
     f_b, f_x = f(torch.zeros(1, dtype=D))[0], f(torch.ones(1, dtype=D))[0]
     calls = []
+    gradient_calls = []
 
     def many(fn):
         def run(asked):
             calls.append(len(asked))
+            if fn is h:
+                gradient_calls.append(len(asked))
             return {e: fn(a)[:, e] for e, a in asked.items()}
 
         return run
 
     plans = probe.integrate_each(many(f), many(h), f_b, f_x, 1e-3, 512, D)
+    alone_gradient_calls = []
     for e, got in enumerate(plans):
+        counted = []
+
+        def slopes(a, e=e, counted=counted):
+            counted.append(len(a))
+            return h(a)[:, e : e + 1]
+
         want = probe.integrate(
-            lambda a, e=e: f(a)[:, e : e + 1],
-            lambda a, e=e: h(a)[:, e : e + 1],
-            f_b[e : e + 1],
-            f_x[e : e + 1],
-            1e-3,
-            512,
-            D,
+            lambda a, e=e: f(a)[:, e : e + 1], slopes, f_b[e : e + 1], f_x[e : e + 1], 1e-3, 512, D
         )
+        alone_gradient_calls.append(len(counted))
         assert got.n_grad == want.n_grad and got.n_values == want.n_values
         assert torch.equal(got.node_weights, want.node_weights)
         assert [(p.a, p.b) for p in got.panels] == [(p.a, p.b) for p in want.panels]
         assert got.error == want.error <= 1e-3
     assert plans[0].n_grad < plans[1].n_grad < plans[2].n_grad
     assert max(calls) > 1  # requests of several examples were answered together
+    # a gradient call waits for every unfinished example: as many calls as the most
+    # demanding example makes alone, each serving all examples still planning
+    assert len(gradient_calls) == max(alone_gradient_calls)
+    assert gradient_calls[0] == 3
 
 
 def test_saturating_tanh_sum_matches_closed_form():
@@ -258,7 +267,7 @@ def test_a_layer_forward_packs_rows_and_a_wrapped_one_keeps_the_engine_layout():
 
     m = Tiny().double().eval()
     with torch.no_grad():  # examples of very different steepness
-        m.emb.weight.mul_(torch.linspace(0.2, 6.0, 20, dtype=D).view(-1, 1))
+        m.emb.weight.mul_(torch.linspace(0.2, 20.0, 20, dtype=D).view(-1, 1))
     ids = torch.tensor([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10], [15, 16, 17, 18, 19]])
     emb, f = embedding_forward(m, m.emb, ids)
     kw = dict(target=0, n_steps="auto", tol=1e-3)
