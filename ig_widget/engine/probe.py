@@ -48,6 +48,7 @@ the sum over features: per-feature errors of opposite sign can cancel unseen.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable, Generator, Sequence
@@ -358,7 +359,7 @@ def plan(
 
     # real gradients on the chosen layout, then the exact per-panel check
     run.stage = "real"
-    ends = yield from _ends(layout, run, f_b, f_x)
+    ends = yield from _ends(layout, run)
     nodes = [_rule(a, b, k) for a, b, k in layout]
     h, ids = yield from run.slopes(torch.cat([al for al, _ in nodes]))
     panels, start = [], 0
@@ -588,16 +589,11 @@ def _quantile_edges(al: torch.Tensor, cum: torch.Tensor, m: int) -> list[tuple[f
 
 
 def _ends_only(run: _Counter, points: set[float]) -> Steps[dict[float, torch.Tensor]]:
-    """F at ``points`` (already sampled ones are looked up)."""
-    known: dict[float, torch.Tensor] = {}
-    for a_s, f_s in run.samples:
-        for i, a in enumerate(a_s.tolist()):
-            known.setdefault(a, f_s[i])
-    need = sorted(points - known.keys())
+    """F at ``points`` (already sampled ones are looked up): ``run.known``."""
+    need = sorted(points - run.known.keys())
     if need:
-        f = yield from run.values(torch.tensor(need, dtype=torch.float64))
-        known.update(zip(need, f, strict=True))
-    return known
+        yield from run.values(torch.tensor(need, dtype=torch.float64))
+    return run.known
 
 
 def _resolve(run: _Counter, scale: torch.Tensor) -> Steps[None]:
@@ -627,7 +623,7 @@ def _warped(a: float, b: float) -> bool:
 def _rule(a: float, b: float, k: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Gauss-Legendre nodes and weights on [a, b]; in log(alpha) when the panel spans a
     ratio of ``WARP_RATIO`` or more (alpha = a (b/a)^u, weight w * alpha * ln(b/a))."""
-    w, u = (torch.tensor(v, dtype=torch.float64) for v in quadrature.rule("gausslegendre", k))
+    w, u = _unit_rule(k)
     if _warped(a, b):
         ratio = math.log(b / a)
         al = a * torch.exp(u * ratio)
@@ -635,22 +631,23 @@ def _rule(a: float, b: float, k: int) -> tuple[torch.Tensor, torch.Tensor]:
     return a + (b - a) * u, (b - a) * w
 
 
+@functools.lru_cache(maxsize=128)
+def _unit_rule(k: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Gauss-Legendre weights and nodes on [0, 1] as float64 tensors (never written to:
+    ``_rule`` only builds new tensors from them)."""
+    w, u = quadrature.rule("gausslegendre", k)
+    return torch.tensor(w, dtype=torch.float64), torch.tensor(u, dtype=torch.float64)
+
+
 def _local(a: float, b: float, al: torch.Tensor) -> torch.Tensor:
     """d alpha / du at the nodes ``al`` of panel [a, b]: the scale of the difference step."""
     return al * math.log(b / a) if _warped(a, b) else torch.full_like(al, b - a)
 
 
-def _ends(layout, run: _Counter, f_b, f_x) -> Steps[dict[float, torch.Tensor]]:
-    """F at every panel end of ``layout`` (already sampled ones are looked up)."""
-    known = {0.0: f_b, 1.0: f_x}
-    for a_s, f_s in run.samples:
-        for i, a in enumerate(a_s.tolist()):
-            known.setdefault(a, f_s[i])
-    need = sorted({e for a, b, _ in layout for e in (a, b)} - known.keys())
-    if need:
-        f = yield from run.values(torch.tensor(need, dtype=torch.float64))
-        known.update(zip(need, f, strict=True))
-    return known
+def _ends(layout, run: _Counter) -> Steps[dict[float, torch.Tensor]]:
+    """F at every panel end of ``layout`` (already sampled ones, F(x') and F(x)
+    included, are looked up): ``run.known``."""
+    return (yield from _ends_only(run, {e for a, b, _ in layout for e in (a, b)}))
 
 
 def _error(gaps: torch.Tensor, scale: torch.Tensor) -> float:
