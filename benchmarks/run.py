@@ -86,7 +86,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument(
         "--no-speed-targets",
         action="store_true",
-        help="skip the speed targets of table 3 (benchmarks/speed_targets.py)",
+        help="skip the speed targets of table 3 (benchmarks/speed_targets.py; "
+        "--only skips them too: they time models of their own)",
     )
     p.add_argument(
         "--only",
@@ -270,7 +271,7 @@ def main(argv=None) -> None:
         print(report.accuracy_table(acc_rows, args.tol), flush=True)
         goals = report.targets(acc_rows, args.tol)
     speed = None
-    if not args.no_speed_targets:
+    if not args.no_speed_targets and not args.only:  # their own models: a whole run only
         speed = speed_targets.measure(args.mode)
         goals += speed_targets.targets(speed)
     if goals:

@@ -28,6 +28,7 @@ import torch
 
 from ..engine import IntegratedGradients
 from ..engine.layer import embedding_forward
+from ..engine.model_state import sees_rows_alone
 from ..engine.outputs import output_tensor
 from . import store
 from .distributed import Group, current_group
@@ -382,11 +383,15 @@ class _BatchRunner:
             def call(*args: torch.Tensor) -> Any:
                 return output_tensor(model(*args))
 
+            call.row_wise = sees_rows_alone(model)
             return call
 
         def call_by_name(x: torch.Tensor, *extra: torch.Tensor) -> Any:
             return output_tensor(model(**{key: x}, **dict(zip(keys, extra, strict=True))))
 
+        # the other entries come as arguments, row by row: each row on its own when the
+        # model sees it so
+        call_by_name.row_wise = sees_rows_alone(model)
         return call_by_name
 
     def _run(self, idx: torch.Tensor, parsed: Parsed, store_inputs: bool) -> dict:

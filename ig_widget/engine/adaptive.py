@@ -33,6 +33,7 @@ import torch
 from . import probe
 from .batching import ChunkPlanner
 from .core import Attribution, Core, PathTrace, Tensors, accumulation_dtype, delta
+from .model_state import sees_rows_alone
 
 
 @dataclass
@@ -208,26 +209,24 @@ class _Rows:
     """F and gradients at points x'_e + alpha (x_e - x'_e) with alphas of each example's
     own (straight line), for all examples in shared model calls.
 
-    When the forward is an ``nn.Module`` (a model sees each row on its own), or offers
+    When the forward sees each row on its own (an ``nn.Module``, or a callable marked
+    ``row_wise = True``: ``model_state.sees_rows_alone``), or offers
     ``for_rows(rows_of)`` (a forward for rows of the examples ``rows_of``, as the layer
-    forwards of ``engine/layer.py`` do), the rows asked for are packed one after
-    another, each run with its own example's target and additional arguments. Any other
-    callable may pair row r with example r mod batch,
-    as the engine's layout has always promised (the layer attributions' replay does,
-    and so may a user's closure over per-example data, or a wrapper around either), so
-    it keeps that layout, ``reps`` times the batch: a round where example e asks for
-    k_e points runs max(k_e) steps, each example's list padded with its own last
-    alpha, whose results are dropped (``padded_rows`` counts them; the padded gradient
-    rows are real passes and are counted in ``n_evals``)."""
+    forwards of ``engine/layer.py`` do around such a forward), the rows asked for are
+    packed one after another, each run with its own example's target and additional
+    arguments. Any other callable may pair row r with example r mod batch, as the
+    engine's layout has always promised (a user's closure over per-example data, or a
+    wrapper around one), so it keeps that layout, ``reps`` times the batch: a round
+    where example e asks for k_e points runs max(k_e) steps, each example's list padded
+    with its own last alpha, whose results are dropped (``padded_rows`` counts them; the
+    padded gradient rows are real passes and are counted in ``n_evals``)."""
 
     def __init__(self, core: Core, xs: Tensors, bs: Tensors, max_steps: int) -> None:
         self.core, self.xs, self.bs, self.max_steps = core, xs, bs, max_steps
         self.dtype, self.device = xs[0].dtype, xs[0].device
         self.acc = accumulation_dtype(self.dtype)
         self.diffs = tuple(x - b for x, b in zip(xs, bs, strict=True))
-        self.packed = callable(getattr(core.fwd, "for_rows", None)) or (
-            isinstance(core.fwd, torch.nn.Module) and not getattr(core.fwd, "step_major", False)
-        )
+        self.packed = callable(getattr(core.fwd, "for_rows", None)) or sees_rows_alone(core.fwd)
         #: per example: per input contributions (k, features) at its gradient nodes
         self.node_c: list[list[list[torch.Tensor]]] = [[] for _ in range(core.batch)]
         self.grad_rows = self.value_rows = self.padded_rows = self.padded_grad_rows = 0

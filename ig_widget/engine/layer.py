@@ -26,7 +26,7 @@ from typing import Any
 
 import torch
 
-from .model_state import buffers_kept
+from .model_state import buffers_kept, sees_rows_alone
 from .outputs import output_tensor
 
 #: what a layer hands over: one tensor, or a tuple of tensors
@@ -224,11 +224,14 @@ def layer_forward(
                 stack.enter_context(h)
             return output_tensor(forward(*xs, *args))
 
-    # rows are paired with the inputs by position (step-major); ``for_rows`` pairs them
-    # with any examples, so per-example planning of n_steps="auto" (engine/adaptive.py)
-    # can pack each example's own rows instead of padding every call to the batch
+    # rows are paired with the inputs by position (step-major). When ``forward`` sees
+    # each row on its own, ``for_rows`` pairs them with any examples, so per-example
+    # planning of n_steps="auto" (engine/adaptive.py) can pack each example's own rows
+    # instead of padding every call to the batch; a forward that may pair rows with
+    # examples by position itself (a closure over per-example data) keeps the layout
     run.step_major = True
-    run.for_rows = for_rows
+    if sees_rows_alone(forward):
+        run.for_rows = for_rows
     return run
 
 

@@ -28,6 +28,7 @@ points do not fit in one chunk or memory runs out, and the general path then run
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import torch
@@ -190,21 +191,26 @@ def _seed(target: Target, out: torch.Tensor, path_rows: int, reps: int) -> torch
         else:
             head.fill_(1)
         if cacheable and seed.numel() <= MAX_SEED_ELEMENTS:
-            kept_values = sum(s.numel() for s, _ in _SEEDS.values())
-            if len(_SEEDS) >= MAX_SEEDS or kept_values + seed.numel() > MAX_SEED_TOTAL:
-                _SEEDS.clear()
-            _SEEDS[key] = (seed, seed._version)
+            # the widget's worker and the user's own calls may both be here: counting,
+            # clearing and adding happen under one lock (a lookup alone is atomic)
+            with _SEEDS_LOCK:
+                kept_values = sum(s.numel() for s, _ in _SEEDS.values())
+                if len(_SEEDS) >= MAX_SEEDS or kept_values + seed.numel() > MAX_SEED_TOTAL:
+                    _SEEDS.clear()
+                _SEEDS[key] = (seed, seed._version)
     return seed
 
 
 #: (output shape, dtype, device, CUDA stream, path rows, reps, shared index,
 #: per-example indices) -> (seed, its version counter when cached)
 _SEEDS: dict[tuple, tuple[torch.Tensor, int]] = {}
+_SEEDS_LOCK = threading.Lock()
 
 
 def clear_seeds() -> None:
     """Drop every kept seed (``release_memory`` does, after an out-of-memory error)."""
-    _SEEDS.clear()
+    with _SEEDS_LOCK:
+        _SEEDS.clear()
 
 
 batching.ON_RELEASE.append(clear_seeds)

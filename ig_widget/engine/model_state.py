@@ -199,3 +199,16 @@ def buffers_kept(owners: Sequence[Any]) -> Iterator[None]:
         with torch.no_grad():
             for b, old in saved:
                 b.copy_(old)
+
+
+def sees_rows_alone(fn: Any) -> bool:
+    """Whether ``fn`` computes each row of a batch on its own, so rows may be run in any
+    order and grouping (per-example ``n_steps="auto"`` packs each example's rows).
+
+    True for an ``nn.Module`` (a model sees its batch row by row) and for any callable
+    that says so with ``fn.row_wise = True``; False for a callable marked
+    ``step_major`` and for any other callable, which may pair row r with example
+    r mod batch (a closure over per-example data), as the engine's layout promises."""
+    if getattr(fn, "step_major", False):
+        return False
+    return isinstance(fn, torch.nn.Module) or getattr(fn, "row_wise", False) is True

@@ -23,7 +23,7 @@ from .. import payload
 from ..engine import baselines as bl
 from ..engine.layer import check_layer, find_embedding
 from ..engine.layer_integrated_gradients import LayerIntegratedGradients
-from ..engine.model_state import buffers_kept
+from ..engine.model_state import buffers_kept, sees_rows_alone
 from ..engine.outputs import output_tensor
 from . import hf
 from .distribution import check_background
@@ -106,6 +106,9 @@ class TextExplainer(Explainer):
                 out = out[:, self.position]
             return out
 
+        # the encoding's other entries come as arguments, row by row: the function sees
+        # each row on its own when the model does
+        call.row_wise = sees_rows_alone(model)
         return call
 
     def _generate(

@@ -328,3 +328,29 @@ def test_cpu_default_batch_follows_the_example_size(tmp_path):
         progress=False,
     )
     assert r.settings["shard_size"] == 64 and len(r) == 3
+
+
+@pytest.mark.parametrize("kind", ["module", "function"])
+def test_the_engine_sees_a_row_wise_forward_only_for_a_module(kind, pairs, tmp_path, monkeypatch):
+    """``n_steps="auto"`` packs each example's rows only for a forward that sees rows
+    on their own: the data-set run's wrapper around a module says so, one around a
+    plain function (which may pair rows with examples by position) does not."""
+    from ig_widget.dataset import run as run_mod
+    from ig_widget.engine.model_state import sees_rows_alone
+
+    net = make_model()
+    model = net if kind == "module" else (lambda v: net(v))
+    seen = []
+
+    class Recording(IntegratedGradients):
+        def __init__(self, forward_func, *args, **kwargs):
+            seen.append(sees_rows_alone(forward_func))
+            super().__init__(forward_func, *args, **kwargs)
+
+    monkeypatch.setattr(run_mod, "IntegratedGradients", Recording)
+    x, _ = pairs
+    r = ig_widget.attribute_dataset(
+        model, x[:4], n_steps="auto", out=tmp_path, batch_size=4, progress=False
+    )
+    assert r.complete and seen
+    assert set(seen) == {kind == "module"}

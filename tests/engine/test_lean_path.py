@@ -400,3 +400,50 @@ def test_cuda_seeds_are_kept_per_stream(spy: Spy, monkeypatch) -> None:
     torch.cuda.synchronize()
     assert spy.taken == 2 and len(lean._SEEDS) == 2
     assert_identical(side, main)
+
+
+def test_seed_cache_is_safe_across_threads(monkeypatch) -> None:
+    """The widget's worker thread and the user's own calls share the seed cache: misses
+    that count, clear and add seeds on two threads, with a third clearing the cache,
+    raise nothing (a lazy walk over the dict while another thread adds to it did)."""
+    import sys
+    import threading
+    import time
+
+    from ig_widget.engine.inputs import Target
+
+    monkeypatch.setattr(lean, "_SEEDS", {})
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def misses(offset: int) -> None:
+        i = 0
+        while not stop.is_set():
+            try:
+                out = torch.empty(2 + i % 50 + offset, 3)
+                lean._seed(Target(shared=(1,), batch=1), out, 1, 1)
+            except BaseException as err:  # noqa: BLE001 - collected for the assert
+                errors.append(err)
+                return
+            i += 1
+
+    def clears() -> None:
+        while not stop.is_set():
+            lean.clear_seeds()
+
+    threads = [threading.Thread(target=misses, args=(k,)) for k in (0, 100)]
+    threads.append(threading.Thread(target=clears))
+    try:
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 3.0
+        while time.monotonic() < deadline and not errors:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+        sys.setswitchinterval(old_interval)
+    assert errors == []

@@ -69,3 +69,29 @@ def test_model_facts_match_the_two_questions(name: str) -> None:
     assert model_facts(modules) == (parameter_dtype(modules), trains)
     if not trains:
         assert in_training(modules) == []
+
+
+def test_sees_rows_alone() -> None:
+    """Modules and callables marked ``row_wise = True`` see each row on their own; a
+    plain callable, a mark other than True, and anything marked ``step_major`` do not."""
+    from ig_widget.engine.model_state import sees_rows_alone
+
+    net = torch.nn.Linear(2, 2)
+
+    def plain(v):
+        return net(v)
+
+    def marked(v):
+        return net(v)
+
+    marked.row_wise = True
+
+    def truthy(v):
+        return net(v)
+
+    truthy.row_wise = "yes"
+    stepped = torch.nn.Linear(2, 2)
+    stepped.step_major = True
+    assert sees_rows_alone(net) and sees_rows_alone(marked)
+    assert not sees_rows_alone(plain) and not sees_rows_alone(truthy)
+    assert not sees_rows_alone(stepped) and not sees_rows_alone(lambda v: net(v))
