@@ -254,9 +254,8 @@ def integrate_each(
     all examples asking for forward values are answered by one ``values`` call, and
     once every unfinished example asks for gradients, one ``slopes`` call answers them
     all. So the model sees batches, gradient calls are as few as the most demanding
-    example's rounds (a forward that keeps the engine's row layout pads every example
-    to the largest request of each call), and each example spends the gradient nodes
-    its own integrand needs.
+    example's rounds, and each example spends the gradient nodes its own integrand
+    needs.
     ``values_s`` / ``slopes_s`` of each plan are the shared calls' seconds split in
     proportion to the example's points.
     """

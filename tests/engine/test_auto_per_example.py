@@ -169,6 +169,7 @@ def test_per_example_rows_carry_their_own_additional_arguments():
     def f(v, s):
         return torch.tanh(s * (v @ w))
 
+    f.row_wise = True  # each row on its own, its scale passed along: rows may be packed
     x = torch.tensor([[1.0, 1.0, 1.0], [2.0, -1.0, 0.5], [0.3, 0.2, 0.1]], dtype=D)
     s = torch.tensor([40.0, 0.5, 3.0], dtype=D)
     ig = IntegratedGradients(f)
@@ -219,11 +220,11 @@ def quadrature_total(h, n):
     return w @ h(a)
 
 
-def test_a_callable_that_pairs_rows_with_examples_gets_the_engine_layout():
+def test_a_callable_that_pairs_rows_with_examples_gets_shared_nodes():
     """A forward that is not a module may rely on row r belonging to example r mod batch
     (the engine's layout, as captum's): here it adds a per-example offset by that rule.
-    Its results must equal the module that holds the offsets itself, and the padded
-    rows it costs are counted."""
+    The batch then shares its nodes in that layout: results equal the module that takes
+    the example along, planned with shared nodes (a trace asks for them)."""
     torch.manual_seed(3)
     net = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 2)).double().eval()
     x = torch.randn(3, 4, dtype=D) * torch.tensor([0.3, 2.0, 8.0], dtype=D).view(-1, 1)
@@ -241,17 +242,21 @@ def test_a_callable_that_pairs_rows_with_examples_gets_the_engine_layout():
     closure = IntegratedGradients(by_layout).attribute_detailed(
         x, target=1, n_steps="auto", tol=1e-3
     )
-    module = IntegratedGradients(ByRow()).attribute_detailed(
+    shared = IntegratedGradients(ByRow()).attribute_detailed(
+        x, target=1, n_steps="auto", tol=1e-3, additional_forward_args=(examples,), trace=True
+    )
+    for a, b in zip(closure.attributions, shared.attributions, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-9, atol=1e-12)
+    assert closure.n_evals == shared.n_evals
+    assert bool((completeness_error(closure) < 1e-3).all())
+    # the module alone, without a trace, plans each example on its own nodes: fewer
+    own = IntegratedGradients(ByRow()).attribute_detailed(
         x, target=1, n_steps="auto", tol=1e-3, additional_forward_args=(examples,)
     )
-    for a, b in zip(closure.attributions, module.attributions, strict=True):
-        torch.testing.assert_close(a, b, rtol=1e-9, atol=1e-12)
-    assert completeness_error(closure).max() < 1e-3
-    # the padded layout runs max(k_e) steps per round for every example
-    assert closure.n_evals >= module.n_evals
+    assert own.n_evals < closure.n_evals
 
 
-def test_a_layer_forward_packs_rows_and_a_wrapped_one_keeps_the_engine_layout():
+def test_a_layer_forward_packs_rows_and_a_wrapped_one_shares_nodes():
     from ig_widget.engine.layer import embedding_forward
 
     torch.manual_seed(4)
@@ -271,28 +276,31 @@ def test_a_layer_forward_packs_rows_and_a_wrapped_one_keeps_the_engine_layout():
     ids = torch.tensor([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10], [15, 16, 17, 18, 19]])
     emb, f = embedding_forward(m, m.emb, ids)
     kw = dict(target=0, n_steps="auto", tol=1e-3)
-    direct = IntegratedGradients(f).attribute_detailed(emb, **kw)
-    # a wrapper hides ``for_rows``: the engine layout, padded to the batch
-    wrapped = IntegratedGradients(lambda e: f(e)).attribute_detailed(emb, **kw)
     # the layer forward pairs rows with examples itself (``for_rows``): packed rows
+    direct = IntegratedGradients(f).attribute_detailed(emb, **kw)
     alone = [
         IntegratedGradients(embedding_forward(m, m.emb, ids[i : i + 1])[1]).attribute_detailed(
             emb[i : i + 1], **kw
         )
         for i in range(3)
     ]
-    for res in (direct, wrapped):
-        for i, one in enumerate(alone):
-            torch.testing.assert_close(res.attributions[0][i : i + 1], one.attributions[0])
-        assert completeness_error(res).max() < 1e-3
+    for i, one in enumerate(alone):
+        torch.testing.assert_close(direct.attributions[0][i : i + 1], one.attributions[0])
     assert direct.n_evals == math.ceil(sum(one.n_evals for one in alone) / 3)
-    assert wrapped.n_evals > direct.n_evals, (wrapped.n_evals, direct.n_evals)
+    # a wrapper hides ``for_rows``: the batch shares its nodes (as with a trace)
+    wrapped = IntegratedGradients(lambda e: f(e)).attribute_detailed(emb, **kw)
+    shared = IntegratedGradients(f).attribute_detailed(emb, trace=True, **kw)
+    torch.testing.assert_close(wrapped.attributions[0], shared.attributions[0])
+    assert wrapped.n_evals == shared.n_evals > direct.n_evals
+    for res in (direct, wrapped):
+        assert bool((completeness_error(res) < 1e-3).all())
 
 
 def test_a_layer_forward_around_a_closure_keeps_the_engine_layout():
     """A layer attribution whose forward is a closure pairing row r with example
     r mod batch: the layer forward must not pack rows (the closure would pair them with
-    the wrong examples); results equal the module that takes the same data per row."""
+    the wrong examples); the batch shares its nodes, and results equal the module that
+    takes the same data per row, planned with shared nodes (a trace asks for them)."""
     from ig_widget.engine.layer_integrated_gradients import LayerIntegratedGradients
 
     torch.manual_seed(0)
@@ -315,18 +323,20 @@ def test_a_layer_forward_around_a_closure_keeps_the_engine_layout():
     kw = dict(target=0, n_steps="auto", tol=1e-4)
     by_layout = LayerIntegratedGradients(closure, net.a).attribute_detailed(x, **kw)
     by_row = LayerIntegratedGradients(net, net.a).attribute_detailed(
-        x, additional_forward_args=(scale,), **kw
+        x, additional_forward_args=(scale,), trace=True, **kw
     )
     torch.testing.assert_close(
         by_layout.attributions[0], by_row.attributions[0], rtol=1e-9, atol=1e-12
     )
-    assert completeness_error(by_layout).max() < 1e-4
+    assert by_layout.n_evals == by_row.n_evals
+    assert bool((completeness_error(by_layout) < 1e-4).all())
     assert by_layout.warnings == []
 
 
 def test_a_callable_marked_row_wise_packs_rows():
     """``fn.row_wise = True`` says a callable sees each row on its own: its rows are
-    packed per example as a module's are, where an unmarked one pays padding rows."""
+    packed per example as a module's are, where an unmarked one shares nodes across
+    the batch (the steepest example's)."""
     torch.manual_seed(3)
     net = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 2)).double().eval()
     x = torch.randn(3, 4, dtype=D) * torch.tensor([0.3, 2.0, 8.0], dtype=D).view(-1, 1)
@@ -337,9 +347,9 @@ def test_a_callable_marked_row_wise_packs_rows():
     marked.row_wise = True
     kw = dict(target=1, n_steps="auto", tol=1e-3)
     packed = IntegratedGradients(marked).attribute_detailed(x, **kw)
-    padded = IntegratedGradients(lambda v: net(v)).attribute_detailed(x, **kw)
+    shared = IntegratedGradients(lambda v: net(v)).attribute_detailed(x, **kw)
     alone = [IntegratedGradients(net).attribute_detailed(x[i : i + 1], **kw) for i in range(3)]
     assert packed.n_evals == math.ceil(sum(a.n_evals for a in alone) / 3)
-    assert padded.n_evals > packed.n_evals
+    assert shared.n_evals > packed.n_evals
     for i, a in enumerate(alone):
         torch.testing.assert_close(packed.attributions[0][i : i + 1], a.attributions[0])
