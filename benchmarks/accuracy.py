@@ -102,8 +102,9 @@ class TimedForward:
 
 class TimedModule(torch.nn.Module):
     """``TimedForward`` for a model that is an ``nn.Module``: the engine then treats it
-    as the model itself (per-example ``auto`` packs rows for modules only, and reads
-    the train/eval flags), so the timing wrapper does not change what is measured."""
+    as the model itself (per-example ``auto`` on a batch needs a forward that sees rows
+    on their own, such as a module, and the train/eval flags are read from it), so the
+    timing wrapper does not change what is measured."""
 
     def __init__(self, model: torch.nn.Module, device: torch.device) -> None:
         super().__init__()
