@@ -27,11 +27,7 @@ from ig_widget.engine.core import NodePlan
 def cases():
     mlp = mlp_case()
     yield "tabular MLP 100 feat", mlp.forward, mlp.x, mlp.target
-    cnn, x_img, _ = models.train_cnn()
-    x = x_img[:1].contiguous()
-    with torch.no_grad():
-        target = int(cnn(x).argmax(1)[0])
-    yield "CNN 3x64x64", cnn, x, target
+    yield ("CNN 3x64x64", *models.cnn_example())
 
 
 def measure(name: str, model, x, target, n: int = 50, repeats: int = 15) -> dict:

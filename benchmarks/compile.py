@@ -22,11 +22,7 @@ from benchmarks.timing import alternate, alternate_cpu, median
 def cases():
     mlp = mlp_case()
     yield "tabular MLP 100 feat, n=50", mlp.forward, mlp.x, mlp.target
-    cnn, x_img, _ = models.train_cnn()
-    x = x_img[:1].contiguous()
-    with torch.no_grad():
-        target = int(cnn(x).argmax(1)[0])
-    yield "CNN 3x64x64, n=50", cnn, x, target
+    yield ("CNN 3x64x64, n=50", *models.cnn_example())
 
 
 def measure(name: str, model, x, target, repeats: int = 30) -> dict:

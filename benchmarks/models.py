@@ -188,6 +188,16 @@ def train_cnn(
     return model, x_test, acc
 
 
+def cnn_example() -> tuple[SmallCNN, torch.Tensor, int]:
+    """The trained CNN, its first test image (1, 3, 64, 64) and the class it predicts:
+    the one-example CNN case of the per-call scripts (compile, coarse_reuse)."""
+    cnn, x_test, _ = train_cnn()
+    x = x_test[:1].contiguous()
+    with torch.no_grad():
+        target = int(cnn(x).argmax(1)[0])
+    return cnn, x, target
+
+
 # ---------------------------------------------------------------- ResNet-18 shape
 class BasicBlock(nn.Module):
     def __init__(self, c_in: int, c_out: int, stride: int):

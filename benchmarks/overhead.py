@@ -63,6 +63,25 @@ def floor_fn(case) -> Callable[[], object]:
     return floor
 
 
+def warm_contenders(n_steps: int, floor: bool = False) -> tuple:
+    """(the MLP case, {"ours", "proxy"[, "floor"]: zero-argument callables}), each
+    called 50 times first (imports, caches, the allocator)."""
+    from ig_widget import IntegratedGradients
+
+    case = mlp_case(n_steps)
+    ig = IntegratedGradients(case.forward)
+    fns = {
+        "ours": lambda: contenders.attribute(ig, case, case.n_steps),
+        "proxy": contenders.proxy_fn(case, case.n_steps),
+    }
+    if floor:
+        fns["floor"] = floor_fn(case)
+    for _ in range(50):
+        for fn in fns.values():
+            fn()
+    return case, fns
+
+
 def ratios(fns: dict[str, Callable[[], object]], repeats: int, device) -> dict[str, tuple]:
     """name -> (median wall s, median CPU s), from alternating rounds."""
     wall = alternate(fns, repeats, warmup=20, device=device)
@@ -92,22 +111,10 @@ def measure(repeats: int = 400, n_steps: int = 50, threads: int = 1, floor: bool
     intra-op threads (restored after); with ``floor`` the bare arithmetic too. Returns
     {"ours": (wall s, CPU s), "proxy": ..., ["floor": ...,] "ratio_wall", "ratio_cpu",
     "repeats", "threads"}."""
-    from ig_widget import IntegratedGradients
-
     before = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
-        case = mlp_case(n_steps)
-        ig = IntegratedGradients(case.forward)
-        fns = {
-            "ours": lambda: contenders.attribute(ig, case, case.n_steps),
-            "proxy": contenders.proxy_fn(case, case.n_steps),
-        }
-        if floor:
-            fns["floor"] = floor_fn(case)
-        for _ in range(50):  # warm-up: imports, caches, the allocator
-            for fn in fns.values():
-                fn()
+        case, fns = warm_contenders(n_steps, floor)
         res = ratios(fns, repeats, case.x.device)
     finally:
         torch.set_num_threads(before)
@@ -153,17 +160,7 @@ def main() -> None:
 def profile(args: argparse.Namespace) -> None:
     """``--ops`` / ``--profile``: where ours spends its time, per call."""
     torch.set_num_threads(args.threads)
-    from ig_widget import IntegratedGradients
-
-    case = mlp_case(args.n_steps)
-    ig = IntegratedGradients(case.forward)
-    fns = {
-        "ours": lambda: contenders.attribute(ig, case, case.n_steps),
-        "proxy": contenders.proxy_fn(case, case.n_steps),
-    }
-    for _ in range(50):  # warm-up: imports, caches, the allocator
-        for fn in fns.values():
-            fn()
+    _, fns = warm_contenders(args.n_steps)
     if args.ops:
         print_ops(fns, args.repeats)
         return

@@ -26,20 +26,12 @@ from benchmarks import batch, coarse_reuse, compile, models, overhead
 REPEATS = {"quick": (400, 5, 7, None), "full": (1000, 9, 15, 30)}
 
 
-def _cnn_case():
-    cnn, x_img, _ = models.train_cnn()
-    x = x_img[:1].contiguous()
-    with torch.no_grad():
-        target = int(cnn(x).argmax(1)[0])
-    return cnn, x, target
-
-
 def measure(mode: str) -> dict:
     """Every speed target's measurement (a dict per target, JSON-ready)."""
     n_over, n_batch, n_reuse, n_compile = REPEATS[mode]
     out: dict = {"overhead": overhead.measure(n_over)}
     out["batch"] = batch.measure(n_steps=8, batch=64, repeats=n_batch)
-    cnn, x, target = _cnn_case()
+    cnn, x, target = models.cnn_example()
     out["preview_reuse"] = coarse_reuse.measure("CNN 3x64x64", cnn, x, target, 50, n_reuse)
     from ig_widget import _runner
 
