@@ -358,7 +358,7 @@ def plan(
 
     # real gradients on the chosen layout, then the exact per-panel check
     run.stage = "real"
-    ends = yield from _ends(layout, run)
+    ends = yield from _f_at(run, {e for a, b, _ in layout for e in (a, b)})
     nodes = [_rule(a, b, k) for a, b, k in layout]
     h, ids = yield from run.slopes(torch.cat([al for al, _ in nodes]))
     panels, start = [], 0
@@ -517,7 +517,7 @@ def _quantile_panels(run, shadow, scale, tol, most: int) -> Steps[list | None]:
         # each layout with its own p first (F at the panel ends in the same call); the
         # rule of p + 1 nodes (the convergence check) only for the layouts that meet tol
         errs = yield from _layout_errors(shadow, layouts, None, scale, 0, points)
-        ends = yield from _ends_only(run, points)  # all sampled by now: no call
+        ends = yield from _f_at(run, points)  # all sampled by now: no call
         met = [j for j, e in enumerate(errs) if e <= tol]
         if met:
             nxt = yield from _layout_errors(shadow, [layouts[j] for j in met], ends, scale, 1)
@@ -587,8 +587,9 @@ def _quantile_edges(al: torch.Tensor, cum: torch.Tensor, m: int) -> list[tuple[f
     return list(zip(edges[:-1], edges[1:], strict=True))
 
 
-def _ends_only(run: _Counter, points: set[float]) -> Steps[dict[float, torch.Tensor]]:
-    """F at ``points`` (already sampled ones are looked up): ``run.known``."""
+def _f_at(run: _Counter, points: set[float]) -> Steps[dict[float, torch.Tensor]]:
+    """F at ``points``, asking only for those not sampled yet (F(x') and F(x) are
+    known from the start): ``run.known``, alpha -> F."""
     need = sorted(points - run.known.keys())
     if need:
         yield from run.values(torch.tensor(need, dtype=torch.float64))
@@ -641,12 +642,6 @@ def _unit_rule(k: int) -> tuple[torch.Tensor, torch.Tensor]:
 def _local(a: float, b: float, al: torch.Tensor) -> torch.Tensor:
     """d alpha / du at the nodes ``al`` of panel [a, b]: the scale of the difference step."""
     return al * math.log(b / a) if _warped(a, b) else torch.full_like(al, b - a)
-
-
-def _ends(layout, run: _Counter) -> Steps[dict[float, torch.Tensor]]:
-    """F at every panel end of ``layout`` (already sampled ones, F(x') and F(x)
-    included, are looked up): ``run.known``."""
-    return (yield from _ends_only(run, {e for a, b, _ in layout for e in (a, b)}))
 
 
 def _error(gaps: torch.Tensor, scale: torch.Tensor) -> float:
