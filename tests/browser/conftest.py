@@ -240,12 +240,24 @@ def open_and_run(pg, lab: str, name: str, run_timeout: int) -> None:
     """Open notebook ``name`` in Lab on page ``pg`` and run all its cells; returns once
     the kernel is idle again (every cell has its execute reply: a widget cell that calls
     ``wait()`` has its result)."""
-    pg.goto(f"{lab}/lab/tree/{name}?reset&token={TOKEN}")
+    run_all_cells(
+        pg,
+        f"{lab}/lab/tree/{name}?reset&token={TOKEN}",
+        ".jp-NotebookPanel .jp-Notebook",
+        run_timeout,
+    )
+
+
+def run_all_cells(pg, url: str, notebook: str, run_timeout: int) -> None:
+    """Open ``url`` (a notebook in JupyterLab or Notebook 7), wait for the app, the
+    ``notebook`` element and an idle kernel, run all cells and wait until the kernel is
+    idle again."""
+    pg.goto(url)
     pg.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
     pg.evaluate(
         "async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }"
     )
-    pg.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60_000)
+    pg.wait_for_selector(notebook, timeout=60_000)
     pg.wait_for_function(KERNEL_IDLE, timeout=60_000)
     pg.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     pg.wait_for_function(KERNEL_IDLE, timeout=run_timeout)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import torch
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -205,3 +206,16 @@ def upload_notebook(lab: str, name: str, sources) -> None:
         headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"},
     )
     urllib.request.urlopen(req, timeout=30)
+
+
+def tiny_image_model() -> torch.nn.Module:
+    """A small untrained CNN for 3x12x12 images with 3 classes, after ``manual_seed(0)``
+    (so the caller's next random draws are the same on every run), in eval mode."""
+    torch.manual_seed(0)
+    return torch.nn.Sequential(
+        torch.nn.Conv2d(3, 4, 3, padding=1),
+        torch.nn.Tanh(),
+        torch.nn.AdaptiveAvgPool2d(2),
+        torch.nn.Flatten(),
+        torch.nn.Linear(16, 3),
+    ).eval()

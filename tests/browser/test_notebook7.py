@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import KERNEL_IDLE
+from .conftest import run_all_cells
 from .helpers import CELL_INDEX, TOKEN, XSS_TOKEN, artifact, canvas_colours, playwright_expect
 
 expect = playwright_expect()
@@ -15,15 +15,7 @@ pytestmark = pytest.mark.browser
 
 def test_widgets_draw_in_notebook7(notebook7, page):
     pg = page.page
-    pg.goto(f"{notebook7}/notebooks/widgets.ipynb?token={TOKEN}")
-    pg.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
-    pg.evaluate(
-        "async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }"
-    )
-    pg.wait_for_selector(".jp-Notebook", timeout=60_000)
-    pg.wait_for_function(KERNEL_IDLE, timeout=60_000)
-    pg.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    pg.wait_for_function(KERNEL_IDLE, timeout=120_000)
+    run_all_cells(pg, f"{notebook7}/notebooks/widgets.ipynb?token={TOKEN}", ".jp-Notebook", 120_000)
     # Notebook 7.6.5's own settings code throws "reading 'schema'" on the first cell run
     # of any notebook (print(1) alone does it); keep every other page error
     foreign = [e for e in page.errors if "reading 'schema'" in e and "/static/notebook/" in e]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from .helpers import artifact, canvas_colours, playwright_expect
+from .helpers import artifact, canvas_colours, playwright_expect, tiny_image_model
 
 expect = playwright_expect()
 
@@ -16,14 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_per_segment_display(widgets, page, tmp_path):
-    torch.manual_seed(0)
-    model = torch.nn.Sequential(
-        torch.nn.Conv2d(3, 4, 3, padding=1),
-        torch.nn.Tanh(),
-        torch.nn.AdaptiveAvgPool2d(2),
-        torch.nn.Flatten(),
-        torch.nn.Linear(16, 3),
-    ).eval()
+    model = tiny_image_model()
     seg = np.zeros((12, 12), np.int64)
     seg[:, 4:] = 7
     seg[6:, :] += 20  # four uneven segments, labels 0, 7, 20, 27

@@ -13,7 +13,7 @@ from ig_widget import IGWidget
 from ig_widget.export.files import widget_state
 from ig_widget.export.page import standalone_html
 
-from .helpers import artifact, canvas_colours, playwright_expect
+from .helpers import artifact, canvas_colours, playwright_expect, tiny_image_model
 
 expect = playwright_expect()
 
@@ -24,14 +24,7 @@ MARKUP = "<img src=x onerror=window.__pwned=1>"
 
 @pytest.fixture
 def image_widget(widgets):
-    torch.manual_seed(0)
-    model = torch.nn.Sequential(
-        torch.nn.Conv2d(3, 4, 3, padding=1),
-        torch.nn.Tanh(),
-        torch.nn.AdaptiveAvgPool2d(2),
-        torch.nn.Flatten(),
-        torch.nn.Linear(16, 3),
-    ).eval()
+    model = tiny_image_model()
     w = widgets(model, torch.rand(3, 12, 12), n_steps=20)
     w.wait(60)
     w.note = f"{MARKUP} the centre matters"
